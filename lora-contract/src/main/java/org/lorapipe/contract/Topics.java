@@ -1,0 +1,39 @@
+package org.lorapipe.contract;
+
+import java.util.List;
+
+/**
+ * The Kafka topics of the pipeline (shared/CONTRACT.md, "Flow and topics"). The record key is the
+ * {@code requestId} on every topic, so one run's events stay ordered in one partition.
+ */
+public final class Topics {
+    /** TrainingRequested: users and {@code lora submit} to the dataset-service. */
+    public static final String TRAINING_REQUESTED = "lora.training.requested";
+    /** DatasetPrepared: dataset-service to trainer-service. */
+    public static final String DATASET_PREPARED = "lora.dataset.prepared";
+    /** TrainingProgress: trainer-service to users, CLI, dashboards. */
+    public static final String TRAINING_PROGRESS = "lora.training.progress";
+    /** AdapterTrained: trainer-service to eval-service. */
+    public static final String ADAPTER_TRAINED = "lora.adapter.trained";
+    /** EvaluationCompleted: eval-service to merge-service. */
+    public static final String EVALUATION_COMPLETED = "lora.evaluation.completed";
+    /** ModelMerged: merge-service to users. */
+    public static final String MODEL_MERGED = "lora.model.merged";
+    /** PipelineFailed: any service to users. */
+    public static final String PIPELINE_FAILED = "lora.pipeline.failed";
+    /** Records that are not JSON at all, with their original bytes. */
+    public static final String DEAD_LETTER = "lora.dead-letter";
+
+    /** Every topic, in pipeline order. */
+    public static final List<String> ALL = List.of(
+            TRAINING_REQUESTED,
+            DATASET_PREPARED,
+            TRAINING_PROGRESS,
+            ADAPTER_TRAINED,
+            EVALUATION_COMPLETED,
+            MODEL_MERGED,
+            PIPELINE_FAILED,
+            DEAD_LETTER);
+
+    private Topics() {}
+}

@@ -1,0 +1,21 @@
+package org.lorapipe.contract.request;
+
+import java.util.List;
+
+/**
+ * One benchmark, scored for the base model and for base + adapter.
+ *
+ * @param name {@code perplexity}, {@code arc} or {@code generation}
+ * @param uri s3:// URI of the benchmark file (ARC-layout JSONL for {@code arc}; JSONL of checks for
+ *     {@code generation}); not used by {@code perplexity}, which reads the held-out split
+ * @param limit score only the first N items; null = all
+ * @param prompts inline generation checks
+ * @param maxTokens tokens generated per prompt ({@code generation})
+ */
+public record EvalTask(EvalTaskName name, String uri, Integer limit, List<GenerationCheck> prompts, int maxTokens) {
+    public static final int DEFAULT_MAX_TOKENS = 64;
+
+    public EvalTask {
+        prompts = prompts == null ? List.of() : List.copyOf(prompts);
+    }
+}
