@@ -1,0 +1,110 @@
+package org.lorapipe.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.InvalidRequestException;
+import org.lorapipe.contract.request.NotJsonException;
+import org.lorapipe.contract.request.RequestParser;
+import org.lorapipe.contract.request.TrainingRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lora submit REQUEST.json}: validates the request with the services' own parser, prints every
+ * problem before anything is sent, then publishes it on {@code lora.training.requested} and prints its id.
+ */
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
+        description = "Validate a training request locally, then publish it; prints the requestId.")
+public final class SubmitCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "REQUEST.json", description = "The TrainingRequested JSON (see docs/).")
+    Path file;
+
+    @Option(names = "--request-id", paramLabel = "ID", description = "Override the file's requestId.")
+    String requestId;
+
+    @Option(names = "--dry-run", description = "Only validate and print the request with every default filled.")
+    boolean dryRun;
+
+    @Mixin
+    Endpoints endpoints;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageProblem("no request file at " + file + ": pass the path of a TrainingRequested JSON file");
+        }
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        if (requestId != null) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Json.mapper().readTree(json);
+            node.put("requestId", requestId);
+            json = Json.write(node);
+        }
+        TrainingRequest request;
+        try {
+            request = new RequestParser(endpoints.bucket()).parse(json);
+        } catch (InvalidRequestException | NotJsonException e) {
+            throw new UsageProblem(file + ": " + e.getMessage());
+        }
+        String body = Json.write(request);
+        if (dryRun) {
+            System.out.println(Json.writePretty(request));
+            return 0;
+        }
+        send(request.requestId(), body);
+        System.out.println(request.requestId());
+        return 0;
+    }
+
+    private void send(String key, String body) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            var record = new ProducerRecord<>(Topics.TRAINING_REQUESTED, key, body);
+            record.headers()
+                    .add("ce_specversion", bytes("1.0"))
+                    .add("ce_id", bytes(UUID.randomUUID().toString()))
+                    .add("ce_type", bytes(Topics.TRAINING_REQUESTED))
+                    .add("ce_source", bytes("/lora/cli"))
+                    .add("ce_time", bytes(Instant.now().toString()))
+                    .add("content-type", bytes("application/json"));
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to Kafka at " + endpoints.bootstrap()
+                    + " (is the stack up? try `lora stack status`): " + rootMessage(e));
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,287 @@
+package org.lorapipe.cli.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.lorapipe.contract.Topics;
+import org.lorapipe.testkit.KafkaBroker;
+import org.lorapipe.testkit.Ports;
+import org.lorapipe.testkit.S3Server;
+
+/**
+ * The embedded default of shared/CONTRACT.md: a real Kafka broker on 127.0.0.1:9092, an S3 server on
+ * 127.0.0.1:9000 (minioadmin / minioadmin, bucket {@code lora}) and every stage service that has been
+ * built, as background processes whose data and logs live under one folder (default {@code .lora/}).
+ * The processes outlive the command; their pids are kept in {@link StackState}.
+ */
+public final class EmbeddedStack {
+    public static final String HOST = "127.0.0.1";
+    public static final int KAFKA_PORT = 9092;
+    public static final int CONTROLLER_PORT = 9093;
+    public static final int S3_PORT = 9000;
+    public static final String ACCESS_KEY = "minioadmin";
+    public static final String SECRET_KEY = "minioadmin";
+    public static final String BUCKET = "lora";
+    static final String BROKER = "kafka";
+    static final String S3 = "s3";
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path projectRoot;
+    private final Path dir;
+    private final PrintStream out;
+
+    public EmbeddedStack(Path projectRoot, Path dir, PrintStream out) {
+        this.projectRoot = projectRoot;
+        this.dir = dir.toAbsolutePath();
+        this.out = out;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Starts what is not running yet and waits until everything is healthy. */
+    public void up() {
+        StackState state = StackState.load(dir);
+        forgetDead(state);
+        Path logs = mkdirs(dir.resolve("logs"));
+        if (running(state, BROKER)) {
+            out.println("kafka      already running (pid " + find(state, BROKER).pid() + ")");
+        } else {
+            out.println("kafka      starting on " + HOST + ":" + KAFKA_PORT + " ...");
+            KafkaBroker broker = KafkaBroker.start(new KafkaBroker.Options(
+                    dir.resolve("kafka"), HOST, KAFKA_PORT, CONTROLLER_PORT, logs.resolve("kafka.log"), true));
+            state.add(new StackComponent(
+                    BROKER,
+                    broker.pid(),
+                    KAFKA_PORT,
+                    null,
+                    logs.resolve("kafka.log").toString()));
+        }
+        KafkaBroker.createTopics(HOST + ":" + KAFKA_PORT, Topics.ALL);
+        if (running(state, S3)) {
+            out.println("s3         already running (pid " + find(state, S3).pid() + ")");
+        } else {
+            out.println("s3         starting on " + HOST + ":" + S3_PORT + " ...");
+            S3Server s3 = S3Server.start(new S3Server.Options(
+                    dir.resolve("s3"), HOST, S3_PORT, ACCESS_KEY, SECRET_KEY, logs.resolve("s3.log"), true));
+            s3.createBucket(BUCKET);
+            state.add(new StackComponent(
+                    S3, s3.pid(), S3_PORT, null, logs.resolve("s3.log").toString()));
+        }
+        List<StackComponent> starting = new ArrayList<>();
+        for (ServiceSpec service : ServiceSpec.ALL) {
+            if (running(state, service.name())) {
+                out.printf(
+                        "%-10s already running (pid %d)%n",
+                        shortName(service.name()), find(state, service.name()).pid());
+            } else if (!Files.exists(service.runner(projectRoot))) {
+                out.printf(
+                        "%-10s not built (%s is missing): skipped%n",
+                        shortName(service.name()), projectRoot.relativize(service.runner(projectRoot)));
+            } else {
+                StackComponent started = startService(service, logs);
+                state.add(started);
+                starting.add(started);
+            }
+        }
+        awaitHealthy(starting);
+        printEndpoints(state);
+    }
+
+    /** Stops every recorded process (services first) and waits until their ports are free. */
+    public void down() {
+        StackState state = StackState.load(dir);
+        List<StackComponent> components = new ArrayList<>(state.components());
+        if (components.isEmpty()) {
+            out.println("nothing to stop: no stack recorded in " + dir);
+            return;
+        }
+        java.util.Collections.reverse(components);
+        for (StackComponent c : components) {
+            stop(c);
+            state.remove(c.name());
+        }
+        for (StackComponent c : components) {
+            waitPortFree(c.port());
+        }
+        waitPortFree(CONTROLLER_PORT);
+        out.println("stack stopped; data kept in " + dir + " (delete it for a fresh start)");
+    }
+
+    /** Prints each component's state; returns true when every recorded component is healthy. */
+    public boolean status() {
+        StackState state = StackState.load(dir);
+        if (state.components().isEmpty()) {
+            out.println("the stack is not running (start it with `lora stack up`)");
+            return false;
+        }
+        boolean allHealthy = true;
+        out.printf("%-16s %-8s %-6s %-9s %s%n", "COMPONENT", "PID", "PORT", "STATE", "LOG");
+        for (StackComponent c : state.components()) {
+            String health = !c.alive() ? "stopped" : Health.healthy(c) ? "healthy" : "starting";
+            allHealthy &= health.equals("healthy");
+            out.printf("%-16s %-8d %-6d %-9s %s%n", c.name(), c.pid(), c.port(), health, c.log());
+        }
+        return allHealthy;
+    }
+
+    private StackComponent startService(ServiceSpec service, Path logs) {
+        Ports.requireNotListening(HOST, service.port(), service.name());
+        Path log = logs.resolve(service.name() + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xmx1g",
+                "-Dquarkus.http.port=" + service.port(),
+                "-Dquarkus.http.host=" + HOST,
+                "-jar",
+                service.runner(projectRoot).toString());
+        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + KAFKA_PORT);
+        pb.environment().put("S3_ENDPOINT", "http://" + HOST + ":" + S3_PORT);
+        pb.environment().put("S3_ACCESS_KEY", ACCESS_KEY);
+        pb.environment().put("S3_SECRET_KEY", SECRET_KEY);
+        pb.environment().put("S3_BUCKET", BUCKET);
+        pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1048576");
+        pb.environment().put("LORA_HOME", projectRoot.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.directory(projectRoot.toFile());
+        try {
+            Process process = pb.start();
+            out.printf(
+                    "%-10s starting on %s:%d (pid %d) ...%n",
+                    shortName(service.name()), HOST, service.port(), process.pid());
+            return new StackComponent(
+                    service.name(), process.pid(), service.port(), service.healthUrl(), log.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service.name(), e);
+        }
+    }
+
+    private void awaitHealthy(List<StackComponent> starting) {
+        long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
+        List<StackComponent> pending = new ArrayList<>(starting);
+        while (!pending.isEmpty()) {
+            pending.removeIf(Health::healthy);
+            for (StackComponent c : pending) {
+                if (!c.alive()) {
+                    throw new IllegalStateException(c.name() + " exited during start-up; see its log: " + c.log() + "\n"
+                            + tail(Path.of(c.log()), 15));
+                }
+            }
+            if (pending.isEmpty()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not healthy after " + SERVICE_START_TIMEOUT.toSeconds() + " s: "
+                        + pending.stream().map(StackComponent::name).toList() + " (see their logs in " + dir
+                        + "/logs)");
+            }
+            sleep(500);
+        }
+    }
+
+    private void printEndpoints(StackState state) {
+        out.println();
+        out.println("The stack is up:");
+        out.println("  Kafka   " + HOST + ":" + KAFKA_PORT + "   (topics: " + String.join(", ", Topics.ALL) + ")");
+        out.println("  S3      http://" + HOST + ":" + S3_PORT + "   (access key " + ACCESS_KEY + ", bucket " + BUCKET
+                + ")");
+        for (StackComponent c : state.components()) {
+            if (c.health() != null) {
+                out.printf(
+                        "  %-7s %s%n",
+                        shortName(c.name()),
+                        c.health().replace("/q/health", "") + "   (health /q/health, jobs /api/jobs/{requestId})");
+            }
+        }
+        out.println("  logs    " + dir.resolve("logs"));
+    }
+
+    private static void stop(StackComponent c) {
+        ProcessHandle.of(c.pid())
+                .filter(ProcessHandle::isAlive)
+                .filter(EmbeddedStack::isJava)
+                .ifPresent(p -> {
+                    p.destroy();
+                    try {
+                        p.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        p.destroyForcibly();
+                    }
+                });
+    }
+
+    /** Guards against a recycled pid: only a java process can be one of ours. */
+    private static boolean isJava(ProcessHandle p) {
+        return p.info().command().map(cmd -> cmd.endsWith("java")).orElse(true);
+    }
+
+    private static void waitPortFree(int port) {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (Ports.isListening(HOST, port) && System.nanoTime() < deadline) {
+            sleep(200);
+        }
+    }
+
+    private static void forgetDead(StackState state) {
+        for (StackComponent c : state.components()) {
+            if (!c.alive()) {
+                state.remove(c.name());
+            }
+        }
+    }
+
+    private static boolean running(StackState state, String name) {
+        StackComponent c = find(state, name);
+        return c != null && c.alive();
+    }
+
+    private static StackComponent find(StackState state, String name) {
+        return state.components().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static String shortName(String service) {
+        return service.replace("-service", "");
+    }
+
+    private static Path mkdirs(Path p) {
+        try {
+            return Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + p, e);
+        }
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

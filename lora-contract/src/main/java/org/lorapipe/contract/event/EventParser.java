@@ -1,0 +1,99 @@
+package org.lorapipe.contract.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.InvalidRequestException;
+import org.lorapipe.contract.request.NotJsonException;
+import org.lorapipe.contract.request.RequestParser;
+import org.lorapipe.contract.request.TrainingRequest;
+
+/**
+ * Reads the events that flow between the stages. The embedded {@code request} goes through the same
+ * {@link RequestParser} as a fresh request, so a stage never works on a request the first stage would
+ * have refused; the event's own required fields are checked too, and every problem is reported at once.
+ */
+public final class EventParser {
+    private static final Map<Class<?>, List<String>> REQUIRED = Map.of(
+            DatasetPrepared.class, List.of("datasetUri", "manifest"),
+            AdapterTrained.class, List.of("adapterUri"),
+            EvaluationCompleted.class, List.of("adapterUri", "results"),
+            ModelMerged.class, List.of(),
+            TrainingProgress.class, List.of("step"),
+            PipelineFailed.class, List.of("stage", "error"));
+
+    private final RequestParser requests;
+
+    public EventParser(String bucket) {
+        this.requests = new RequestParser(bucket);
+    }
+
+    /** The request parser with the same bucket rules. */
+    public RequestParser requests() {
+        return requests;
+    }
+
+    /**
+     * Parses {@code json} as an event of {@code type}.
+     *
+     * @throws NotJsonException when the text is not JSON at all
+     * @throws InvalidRequestException with every problem, keyed by the event's requestId when usable
+     */
+    public <T extends PipelineEvent> T parse(String json, Class<T> type) {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new NotJsonException(e.getOriginalMessage());
+        }
+        if (node == null) {
+            throw new NotJsonException("the record is empty");
+        }
+        if (!node.isObject()) {
+            throw new InvalidRequestException(null, List.of("the event must be a JSON object, got " + node));
+        }
+        String requestId =
+                node.path("requestId").isTextual() ? node.path("requestId").textValue() : null;
+        List<String> problems = new ArrayList<>();
+        if (requestId == null || !RequestParser.REQUEST_ID.matcher(requestId).matches()) {
+            problems.add("requestId is required: the run's id (letters, digits, '.', '_' or '-')");
+            requestId = null;
+        }
+        TrainingRequest request = null;
+        if (!node.path("request").isObject()) {
+            problems.add("request is required: the original TrainingRequested object travels with every event");
+        } else {
+            try {
+                request = requests.parse(node.get("request"));
+                if (requestId != null && !requestId.equals(request.requestId())) {
+                    problems.add("requestId '" + requestId + "' differs from request.requestId '" + request.requestId()
+                            + "'");
+                }
+            } catch (InvalidRequestException e) {
+                e.problems().forEach(p -> problems.add("request: " + p));
+            }
+        }
+        for (String field : REQUIRED.getOrDefault(type, List.of())) {
+            JsonNode value = node.path(field);
+            if (value.isMissingNode() || value.isNull()) {
+                problems.add(field + " is required in " + type.getSimpleName());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(requestId, problems);
+        }
+        ObjectNode normalized = ((ObjectNode) node.deepCopy());
+        normalized.set("request", Json.mapper().valueToTree(request));
+        try {
+            return Json.mapper().treeToValue(normalized, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new InvalidRequestException(
+                    requestId, List.of("the event is not a valid " + type.getSimpleName() + ": " + detail));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.lorapipe.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.event.DatasetPrepared;
+import org.lorapipe.contract.event.EventParser;
+import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.InvalidRequestException;
+import org.lorapipe.contract.request.NotJsonException;
+import org.lorapipe.contract.request.TrainingRequest;
+
+class EventParserTest {
+    private final EventParser parser = new EventParser("lora");
+    private final TrainingRequest request = parser.requests()
+            .parse("{\"requestId\": \"r1\", \"baseModel\": \"s3://lora/models/m\", \"dataset\": {\"uri\":"
+                    + " \"s3://lora/data/d.jsonl\"}}");
+
+    @Test
+    void eventsRoundTripThroughJson() {
+        DatasetManifest manifest =
+                new DatasetManifest(10, 8, Map.of("empty", 1L), 1, 0, 7, 1, 700, 90, 120, "alpaca", "abc");
+        DatasetPrepared event = DatasetPrepared.of(request, "s3://lora/datasets/r1/", manifest);
+        String json = Json.write(event);
+        assertThat(json).contains("\"schemaVersion\":1").contains("\"occurredAt\":\"");
+        assertThat(parser.parse(json, DatasetPrepared.class)).isEqualTo(event);
+    }
+
+    @Test
+    void theEmbeddedRequestIsJudgedLikeAFreshOne() {
+        String json = "{\"requestId\": \"r1\", \"request\": {\"requestId\": \"r1\", \"lora\": {\"r\": -1}},"
+                + " \"datasetUri\": \"s3://lora/datasets/r1/\"}";
+        assertThatThrownBy(() -> parser.parse(json, DatasetPrepared.class))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.requestId()).isEqualTo("r1");
+                    assertThat(e.problems())
+                            .contains("request: lora.r must be a positive integer, got -1")
+                            .contains("manifest is required in DatasetPrepared");
+                });
+    }
+
+    @Test
+    void notJsonIsReportedAsSuch() {
+        assertThatThrownBy(() -> parser.parse("not json", DatasetPrepared.class))
+                .isInstanceOf(NotJsonException.class);
+    }
+
+    @Test
+    void failureEventsCarryStageCodeAndProblems() {
+        PipelineFailed failed = PipelineFailed.of(
+                "r1", request, Stage.DATASET, ErrorCodes.INVALID_REQUEST, "bad", false, java.util.List.of("a"));
+        String json = Json.write(failed);
+        assertThat(json).contains("\"stage\":\"dataset\"").contains("\"code\":\"INVALID_REQUEST\"");
+        assertThat(parser.parse(json, PipelineFailed.class)).isEqualTo(failed);
+    }
+}

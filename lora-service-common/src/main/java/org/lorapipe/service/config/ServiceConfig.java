@@ -1,0 +1,18 @@
+package org.lorapipe.service.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Who this service is, for failure events, CloudEvents headers and its job view. */
+@ConfigMapping(prefix = "lora.service")
+public interface ServiceConfig {
+    /** The stage this service runs: dataset, training, evaluation or merge. */
+    String stage();
+
+    /** The service's name, e.g. {@code dataset-service}; becomes {@code ce_source}. */
+    String name();
+
+    /** The bucket every request URI must point into. */
+    @WithDefault("lora")
+    String bucket();
+}

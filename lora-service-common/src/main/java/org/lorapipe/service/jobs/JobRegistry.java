@@ -1,0 +1,65 @@
+package org.lorapipe.service.jobs;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.lorapipe.service.config.ServiceConfig;
+
+/**
+ * The jobs this service instance has seen, by requestId. It answers the REST view and tells a consumer
+ * whether a redelivered event is already being handled. It lives in memory: the durable truth of a
+ * stage is its published output in object storage, which each stage checks before it repeats work.
+ */
+@ApplicationScoped
+public class JobRegistry {
+    private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
+    private final String stage;
+
+    public JobRegistry(ServiceConfig config) {
+        this.stage = config.stage();
+    }
+
+    public Optional<JobStatus> find(String requestId) {
+        return Optional.ofNullable(jobs.get(requestId));
+    }
+
+    /**
+     * Records a newly accepted job; returns false (and changes nothing) when the request is already
+     * accepted, running or done here, so a redelivered event does not start the work twice.
+     */
+    public boolean accept(String requestId, String message) {
+        Instant now = Instant.now();
+        JobStatus fresh = new JobStatus(requestId, stage, JobState.ACCEPTED, now, null, null, message);
+        JobStatus result =
+                jobs.compute(requestId, (id, old) -> old == null || old.state() == JobState.FAILED ? fresh : old);
+        return result == fresh;
+    }
+
+    public void running(String requestId, String message) {
+        transition(requestId, JobState.RUNNING, message);
+    }
+
+    public void done(String requestId, String message) {
+        transition(requestId, JobState.DONE, message);
+    }
+
+    /** Records a failure; creates the entry when the request failed before it was accepted. */
+    public void failed(String requestId, String message) {
+        Instant now = Instant.now();
+        jobs.compute(
+                requestId,
+                (id, old) -> old == null
+                        ? new JobStatus(id, stage, JobState.FAILED, now, null, now, message)
+                        : old.with(JobState.FAILED, now, message));
+    }
+
+    private void transition(String requestId, JobState state, String message) {
+        Instant now = Instant.now();
+        jobs.compute(
+                requestId,
+                (id, old) -> (old == null ? new JobStatus(id, stage, JobState.ACCEPTED, now, null, null, message) : old)
+                        .with(state, now, message));
+    }
+}

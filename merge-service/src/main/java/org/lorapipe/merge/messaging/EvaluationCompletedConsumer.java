@@ -1,0 +1,46 @@
+package org.lorapipe.merge.messaging;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.event.EvaluationCompleted;
+import org.lorapipe.contract.event.EventParser;
+import org.lorapipe.service.jobs.JobRegistry;
+import org.lorapipe.service.messaging.Channels;
+import org.lorapipe.service.messaging.InboundGate;
+
+/**
+ * Consumes {@code lora.evaluation.completed}. Invalid input becomes a {@code lora.pipeline.failed} event (and, when it is
+ * not JSON, a dead letter) through {@link InboundGate}; a valid one is recorded once, so a redelivered
+ * event is not handled twice. The record is acknowledged when this method returns.
+ */
+@ApplicationScoped
+public class EvaluationCompletedConsumer {
+    private static final Logger LOG = Logger.getLogger(EvaluationCompletedConsumer.class);
+
+    private final InboundGate gate;
+    private final EventParser parser;
+    private final JobRegistry jobs;
+
+    public EvaluationCompletedConsumer(InboundGate gate, EventParser parser, JobRegistry jobs) {
+        this.gate = gate;
+        this.parser = parser;
+        this.jobs = jobs;
+    }
+
+    @Incoming(Channels.INBOUND)
+    @Blocking
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        gate.admit(record, json -> parser.parse(json, EvaluationCompleted.class))
+                .ifPresent(event -> {
+                    String id = event.requestId();
+                    if (jobs.accept(id, "validated; merging is not implemented in this build yet (issue #7)")) {
+                        LOG.infof("accepted %s", id);
+                    } else {
+                        LOG.infof("%s was delivered again: already handled here", id);
+                    }
+                });
+    }
+}

@@ -1,0 +1,44 @@
+package org.lorapipe.merge;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.lorapipe.contract.Stage;
+import org.lorapipe.contract.Topics;
+import org.lorapipe.service.testing.SampleEvents;
+import org.lorapipe.service.testing.StageServiceContractTest;
+import org.lorapipe.testkit.LoraInfraTestResource;
+
+/** The merge-service at its door, through the real Kafka broker and S3 server. */
+@QuarkusTest
+@QuarkusTestResource(LoraInfraTestResource.class)
+class MergeServiceContractTest extends StageServiceContractTest {
+    @Override
+    protected String inputTopic() {
+        return Topics.EVALUATION_COMPLETED;
+    }
+
+    @Override
+    protected Stage stage() {
+        return Stage.MERGE;
+    }
+
+    @Override
+    protected String invalidInput(String requestId) {
+        return SampleEvents.withInvalidRequest(requestId);
+    }
+
+    @Override
+    protected List<String> expectedProblems() {
+        return List.of(
+                "baseModel is required",
+                "dataset is required",
+                "lora.r must be a positive integer, got 0",
+                "results is required in EvaluationCompleted");
+    }
+
+    @Override
+    protected String validInput(String requestId) {
+        return SampleEvents.evaluationCompleted(requestId);
+    }
+}
