@@ -23,9 +23,6 @@ import org.lorapipe.testkit.S3Server;
  */
 public final class EmbeddedStack {
     public static final String HOST = "127.0.0.1";
-    public static final int KAFKA_PORT = 9092;
-    public static final int CONTROLLER_PORT = 9093;
-    public static final int S3_PORT = 9000;
     public static final String ACCESS_KEY = "minioadmin";
     public static final String SECRET_KEY = "minioadmin";
     public static final String BUCKET = "lora";
@@ -36,12 +33,23 @@ public final class EmbeddedStack {
 
     private final Path projectRoot;
     private final Path dir;
+    private final StackPorts ports;
     private final PrintStream out;
 
-    public EmbeddedStack(Path projectRoot, Path dir, PrintStream out) {
+    public EmbeddedStack(Path projectRoot, Path dir, StackPorts ports, PrintStream out) {
         this.projectRoot = projectRoot;
         this.dir = dir.toAbsolutePath();
+        this.ports = ports;
         this.out = out;
+    }
+
+    /** Kafka bootstrap servers of this stack. */
+    public String bootstrapServers() {
+        return HOST + ":" + ports.kafka();
+    }
+
+    public String s3Endpoint() {
+        return "http://" + HOST + ":" + ports.s3();
     }
 
     public Path dir() {
@@ -56,29 +64,29 @@ public final class EmbeddedStack {
         if (running(state, BROKER)) {
             out.println("kafka      already running (pid " + find(state, BROKER).pid() + ")");
         } else {
-            out.println("kafka      starting on " + HOST + ":" + KAFKA_PORT + " ...");
+            out.println("kafka      starting on " + HOST + ":" + ports.kafka() + " ...");
             KafkaBroker broker = KafkaBroker.start(new KafkaBroker.Options(
-                    dir.resolve("kafka"), HOST, KAFKA_PORT, CONTROLLER_PORT, logs.resolve("kafka.log"), true));
+                    dir.resolve("kafka"), HOST, ports.kafka(), ports.controller(), logs.resolve("kafka.log"), true));
             state.add(new StackComponent(
                     BROKER,
                     broker.pid(),
-                    KAFKA_PORT,
+                    ports.kafka(),
                     null,
                     logs.resolve("kafka.log").toString()));
         }
-        KafkaBroker.createTopics(HOST + ":" + KAFKA_PORT, Topics.ALL);
+        KafkaBroker.createTopics(HOST + ":" + ports.kafka(), Topics.ALL);
         if (running(state, S3)) {
             out.println("s3         already running (pid " + find(state, S3).pid() + ")");
         } else {
-            out.println("s3         starting on " + HOST + ":" + S3_PORT + " ...");
+            out.println("s3         starting on " + HOST + ":" + ports.s3() + " ...");
             S3Server s3 = S3Server.start(new S3Server.Options(
-                    dir.resolve("s3"), HOST, S3_PORT, ACCESS_KEY, SECRET_KEY, logs.resolve("s3.log"), true));
+                    dir.resolve("s3"), HOST, ports.s3(), ACCESS_KEY, SECRET_KEY, logs.resolve("s3.log"), true));
             s3.createBucket(BUCKET);
             state.add(new StackComponent(
-                    S3, s3.pid(), S3_PORT, null, logs.resolve("s3.log").toString()));
+                    S3, s3.pid(), ports.s3(), null, logs.resolve("s3.log").toString()));
         }
         List<StackComponent> starting = new ArrayList<>();
-        for (ServiceSpec service : ServiceSpec.ALL) {
+        for (ServiceSpec service : ports.services()) {
             if (running(state, service.name())) {
                 out.printf(
                         "%-10s already running (pid %d)%n",
@@ -105,15 +113,17 @@ public final class EmbeddedStack {
             out.println("nothing to stop: no stack recorded in " + dir);
             return;
         }
-        java.util.Collections.reverse(components);
-        for (StackComponent c : components) {
-            stop(c);
-            state.remove(c.name());
-        }
+        // services first (they flush their last events to the broker), then storage and the broker
+        List<StackComponent> services =
+                components.stream().filter(c -> c.health() != null).toList();
+        List<StackComponent> infrastructure =
+                components.stream().filter(c -> c.health() == null).toList();
+        stopAll(services, state);
+        stopAll(infrastructure, state);
         for (StackComponent c : components) {
             waitPortFree(c.port());
         }
-        waitPortFree(CONTROLLER_PORT);
+        waitPortFree(ports.controller());
         out.println("stack stopped; data kept in " + dir + " (delete it for a fresh start)");
     }
 
@@ -145,8 +155,8 @@ public final class EmbeddedStack {
                 "-Dquarkus.http.host=" + HOST,
                 "-jar",
                 service.runner(projectRoot).toString());
-        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + KAFKA_PORT);
-        pb.environment().put("S3_ENDPOINT", "http://" + HOST + ":" + S3_PORT);
+        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + ports.kafka());
+        pb.environment().put("S3_ENDPOINT", "http://" + HOST + ":" + ports.s3());
         pb.environment().put("S3_ACCESS_KEY", ACCESS_KEY);
         pb.environment().put("S3_SECRET_KEY", SECRET_KEY);
         pb.environment().put("S3_BUCKET", BUCKET);
@@ -195,9 +205,9 @@ public final class EmbeddedStack {
     private void printEndpoints(StackState state) {
         out.println();
         out.println("The stack is up:");
-        out.println("  Kafka   " + HOST + ":" + KAFKA_PORT + "   (topics: " + String.join(", ", Topics.ALL) + ")");
-        out.println("  S3      http://" + HOST + ":" + S3_PORT + "   (access key " + ACCESS_KEY + ", bucket " + BUCKET
-                + ")");
+        out.println("  Kafka   " + HOST + ":" + ports.kafka() + "   (topics: " + String.join(", ", Topics.ALL) + ")");
+        out.println("  S3      http://" + HOST + ":" + ports.s3() + "   (access key " + ACCESS_KEY + ", bucket "
+                + BUCKET + ")");
         for (StackComponent c : state.components()) {
             if (c.health() != null) {
                 out.printf(
@@ -209,18 +219,27 @@ public final class EmbeddedStack {
         out.println("  logs    " + dir.resolve("logs"));
     }
 
-    private static void stop(StackComponent c) {
-        ProcessHandle.of(c.pid())
-                .filter(ProcessHandle::isAlive)
-                .filter(EmbeddedStack::isJava)
-                .ifPresent(p -> {
-                    p.destroy();
-                    try {
-                        p.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
+    /** SIGTERM to every process at once, then wait for each (SIGKILL after the timeout). */
+    private void stopAll(List<StackComponent> group, StackState state) {
+        List<ProcessHandle> signalled = new ArrayList<>();
+        for (StackComponent c : group) {
+            ProcessHandle.of(c.pid())
+                    .filter(ProcessHandle::isAlive)
+                    .filter(EmbeddedStack::isJava)
+                    .ifPresent(p -> {
+                        out.printf("stopping %s (pid %d)%n", c.name(), c.pid());
+                        p.destroy();
+                        signalled.add(p);
+                    });
+        }
+        for (ProcessHandle p : signalled) {
+            try {
+                p.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+        group.forEach(c -> state.remove(c.name()));
     }
 
     /** Guards against a recycled pid: only a java process can be one of ours. */
@@ -228,7 +247,7 @@ public final class EmbeddedStack {
         return p.info().command().map(cmd -> cmd.endsWith("java")).orElse(true);
     }
 
-    private static void waitPortFree(int port) {
+    private void waitPortFree(int port) {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
         while (Ports.isListening(HOST, port) && System.nanoTime() < deadline) {
             sleep(200);

@@ -30,7 +30,7 @@ public final class StackCommand {
                 : System.getenv("LORA_STACK_DIR") != null
                         ? Path.of(System.getenv("LORA_STACK_DIR"))
                         : root.resolve(".lora");
-        return new EmbeddedStack(root, where, System.out);
+        return new EmbeddedStack(root, where, StackPorts.DEFAULT, System.out);
     }
 
     @Command(
