@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "",
             "Start with:  lora stack up   then   lora submit REQUEST.json",
         },
-        subcommands = {StackCommand.class, SubmitCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StackCommand.class, SubmitCommand.class, CommandLine.HelpCommand.class})
 public final class LoraCommand {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

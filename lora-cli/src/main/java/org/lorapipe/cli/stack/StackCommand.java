@@ -24,6 +24,11 @@ public final class StackCommand {
     Path dir;
 
     EmbeddedStack stack() {
+        return stackAt(dir);
+    }
+
+    /** The embedded stack in {@code dir}, or in $LORA_STACK_DIR, or in .lora/ of the project. */
+    public EmbeddedStack stackAt(Path dir) {
         Path root = InfraJars.locate().root();
         Path where = dir != null
                 ? dir
