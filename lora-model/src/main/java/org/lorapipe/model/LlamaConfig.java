@@ -1,0 +1,318 @@
+package org.lorapipe.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The architecture of a Llama-family decoder (Hugging Face {@code config.json} of
+ * LlamaForCausalLM / Qwen2ForCausalLM), immutable.
+ *
+ * @param architecture HF class name, one of {@link #SUPPORTED_ARCHITECTURES}
+ * @param hiddenSize model width D
+ * @param intermediateSize SwiGLU hidden width
+ * @param numHiddenLayers number of decoder layers L
+ * @param numAttentionHeads query heads nh
+ * @param numKeyValueHeads key/value heads nkv (grouped-query attention when nkv < nh)
+ * @param headDim per-head width hs (usually D / nh)
+ * @param rmsNormEps epsilon of every RMSNorm
+ * @param ropeTheta base of the rotary frequencies
+ * @param vocabSize V
+ * @param tieWordEmbeddings the output projection reuses the token embedding
+ * @param maxPositionEmbeddings longest sequence the model was trained for
+ * @param bosTokenId beginning-of-sequence id
+ * @param eosTokenId end-of-sequence id
+ * @param attentionBias q/k/v/o projections carry a bias (Llama {@code attention_bias})
+ * @param qkvBias q/k/v carry a bias but o does not (Qwen2)
+ * @param mlpBias gate/up/down carry a bias (Llama {@code mlp_bias})
+ * @param torchDtype storage dtype recorded in config.json ("float32", "bfloat16", ...)
+ */
+public record LlamaConfig(
+        String architecture,
+        int hiddenSize,
+        int intermediateSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int numKeyValueHeads,
+        int headDim,
+        double rmsNormEps,
+        double ropeTheta,
+        int vocabSize,
+        boolean tieWordEmbeddings,
+        int maxPositionEmbeddings,
+        int bosTokenId,
+        int eosTokenId,
+        boolean attentionBias,
+        boolean qkvBias,
+        boolean mlpBias,
+        String torchDtype) {
+
+    public static final String LLAMA = "LlamaForCausalLM";
+    public static final String QWEN2 = "Qwen2ForCausalLM";
+    public static final List<String> SUPPORTED_ARCHITECTURES = List.of(LLAMA, QWEN2);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public LlamaConfig {
+        List<String> problems = new ArrayList<>();
+        if (!SUPPORTED_ARCHITECTURES.contains(architecture)) {
+            problems.add("architecture " + architecture + " is not supported (supported: "
+                    + String.join(", ", SUPPORTED_ARCHITECTURES) + ")");
+        }
+        positive(problems, "hidden_size", hiddenSize);
+        positive(problems, "intermediate_size", intermediateSize);
+        positive(problems, "num_hidden_layers", numHiddenLayers);
+        positive(problems, "num_attention_heads", numAttentionHeads);
+        positive(problems, "num_key_value_heads", numKeyValueHeads);
+        positive(problems, "head_dim", headDim);
+        positive(problems, "vocab_size", vocabSize);
+        positive(problems, "max_position_embeddings", maxPositionEmbeddings);
+        if (numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads != 0) {
+            problems.add("num_attention_heads " + numAttentionHeads + " is not a multiple of num_key_value_heads "
+                    + numKeyValueHeads);
+        }
+        if (headDim % 2 != 0) {
+            problems.add("head_dim " + headDim + " must be even for rotary embeddings");
+        }
+        if (!(rmsNormEps > 0)) {
+            problems.add("rms_norm_eps must be > 0, got " + rmsNormEps);
+        }
+        if (!(ropeTheta > 0)) {
+            problems.add("rope_theta must be > 0, got " + ropeTheta);
+        }
+        if (!problems.isEmpty()) {
+            throw new ModelFormatException("invalid model config: " + String.join("; ", problems));
+        }
+    }
+
+    private static void positive(List<String> problems, String field, int v) {
+        if (v <= 0) {
+            problems.add(field + " must be > 0, got " + v);
+        }
+    }
+
+    /** A plain Llama config with the usual defaults (eps 1e-5, theta 10000, bos 1, eos 2, fp32). */
+    public static LlamaConfig llama(
+            int dim, int hidden, int layers, int heads, int kvHeads, int vocab, int maxPos, boolean tied) {
+        return new LlamaConfig(
+                LLAMA,
+                dim,
+                hidden,
+                layers,
+                heads,
+                kvHeads,
+                dim / heads,
+                1e-5,
+                10000.0,
+                vocab,
+                tied,
+                maxPos,
+                1,
+                2,
+                false,
+                false,
+                false,
+                "float32");
+    }
+
+    /** Query heads per key/value head. */
+    public int groupSize() {
+        return numAttentionHeads / numKeyValueHeads;
+    }
+
+    public int kvDim() {
+        return numKeyValueHeads * headDim;
+    }
+
+    public int qDim() {
+        return numAttentionHeads * headDim;
+    }
+
+    public boolean hasQkvBias() {
+        return attentionBias || qkvBias;
+    }
+
+    public boolean hasOBias() {
+        return attentionBias;
+    }
+
+    /** Number of parameters (tied embedding counted once). */
+    public long parameterCount() {
+        long d = hiddenSize;
+        long attn = d * qDim() + 2 * d * kvDim() + (long) qDim() * d;
+        if (hasQkvBias()) {
+            attn += qDim() + 2L * kvDim();
+        }
+        if (hasOBias()) {
+            attn += d;
+        }
+        long mlp = 3 * d * intermediateSize + (mlpBias ? 2L * intermediateSize + d : 0);
+        long perLayer = attn + mlp + 2 * d;
+        long embed = (long) vocabSize * d;
+        return embed + numHiddenLayers * perLayer + d + (tieWordEmbeddings ? 0 : embed);
+    }
+
+    public LlamaConfig withTorchDtype(String dtype) {
+        return new LlamaConfig(
+                architecture,
+                hiddenSize,
+                intermediateSize,
+                numHiddenLayers,
+                numAttentionHeads,
+                numKeyValueHeads,
+                headDim,
+                rmsNormEps,
+                ropeTheta,
+                vocabSize,
+                tieWordEmbeddings,
+                maxPositionEmbeddings,
+                bosTokenId,
+                eosTokenId,
+                attentionBias,
+                qkvBias,
+                mlpBias,
+                dtype);
+    }
+
+    /** Reads {@code config.json}; every missing or invalid field is reported at once. */
+    public static LlamaConfig read(Path configJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(configJson));
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException("config.json not found: " + configJson
+                    + " (a model directory needs config.json, model.safetensors and tokenizer.json)");
+        } catch (IOException e) {
+            throw new ModelFormatException(configJson + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelFormatException(configJson + " is not a JSON object");
+        }
+        return fromJson(root, configJson.toString());
+    }
+
+    static LlamaConfig fromJson(JsonNode root, String where) {
+        String arch = architectureOf(root);
+        if (!SUPPORTED_ARCHITECTURES.contains(arch)) {
+            throw new ModelFormatException(where + ": architecture " + arch + " is not supported (supported: "
+                    + String.join(", ", SUPPORTED_ARCHITECTURES) + ")");
+        }
+        List<String> missing = new ArrayList<>();
+        int hidden = requiredInt(root, "hidden_size", missing);
+        int inter = requiredInt(root, "intermediate_size", missing);
+        int layers = requiredInt(root, "num_hidden_layers", missing);
+        int heads = requiredInt(root, "num_attention_heads", missing);
+        int vocab = requiredInt(root, "vocab_size", missing);
+        if (!missing.isEmpty()) {
+            throw new ModelFormatException(where + ": missing or non-integer required field(s) "
+                    + String.join(", ", missing) + " (a " + arch + " config.json needs hidden_size, intermediate_size,"
+                    + " num_hidden_layers, num_attention_heads and vocab_size)");
+        }
+        JsonNode scaling = root.get("rope_scaling");
+        if (scaling != null && !scaling.isNull()) {
+            throw new ModelFormatException(where + ": rope_scaling " + scaling
+                    + " is not supported; only plain rotary embeddings (rope_scaling null) are implemented");
+        }
+        String act = root.path("hidden_act").asText("silu");
+        if (!act.equals("silu")) {
+            throw new ModelFormatException(where + ": hidden_act " + act + " is not supported (supported: silu)");
+        }
+        int kv = root.path("num_key_value_heads").asInt(heads);
+        int headDim = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
+        boolean qwen = arch.equals(QWEN2);
+        return new LlamaConfig(
+                arch,
+                hidden,
+                inter,
+                layers,
+                heads,
+                kv,
+                headDim,
+                root.path("rms_norm_eps").asDouble(1e-6),
+                root.path("rope_theta").asDouble(10000.0),
+                vocab,
+                root.path("tie_word_embeddings").asBoolean(false),
+                root.path("max_position_embeddings").asInt(2048),
+                firstInt(root.get("bos_token_id"), 1),
+                firstInt(root.get("eos_token_id"), 2),
+                root.path("attention_bias").asBoolean(false),
+                qwen,
+                root.path("mlp_bias").asBoolean(false),
+                root.path("torch_dtype").asText("float32"));
+    }
+
+    /** The first entry of "architectures", or a name derived from "model_type". */
+    public static String architectureOf(JsonNode root) {
+        JsonNode archs = root.get("architectures");
+        if (archs != null && archs.isArray() && !archs.isEmpty()) {
+            return archs.get(0).asText();
+        }
+        String type = root.path("model_type").asText("");
+        return switch (type) {
+            case "llama" -> LLAMA;
+            case "qwen2" -> QWEN2;
+            default -> type.isEmpty() ? "(none: config.json has neither architectures nor model_type)" : type;
+        };
+    }
+
+    private static int requiredInt(JsonNode root, String field, List<String> missing) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
+            missing.add(field);
+            return 0;
+        }
+        return n.asInt();
+    }
+
+    private static int firstInt(JsonNode n, int dflt) {
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (n.isArray()) {
+            return n.isEmpty() ? dflt : n.get(0).asInt(dflt);
+        }
+        return n.asInt(dflt);
+    }
+
+    /** The Hugging Face config.json for this architecture. */
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("architectures").add(architecture);
+        n.put("model_type", architecture.equals(QWEN2) ? "qwen2" : "llama");
+        n.put("hidden_size", hiddenSize);
+        n.put("intermediate_size", intermediateSize);
+        n.put("num_hidden_layers", numHiddenLayers);
+        n.put("num_attention_heads", numAttentionHeads);
+        n.put("num_key_value_heads", numKeyValueHeads);
+        n.put("head_dim", headDim);
+        n.put("hidden_act", "silu");
+        n.put("rms_norm_eps", rmsNormEps);
+        n.put("rope_theta", ropeTheta);
+        n.putNull("rope_scaling");
+        n.put("vocab_size", vocabSize);
+        n.put("tie_word_embeddings", tieWordEmbeddings);
+        n.put("max_position_embeddings", maxPositionEmbeddings);
+        n.put("bos_token_id", bosTokenId);
+        n.put("eos_token_id", eosTokenId);
+        if (!architecture.equals(QWEN2)) {
+            n.put("attention_bias", attentionBias);
+            n.put("mlp_bias", mlpBias);
+        }
+        n.put("attention_dropout", 0.0);
+        n.put("initializer_range", 0.02);
+        n.put("use_cache", true);
+        n.put("torch_dtype", torchDtype);
+        return n;
+    }
+
+    public void write(Path configJson) throws IOException {
+        Files.writeString(configJson, JSON.writeValueAsString(toJson()) + "\n");
+    }
+}

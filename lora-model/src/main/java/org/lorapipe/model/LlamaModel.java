@@ -1,0 +1,320 @@
+package org.lorapipe.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.lorapipe.model.io.Llama2cCheckpoint;
+import org.lorapipe.model.io.NDArrayTensorSource;
+import org.lorapipe.model.io.SafetensorsCheckpoint;
+import org.lorapipe.model.io.TensorSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Llama-family decoder on DJL's PyTorch engine, fp32:
+ *
+ * <pre>
+ *   x = embed(ids)                                   // [B, T, D]
+ *   for each layer: x = x + attn(rms(x)); x = x + swiglu(rms(x))
+ *   logits = lm_head(rms(x))                         // [B, T, V]
+ * </pre>
+ *
+ * Weights live in one NDManager under their Hugging Face names; every forward runs in a sub-manager
+ * that is closed before returning, only the logits survive (attached to the input ids' manager).
+ * Linear projections are looked up in {@link #linears()} on every call, so LoRA wrappers can replace
+ * them by module name.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
+
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights;
+    private final LinearModules linears = new LinearModules();
+    private final NDArray embed; // [V, D]
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final RmsNorm norm;
+    private final RotaryEmbedding rope;
+
+    private LlamaModel(LlamaConfig config, NDManager manager, Map<String, NDArray> weights) {
+        this.config = config;
+        this.manager = manager;
+        this.weights = Collections.unmodifiableMap(weights);
+        this.embed = weights.get("model.embed_tokens.weight");
+        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            for (String m : List.of("q_proj", "k_proj", "v_proj", "o_proj")) {
+                String name = p + "self_attn." + m;
+                linears.register(name, new Linear(weights.get(name + ".weight"), weights.get(name + ".bias")));
+            }
+            for (String m : List.of("gate_proj", "up_proj", "down_proj")) {
+                String name = p + "mlp." + m;
+                linears.register(name, new Linear(weights.get(name + ".weight"), weights.get(name + ".bias")));
+            }
+            layers.add(new DecoderLayer(
+                    i,
+                    new RmsNorm(weights.get(p + "input_layernorm.weight"), config.rmsNormEps()),
+                    new Attention(config, linears, p + "self_attn."),
+                    new RmsNorm(weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps()),
+                    new FeedForward(linears, p + "mlp.")));
+        }
+        this.norm = new RmsNorm(weights.get("model.norm.weight"), config.rmsNormEps());
+        NDArray head = config.tieWordEmbeddings() ? embed : weights.get("lm_head.weight");
+        linears.register("lm_head", new Linear(head, null));
+    }
+
+    /** Loads a Hugging Face model directory (config.json + safetensors) on the default device. */
+    public static LlamaModel load(Path dir) {
+        return load(dir, DjlRuntime.defaultDevice());
+    }
+
+    public static LlamaModel load(Path dir, Device device) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException("model directory not found: " + dir);
+        }
+        LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
+        try (SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(dir)) {
+            return create(config, weights, device);
+        }
+    }
+
+    /** Loads a llama2.c legacy .bin (converted to the HF rotate-half convention on the fly). */
+    public static LlamaModel fromLlama2c(Path bin, Device device) {
+        try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(bin)) {
+            return create(ckpt.config(), ckpt, device);
+        }
+    }
+
+    /** Expected tensors and shapes for {@code config}, in Hugging Face order. */
+    public static Map<String, long[]> expectedTensors(LlamaConfig c) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        long d = c.hiddenSize();
+        m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            m.put(p + "input_layernorm.weight", new long[] {d});
+            m.put(p + "self_attn.q_proj.weight", new long[] {c.qDim(), d});
+            m.put(p + "self_attn.k_proj.weight", new long[] {c.kvDim(), d});
+            m.put(p + "self_attn.v_proj.weight", new long[] {c.kvDim(), d});
+            m.put(p + "self_attn.o_proj.weight", new long[] {d, c.qDim()});
+            if (c.hasQkvBias()) {
+                m.put(p + "self_attn.q_proj.bias", new long[] {c.qDim()});
+                m.put(p + "self_attn.k_proj.bias", new long[] {c.kvDim()});
+                m.put(p + "self_attn.v_proj.bias", new long[] {c.kvDim()});
+            }
+            if (c.hasOBias()) {
+                m.put(p + "self_attn.o_proj.bias", new long[] {d});
+            }
+            m.put(p + "post_attention_layernorm.weight", new long[] {d});
+            m.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), d});
+            m.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), d});
+            m.put(p + "mlp.down_proj.weight", new long[] {d, c.intermediateSize()});
+            if (c.mlpBias()) {
+                m.put(p + "mlp.gate_proj.bias", new long[] {c.intermediateSize()});
+                m.put(p + "mlp.up_proj.bias", new long[] {c.intermediateSize()});
+                m.put(p + "mlp.down_proj.bias", new long[] {d});
+            }
+        }
+        m.put("model.norm.weight", new long[] {d});
+        if (!c.tieWordEmbeddings()) {
+            m.put("lm_head.weight", new long[] {c.vocabSize(), d});
+        }
+        return m;
+    }
+
+    /** Missing tensors and shape mismatches against {@code config} (at most 12 listed), empty when fine. */
+    public static List<String> weightProblems(LlamaConfig config, TensorSource source) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : expectedTensors(config).entrySet()) {
+            if (!source.contains(e.getKey())) {
+                problems.add("missing tensor '" + e.getKey() + "' " + Arrays.toString(e.getValue()));
+            } else if (!Arrays.equals(source.info(e.getKey()).shape(), e.getValue())) {
+                problems.add("tensor '" + e.getKey() + "' has shape "
+                        + source.info(e.getKey()).shapeString() + ", config.json implies "
+                        + Arrays.toString(e.getValue()));
+            }
+        }
+        if (problems.size() > 12) {
+            int n = problems.size();
+            problems = new ArrayList<>(problems.subList(0, 12));
+            problems.add("... (" + n + " problems in all)");
+        }
+        return problems;
+    }
+
+    /**
+     * Builds a model from any tensor source, checking every expected tensor's presence and shape first
+     * (all problems reported at once), then loading them one at a time.
+     */
+    public static LlamaModel create(LlamaConfig config, TensorSource source, Device device) {
+        Map<String, long[]> expected = expectedTensors(config);
+        List<String> problems = weightProblems(config, source);
+        if (!problems.isEmpty()) {
+            throw new ModelFormatException(
+                    "weights do not match the " + config.architecture() + " config: " + String.join("; ", problems));
+        }
+        Set<String> extra = new TreeSet<>(source.names());
+        extra.removeAll(expected.keySet());
+        extra.removeIf(n -> n.endsWith("rotary_emb.inv_freq") || n.equals("lm_head.weight"));
+        if (!extra.isEmpty()) {
+            LOG.warn(
+                    "ignoring {} unexpected tensor(s): {}",
+                    extra.size(),
+                    extra.stream().limit(8).toList());
+        }
+        NDManager manager = DjlRuntime.newManager(device);
+        try {
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            for (String name : expected.keySet()) {
+                NDArray a = source.load(name, manager);
+                a.setName(name);
+                weights.put(name, a);
+            }
+            return new LlamaModel(config, manager, weights);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A model with random weights (normal, std 0.02; norms 1), for tests and benchmarks.
+     */
+    public static LlamaModel random(LlamaConfig config, long seed, Device device) {
+        Engine engine = DjlRuntime.engine();
+        engine.setRandomSeed((int) seed);
+        NDManager manager = engine.newBaseManager(device);
+        try {
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : expectedTensors(config).entrySet()) {
+                Shape shape = new Shape(e.getValue());
+                NDArray a = e.getKey().endsWith("norm.weight")
+                        ? manager.ones(shape)
+                        : manager.randomNormal(0f, 0.02f, shape, DataType.FLOAT32);
+                a.setName(e.getKey());
+                weights.put(e.getKey(), a);
+            }
+            return new LlamaModel(config, manager, weights);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Logits for every position.
+     *
+     * @param inputIds [B, T] integer token ids, on the model's device
+     * @param attentionMask [B, past + T], 1 for real tokens and 0 for padding, or null (no padding)
+     * @param cache KV cache to read and extend, or null
+     * @return [B, T, V] fp32, attached to {@code inputIds}' manager
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+        return run(inputIds, attentionMask, cache, false);
+    }
+
+    /** Like {@link #forward} but only the last position's logits: [B, V] (skips the head elsewhere). */
+    public NDArray forwardLast(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+        return run(inputIds, attentionMask, cache, true);
+    }
+
+    private NDArray run(NDArray inputIds, NDArray attentionMask, KvCache cache, boolean lastOnly) {
+        Shape s = inputIds.getShape();
+        if (s.dimension() != 2) {
+            throw new IllegalArgumentException("input ids must be [B, T], got " + s);
+        }
+        long b = s.get(0);
+        long t = s.get(1);
+        int past = cache == null ? 0 : cache.length();
+        if (past + t > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("sequence of " + (past + t) + " tokens exceeds max_position_embeddings "
+                    + config.maxPositionEmbeddings());
+        }
+        NDManager out = inputIds.getManager();
+        try (NDManager step = out.newSubManager()) {
+            NDArray ids = inputIds.toType(DataType.INT64, true);
+            ids.attach(step);
+            NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
+            x.attach(step);
+            AttentionMask mask = AttentionMask.build(step, b, t, past, attentionMask);
+            NDList cs = rope.cosSin(mask.positions()); // [B, 1, T, hs] x2
+            for (DecoderLayer layer : layers) {
+                // each layer's temporaries live in their own scope, closed once its output is kept:
+                // peak memory is one layer's activations (autograd keeps what backward needs itself)
+                try (NDManager scope = step.newSubManager()) {
+                    x.tempAttach(scope);
+                    NDArray y = layer.forward(x, cs.get(0), cs.get(1), mask.additive(), rope, cache); // [B, T, D]
+                    y.attach(step);
+                    x = y;
+                }
+            }
+            if (cache != null) {
+                cache.advance((int) t);
+            }
+            x = norm.forward(x); // [B, T, D]
+            if (lastOnly) {
+                x = x.get(new NDIndex(":, -1, :")); // [B, D]
+            }
+            NDArray logits = linears.get("lm_head").forward(x); // [B, T, V] or [B, V]
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    /** A new, empty KV cache for this model (close it when done). */
+    public KvCache newCache() {
+        return new KvCache(manager, config.numHiddenLayers());
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The linear projections by HF module name; replace entries to add adapters. */
+    public LinearModules linears() {
+        return linears;
+    }
+
+    /** The loaded base weights under HF names (lm_head absent when tied). Not copies: do not close. */
+    public Map<String, NDArray> weights() {
+        return weights;
+    }
+
+    /** The base weights as a tensor source, e.g. for {@link org.lorapipe.model.io.HfModelExporter}. */
+    public TensorSource asTensorSource() {
+        return new NDArrayTensorSource(weights);
+    }
+
+    /** The manager owning the weights (its device is the compute device). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,34 @@
+package org.lorapipe.model.tokenizer;
+
+/**
+ * Text to token ids and back, one interface for the llama2.c format ({@link Llama2cTokenizer}) and
+ * Hugging Face tokenizer.json ({@link HfTokenizer}). Pick one from a model directory with
+ * {@link Tokenizers#load}.
+ */
+public interface TextTokenizer extends AutoCloseable {
+
+    /** Token ids of {@code text}, with the BOS id first when {@code addBos}; never an EOS. */
+    int[] encode(String text, boolean addBos);
+
+    /** The text of {@code ids}, special tokens skipped (sentencepiece-style leading space removed). */
+    String decode(int[] ids);
+
+    /**
+     * What llama2.c's run.c prints for token {@code id} following {@code prev}: the leading space is
+     * stripped after BOS, a raw byte token {@code <0xNN>} prints as that byte (nothing when the byte is
+     * neither printable nor whitespace). Concatenating the pieces of a sequence gives run.c's output.
+     */
+    String decodePiece(int prev, int id);
+
+    int bosId();
+
+    int eosId();
+
+    int vocabSize();
+
+    /** SHA-256 (hex) of the tokenizer definition file, to pin datasets to a tokenizer. */
+    String sha256();
+
+    @Override
+    default void close() {}
+}
