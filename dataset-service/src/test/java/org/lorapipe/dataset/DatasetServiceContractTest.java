@@ -1,18 +1,43 @@
 package org.lorapipe.dataset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.dataset.ShardReader;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.event.DatasetPrepared;
+import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.model.ModelImport;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
 
-/** The dataset-service at its door, through the real Kafka broker and S3 server. */
+/** The dataset-service through the real Kafka broker and S3 server, on stories260K and Alpaca data. */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
 class DatasetServiceContractTest extends StageServiceContractTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static boolean modelUploaded;
+
+    @Inject
+    ObjectStore store;
+
     @Override
     protected String inputTopic() {
         return Topics.TRAINING_REQUESTED;
@@ -35,6 +60,104 @@ class DatasetServiceContractTest extends StageServiceContractTest {
 
     @Override
     protected String validInput(String requestId) {
+        uploadModelOnce();
+        uploadAlpaca(requestId, 120);
         return SampleEvents.requestJson(requestId);
+    }
+
+    @Override
+    protected String stateOfValidInput() {
+        return "done";
+    }
+
+    @Test
+    void requestInDatasetPreparedOutShardsReadable() throws Exception {
+        String id = id("prepared");
+        kafka.send(Topics.TRAINING_REQUESTED, id, validInput(id));
+
+        DatasetPrepared event =
+                Json.read(kafka.awaitRecord(Topics.DATASET_PREPARED, id, WAIT).value(), DatasetPrepared.class);
+        assertThat(event.request().requestId()).isEqualTo(id);
+        assertThat(event.datasetUri()).isEqualTo("s3://lora/datasets/" + id + "/");
+        assertThat(event.manifest().recordsIn()).isEqualTo(120);
+        assertThat(event.manifest().trainExamples()).isPositive();
+        assertThat(event.manifest().trainExamples() + event.manifest().validationExamples())
+                .isEqualTo(event.manifest().recordsOut());
+
+        S3Uri folder = S3Uri.parse(event.datasetUri());
+        assertThat(store.isPublished(folder)).isTrue();
+        assertThat(store.getString(folder.resolve("manifest.json"))).contains("\"tokenizerSha256\"");
+        List<TokenizedSequence> train = new ArrayList<>();
+        try (InputStream in = store.get(folder.resolve("train-00000.bin"));
+                ShardReader reader = new ShardReader(in, "train-00000.bin")) {
+            reader.forEachRemaining(train::add);
+        }
+        assertThat(train).hasSize((int) event.manifest().trainExamples());
+        assertThat(train.stream().mapToLong(TokenizedSequence::length).sum())
+                .isEqualTo(event.manifest().trainTokens());
+    }
+
+    @Test
+    void missingDatasetObjectIsAFailureThatSaysWhatToUpload() {
+        uploadModelOnce();
+        String id = id("nodata");
+        kafka.send(Topics.TRAINING_REQUESTED, id, SampleEvents.requestJson(id));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INPUT_NOT_FOUND);
+        assertThat(failed.error().message()).contains("no dataset at s3://lora/data/" + id + ".jsonl", "upload it");
+        assertThat(failed.request().requestId()).isEqualTo(id);
+    }
+
+    @Test
+    void missingBaseModelIsAFailureThatSaysHowToImportIt() {
+        String id = id("nomodel");
+        uploadAlpaca(id, 10);
+        kafka.send(Topics.TRAINING_REQUESTED, id, SampleEvents.requestJson(id).replace("stories260K", "nope"));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INPUT_NOT_FOUND);
+        assertThat(failed.error().message()).contains("no model at s3://lora/models/nope/", "lora import");
+    }
+
+    private synchronized void uploadModelOnce() {
+        if (modelUploaded) {
+            return;
+        }
+        try {
+            Path data = sharedData();
+            Path dir = Files.createTempDirectory("stories-import").resolve("stories260K");
+            ModelImport.fromLlama2c(
+                    data.resolve("models/stories260K/stories260K.bin"),
+                    data.resolve("models/stories260K/tok512.bin"),
+                    dir);
+            store.uploadDirectory(dir, S3Uri.parse("s3://lora/models/stories260K/"));
+            modelUploaded = true;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void uploadAlpaca(String id, int records) {
+        try {
+            var all = Json.mapper()
+                    .readTree(
+                            sharedData().resolve("instruct/alpaca_en_demo.json").toFile());
+            StringBuilder jsonl = new StringBuilder();
+            for (int i = 0; i < records; i++) {
+                jsonl.append(Json.write(all.get(i))).append('\n');
+            }
+            store.putBytes(
+                    S3Uri.parse("s3://lora/data/" + id + ".jsonl"),
+                    jsonl.toString().getBytes(StandardCharsets.UTF_8),
+                    "application/x-ndjson");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path sharedData() {
+        Path root = Path.of(System.getProperty("lora.project.root", "..")).toAbsolutePath();
+        return root.resolveSibling("shared").resolve("data");
     }
 }

@@ -1,7 +1,6 @@
 package org.lorapipe.service.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** Who this service is, for failure events, CloudEvents headers and its job view. */
 @ConfigMapping(prefix = "lora.service")
@@ -11,8 +10,4 @@ public interface ServiceConfig {
 
     /** The service's name, e.g. {@code dataset-service}; becomes {@code ce_source}. */
     String name();
-
-    /** The bucket every request URI must point into. */
-    @WithDefault("lora")
-    String bucket();
 }

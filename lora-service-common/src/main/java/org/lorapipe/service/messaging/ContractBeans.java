@@ -3,13 +3,13 @@ package org.lorapipe.service.messaging;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.lorapipe.contract.event.EventParser;
-import org.lorapipe.service.config.ServiceConfig;
+import org.lorapipe.service.config.StorageSettings;
 
-/** The contract's parsers as beans, bound to the configured bucket. */
+/** The contract's parsers as beans, bound to the configured bucket (every request URI must point into it). */
 public class ContractBeans {
     @Produces
     @Singleton
-    EventParser eventParser(ServiceConfig config) {
-        return new EventParser(config.bucket());
+    EventParser eventParser(StorageSettings storage) {
+        return new EventParser(storage.bucket());
     }
 }

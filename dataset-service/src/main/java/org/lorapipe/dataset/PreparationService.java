@@ -1,0 +1,127 @@
+package org.lorapipe.dataset;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.dataset.config.DatasetConfig;
+import org.lorapipe.dataset.domain.DatasetBuilder;
+import org.lorapipe.dataset.domain.DatasetException;
+import org.lorapipe.dataset.storage.ModelTokenizers;
+import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.storage.ObjectInfo;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.Publication;
+import org.lorapipe.storage.S3Uri;
+
+/**
+ * Prepares the dataset of one request: streams the raw file from storage through {@link DatasetBuilder}
+ * and publishes the shards with {@code manifest.json} atomically under {@code datasets/{requestId}/}.
+ * A dataset already published for the request is reused, so a redelivered request costs nothing.
+ */
+@ApplicationScoped
+public class PreparationService {
+    private static final Logger LOG = Logger.getLogger(PreparationService.class);
+    public static final String MANIFEST = "manifest.json";
+
+    private final ObjectStore store;
+    private final ModelTokenizers tokenizers;
+    private final DatasetConfig config;
+
+    public PreparationService(ObjectStore store, ModelTokenizers tokenizers, DatasetConfig config) {
+        this.store = store;
+        this.tokenizers = tokenizers;
+        this.config = config;
+    }
+
+    /** The published dataset folder of a request. */
+    public S3Uri datasetFolder(String requestId) {
+        return store.config().bucketRoot().resolve("datasets/" + requestId + "/");
+    }
+
+    /** The manifest of a dataset already published for this request, if any. */
+    public Optional<DatasetManifest> published(String requestId) {
+        S3Uri folder = datasetFolder(requestId);
+        if (!store.isPublished(folder)) {
+            return Optional.empty();
+        }
+        return Optional.of(Json.read(store.getString(folder.resolve(MANIFEST)), DatasetManifest.class));
+    }
+
+    public DatasetManifest prepare(TrainingRequest request) {
+        Optional<DatasetManifest> done = published(request.requestId());
+        if (done.isPresent()) {
+            LOG.infof("%s: dataset already published, reusing it", request.requestId());
+            return done.get();
+        }
+        S3Uri source = S3Uri.parse(request.dataset().uri());
+        ObjectInfo info = store.stat(source)
+                .orElseThrow(() -> new DatasetException(
+                        ErrorCodes.INPUT_NOT_FOUND,
+                        "no dataset at " + source + ": upload it first (e.g. `aws s3 cp FILE " + source
+                                + "`) or fix dataset.uri"));
+        if (info.size() > config.maxBytes()) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    "the dataset " + source + " has " + info.size()
+                            + " bytes, more than the limit of " + config.maxBytes()
+                            + " (lora.dataset.max-bytes): split it"
+                            + " or raise the limit");
+        }
+        Path work = workDir(request.requestId());
+        try (TextTokenizer tokenizer = tokenizers.load(request.baseModel(), work.resolve("tokenizer"));
+                InputStream in = store.get(source)) {
+            Path shards = Files.createDirectories(work.resolve("shards"));
+            long t0 = System.nanoTime();
+            DatasetBuilder.Result result =
+                    new DatasetBuilder(request.dataset(), tokenizer, shards).build(in, source.toString());
+            LOG.infof(
+                    "%s: %d records in, %d out, %d train / %d validation examples, %.1f s",
+                    request.requestId(),
+                    result.manifest().recordsIn(),
+                    result.manifest().recordsOut(),
+                    result.manifest().trainExamples(),
+                    result.manifest().validationExamples(),
+                    (System.nanoTime() - t0) / 1e9);
+            Publication publication = store.beginPublication(datasetFolder(request.requestId()));
+            for (Path file : result.files()) {
+                publication.putFile(file.getFileName().toString(), file);
+            }
+            publication.putBytes(MANIFEST, Json.writePretty(result.manifest()).getBytes(), "application/json");
+            publication.commit();
+            return result.manifest();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private Path workDir(String requestId) {
+        try {
+            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "dataset-" + requestId + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.lorapipe.dataset.domain;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.request.DatasetSpec;
+import org.lorapipe.dataset.domain.dedup.ContentHash;
+import org.lorapipe.dataset.domain.dedup.ExactDuplicates;
+import org.lorapipe.dataset.domain.dedup.NearDuplicates;
+import org.lorapipe.dataset.domain.template.PromptTemplates;
+import org.lorapipe.model.tokenizer.TextTokenizer;
+
+/**
+ * The dataset stage's work, streaming record by record: read, normalise and map each record
+ * ({@link RecordMapper}); drop exact then near duplicates; apply the prompt template; tokenize with loss
+ * masks ({@link ExampleTokenizer}); drop (or truncate) what is longer than {@code maxSeqLength}, cut raw
+ * documents into windows; send each example to train or validation by a hash of its content; optionally
+ * pack; write shards. Memory per record is bounded: nothing but hashes and MinHash band keys is kept.
+ */
+public final class DatasetBuilder {
+    public static final String TRAIN = "train";
+    public static final String VALIDATION = "validation";
+    static final long MAX_SHARD_BYTES = 64L << 20;
+
+    private final DatasetSpec spec;
+    private final TextTokenizer tokenizer;
+    private final Path workDir;
+
+    /** The result: the manifest and the shard files written into the work folder. */
+    public record Result(DatasetManifest manifest, List<Path> files, CurationCounts counts) {}
+
+    public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir) {
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.workDir = workDir;
+    }
+
+    public Result build(InputStream source, String sourceName) {
+        CurationCounts counts = new CurationCounts();
+        RecordMapper mapper = new RecordMapper(spec.format());
+        ExampleTokenizer exampleTokenizer = new ExampleTokenizer(tokenizer, spec.maskPrompt());
+        ExactDuplicates exact = new ExactDuplicates();
+        long trainExamples = 0;
+        long validationExamples = 0;
+        try (RecordSource records = new RecordSource(source, sourceName);
+                NearDuplicates near = new NearDuplicates(spec.nearDuplicateThreshold());
+                SplitWriter train = new SplitWriter(TRAIN, workDir, MAX_SHARD_BYTES);
+                SplitWriter validation = new SplitWriter(VALIDATION, workDir, MAX_SHARD_BYTES)) {
+            Consumer<TokenizedSequence> toTrain = train::write;
+            Consumer<TokenizedSequence> toValidation = validation::write;
+            Packer trainPacker = spec.pack() ? new Packer(spec.maxSeqLength(), toTrain) : null;
+            Packer validationPacker = spec.pack() ? new Packer(spec.maxSeqLength(), toValidation) : null;
+            while (records.hasNext()) {
+                RawRecord raw = records.next();
+                counts.recordsIn++;
+                Mapped mapped = mapper.map(raw);
+                if (mapped.dropped()) {
+                    counts.drop(mapped.dropReason(), mapped.detail());
+                    continue;
+                }
+                Example example = mapped.example();
+                String content = example.content();
+                ContentHash hash = ContentHash.of(content);
+                if (spec.deduplicate()) {
+                    if (!exact.add(hash)) {
+                        counts.duplicatesExact++;
+                        continue;
+                    }
+                    if (near.isDuplicateElseAdd(content)) {
+                        counts.duplicatesNear++;
+                        continue;
+                    }
+                }
+                List<TokenizedSequence> sequences = sequences(exampleTokenizer, example);
+                if (sequences.isEmpty()) {
+                    counts.drop(
+                            DropReason.TOO_LONG,
+                            "record " + raw.index() + " is longer than maxSeqLength " + spec.maxSeqLength()
+                                    + " tokens");
+                    continue;
+                }
+                counts.recordsOut++;
+                boolean toValidationSplit = hash.unit() < spec.validationFraction();
+                if (toValidationSplit) {
+                    validationExamples++;
+                } else {
+                    trainExamples++;
+                }
+                for (TokenizedSequence s : sequences) {
+                    Packer packer = toValidationSplit ? validationPacker : trainPacker;
+                    if (packer != null) {
+                        packer.add(s);
+                    } else {
+                        (toValidationSplit ? toValidation : toTrain).accept(s);
+                    }
+                }
+            }
+            if (trainPacker != null) {
+                trainPacker.flush();
+                validationPacker.flush();
+            }
+            check(counts, trainExamples);
+            train.close();
+            validation.close();
+            List<Path> files = new ArrayList<>(train.files());
+            files.addAll(validation.files());
+            DatasetManifest manifest = new DatasetManifest(
+                    counts.recordsIn(),
+                    counts.recordsOut(),
+                    counts.dropped(),
+                    counts.duplicatesExact(),
+                    counts.duplicatesNear(),
+                    trainExamples,
+                    validationExamples,
+                    train.tokens,
+                    validation.tokens,
+                    Math.max(train.longest, validation.longest),
+                    spec.promptTemplate().wire(),
+                    tokenizer.sha256());
+            return new Result(manifest, files, counts);
+        }
+    }
+
+    /** The sequences of one example: one (possibly truncated), none when too long, windows for documents. */
+    private List<TokenizedSequence> sequences(ExampleTokenizer exampleTokenizer, Example example) {
+        TokenizedSequence s = exampleTokenizer.tokenize(PromptTemplates.apply(spec.promptTemplate(), example));
+        int max = spec.maxSeqLength();
+        if (s.length() <= max) {
+            return List.of(s);
+        }
+        if (example.isDocument()) {
+            List<TokenizedSequence> windows = new ArrayList<>();
+            for (int from = 0; from < s.length() - 1; from += max) {
+                windows.add(slice(s, from, Math.min(s.length(), from + max)));
+            }
+            return windows;
+        }
+        if (spec.truncate()) {
+            TokenizedSequence cut = slice(s, 0, max);
+            return cut.trainableCount() > 0 ? List.of(cut) : List.of();
+        }
+        return List.of();
+    }
+
+    private static TokenizedSequence slice(TokenizedSequence s, int from, int to) {
+        return new TokenizedSequence(
+                Arrays.copyOfRange(s.ids(), from, to), Arrays.copyOfRange(s.trainable(), from, to), new int[] {0});
+    }
+
+    private void check(CurationCounts counts, long trainExamples) {
+        String format = "dataset.format is '" + spec.format().wire() + "'";
+        if (counts.recordsIn() == 0) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    "the dataset holds no record: upload a JSON array" + " or JSONL file with at least one record");
+        }
+        if (counts.bad() > spec.maxBadFraction() * counts.recordsIn()) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    String.format(
+                            "%d of %d records (%.1f%%) are malformed or empty, more than dataset.maxBadFraction %.0f%%: %s."
+                                    + " Is the format right (%s)? Fix these records or raise maxBadFraction.",
+                            counts.bad(),
+                            counts.recordsIn(),
+                            100.0 * counts.bad() / counts.recordsIn(),
+                            100 * spec.maxBadFraction(),
+                            String.join("; ", counts.examples()),
+                            format));
+        }
+        if (counts.recordsOut() == 0) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    "no record is left after curation (" + counts.recordsIn() + " in, dropped " + counts.dropped()
+                            + ", exact duplicates "
+                            + counts.duplicatesExact() + ", near duplicates " + counts.duplicatesNear() + "): "
+                            + String.join("; ", counts.examples())
+                            + (counts.dropped().containsKey(DropReason.TOO_LONG)
+                                    ? "; raise dataset.maxSeqLength or set dataset.truncate"
+                                    : ""));
+        }
+        if (trainExamples == 0) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    "every kept record went to validation: lower" + " dataset.validationFraction or add records");
+        }
+    }
+}

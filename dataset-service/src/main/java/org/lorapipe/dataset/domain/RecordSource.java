@@ -1,0 +1,147 @@
+package org.lorapipe.dataset.domain;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.json.Json;
+
+/**
+ * Streams the records of a dataset file, one at a time, whatever its size: a JSON array (detected by
+ * its first character '[') is read element by element with a streaming parser; anything starting with
+ * '{' is JSONL, one record per non-blank line, where a line that does not parse becomes a malformed
+ * record rather than the end of the run.
+ */
+public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
+    private final String name;
+    private final InputStream in;
+    private JsonParser array;
+    private BufferedReader lines;
+    private RawRecord next;
+    private long index;
+    private long lineNumber;
+
+    public RecordSource(InputStream source, String name) {
+        this.name = name;
+        this.in = new BufferedInputStream(source, 1 << 16);
+        try {
+            int first = firstNonBlank();
+            if (first == '[') {
+                array = Json.mapper().getFactory().createParser(in);
+                array.nextToken();
+            } else if (first == '{') {
+                lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            } else if (first == -1) {
+                throw new DatasetException(
+                        ErrorCodes.INVALID_INPUT,
+                        name + " is empty: upload a JSON array or" + " JSONL file of records");
+            } else {
+                throw new DatasetException(
+                        ErrorCodes.INVALID_INPUT,
+                        name + " is not JSON or JSONL: it starts"
+                                + " with '" + (char) first
+                                + "'; the dataset must be a JSON array of records or one JSON"
+                                + " object per line");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    private int firstNonBlank() throws IOException {
+        while (true) {
+            in.mark(4);
+            int c = in.read();
+            if (c == 0xEF) { // UTF-8 byte order mark
+                in.read();
+                in.read();
+                continue;
+            }
+            if (c == -1 || !Character.isWhitespace(c)) {
+                in.reset();
+                return c;
+            }
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            next = array != null ? nextFromArray() : nextLine();
+        }
+        return next != null;
+    }
+
+    @Override
+    public RawRecord next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        RawRecord r = next;
+        next = null;
+        return r;
+    }
+
+    private RawRecord nextFromArray() {
+        try {
+            JsonToken token = array.nextToken();
+            if (token == null || token == JsonToken.END_ARRAY) {
+                return null;
+            }
+            JsonNode node = array.readValueAsTree();
+            return new RawRecord(index++, node, null);
+        } catch (JsonProcessingException e) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    name + " is not valid JSON after record " + index
+                            + " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + "): "
+                            + e.getOriginalMessage() + "; fix the file or convert it to JSONL, where one bad line is"
+                            + " only dropped");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    private RawRecord nextLine() {
+        try {
+            String line;
+            do {
+                line = lines.readLine();
+                lineNumber++;
+                if (line == null) {
+                    return null;
+                }
+            } while (line.isBlank());
+            try {
+                return new RawRecord(index++, Json.mapper().readTree(line), null);
+            } catch (JsonProcessingException e) {
+                return new RawRecord(index - 1, null, "line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (array != null) {
+                array.close();
+            }
+            in.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

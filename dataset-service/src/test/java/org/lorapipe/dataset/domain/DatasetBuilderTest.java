@@ -1,0 +1,343 @@
+package org.lorapipe.dataset.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.dataset.ShardReader;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.DatasetFormat;
+import org.lorapipe.contract.request.DatasetSpec;
+import org.lorapipe.contract.request.PromptTemplate;
+import org.lorapipe.dataset.domain.template.PromptTemplates;
+import org.lorapipe.model.tokenizer.Llama2cTokenizer;
+import org.lorapipe.model.tokenizer.TextTokenizer;
+
+/** The dataset stage on real data: alpaca_en_demo.json and LIMA, with stories260K's tokenizer. */
+class DatasetBuilderTest {
+    private static TextTokenizer tokenizer;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void loadTokenizer() {
+        tokenizer = Llama2cTokenizer.load(SharedData.file("models/stories260K/tok512.bin"));
+    }
+
+    @AfterAll
+    static void closeTokenizer() {
+        tokenizer.close();
+    }
+
+    static DatasetSpec spec(DatasetFormat format, PromptTemplate template, int maxSeq, boolean pack) {
+        return new DatasetSpec(
+                "s3://lora/data/x.json", format, template, maxSeq, 0.05, true, true, pack, 0.85, false, 0.10);
+    }
+
+    private DatasetBuilder.Result build(DatasetSpec spec, byte[] data, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        return new DatasetBuilder(spec, tokenizer, dir).build(new ByteArrayInputStream(data), "test.json");
+    }
+
+    private static List<TokenizedSequence> read(List<Path> files, String split) throws Exception {
+        List<TokenizedSequence> out = new ArrayList<>();
+        for (Path f : files) {
+            if (f.getFileName().toString().startsWith(split)) {
+                try (InputStream in = Files.newInputStream(f);
+                        ShardReader r = new ShardReader(in, f.toString())) {
+                    r.forEachRemaining(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void manifestCountsEveryInjectedCaseExactly() throws Exception {
+        ArrayNode original = (ArrayNode) Json.mapper()
+                .readTree(SharedData.file("instruct/alpaca_en_demo.json").toFile());
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 4096, false);
+        DatasetManifest baseline = build(spec, Json.write(original).getBytes(StandardCharsets.UTF_8), work.resolve("a"))
+                .manifest();
+
+        ArrayNode injected = original.deepCopy();
+        // 3 exact duplicates: same record, differing only in whitespace and Unicode composition
+        for (int i : new int[] {10, 20, 30}) {
+            ObjectNode copy = ((ObjectNode) original.get(i)).deepCopy();
+            copy.put("instruction", "  " + copy.get("instruction").textValue().replace(" ", "  ") + "\r\n");
+            injected.add(copy);
+        }
+        // 3 near duplicates: one word of a long answer changed
+        int near = 0;
+        for (int i = 100; near < 3; i++) {
+            ObjectNode copy = ((ObjectNode) original.get(i)).deepCopy();
+            String output = copy.get("output").textValue();
+            if (output.split(" ").length < 80) {
+                continue;
+            }
+            int at = output.indexOf(' ', output.length() / 2);
+            copy.put("output", output.substring(0, at) + " remarkably" + output.substring(output.indexOf(' ', at + 1)));
+            injected.add(copy);
+            near++;
+        }
+        // 2 empty and 3 malformed records
+        injected.addObject().put("instruction", "   ").put("input", "").put("output", "Something.");
+        injected.addObject().put("instruction", "Say hi.").put("input", "").put("output", "\u200B ");
+        injected.addObject().put("instruction", "No output here.");
+        injected.addObject().put("instruction", 42).put("output", "A number is not an instruction.");
+        injected.add("just a string");
+
+        DatasetManifest m = build(spec, Json.write(injected).getBytes(StandardCharsets.UTF_8), work.resolve("b"))
+                .manifest();
+        assertThat(m.recordsIn()).isEqualTo(baseline.recordsIn() + 11);
+        assertThat(m.duplicatesExact()).isEqualTo(baseline.duplicatesExact() + 3);
+        assertThat(m.duplicatesNear()).isEqualTo(baseline.duplicatesNear() + 3);
+        assertThat(m.dropped().getOrDefault("empty", 0L))
+                .isEqualTo(baseline.dropped().getOrDefault("empty", 0L) + 2);
+        assertThat(m.dropped().getOrDefault("malformed", 0L))
+                .isEqualTo(baseline.dropped().getOrDefault("malformed", 0L) + 3);
+        assertThat(m.recordsOut()).isEqualTo(baseline.recordsOut());
+        assertThat(m.trainExamples() + m.validationExamples()).isEqualTo(m.recordsOut());
+        assertThat(m.template()).isEqualTo("alpaca");
+        assertThat(m.tokenizerSha256()).isEqualTo(tokenizer.sha256());
+    }
+
+    @Test
+    void shardsDecodeBackToTheTemplatedTextAndMasksSplitPromptFromResponse() throws Exception {
+        ArrayNode records = (ArrayNode) Json.mapper()
+                .readTree(SharedData.file("instruct/alpaca_en_demo.json").toFile());
+        ArrayNode first = Json.mapper().createArrayNode();
+        for (int i = 0; i < 60; i++) {
+            first.add(records.get(i));
+        }
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 4096, false);
+        DatasetBuilder.Result result = build(spec, Json.write(first).getBytes(StandardCharsets.UTF_8), work);
+        List<TokenizedSequence> all = new ArrayList<>(read(result.files(), "train"));
+        all.addAll(read(result.files(), "validation"));
+        assertThat(all).hasSize((int) result.manifest().recordsOut());
+
+        RecordMapper mapper = new RecordMapper(DatasetFormat.ALPACA);
+        Map<String, String[]> expected = new java.util.HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            Example e = mapper.map(new RawRecord(i, records.get(i), null)).example();
+            var segments = PromptTemplates.apply(PromptTemplate.ALPACA, e);
+            String prompt = segments.get(1).text();
+            String response = segments.get(2).text();
+            expected.put(prompt + response, new String[] {prompt, response});
+        }
+        for (TokenizedSequence s : all) {
+            assertThat(s.ids()[0]).isEqualTo(tokenizer.bosId());
+            assertThat(s.ids()[s.length() - 1]).isEqualTo(tokenizer.eosId());
+            assertThat(s.trainable()[0]).as("BOS is never trained").isFalse();
+            assertThat(s.trainable()[s.length() - 1]).as("EOS is trained").isTrue();
+            String text = tokenizer.decode(s.ids());
+            assertThat(expected).containsKey(text);
+            int firstTrained = 0;
+            while (!s.trainable()[firstTrained]) {
+                firstTrained++;
+            }
+            for (int j = firstTrained; j < s.length(); j++) {
+                assertThat(s.trainable()[j]).as("one contiguous response").isTrue();
+            }
+            String[] parts = expected.get(text);
+            String promptPart = tokenizer.decode(Arrays.copyOfRange(s.ids(), 0, firstTrained));
+            String responsePart = tokenizer.decode(Arrays.copyOfRange(s.ids(), firstTrained, s.length() - 1));
+            assertThat(promptPart).isEqualTo(parts[0]);
+            assertThat(responsePart.strip()).isEqualTo(parts[1].strip());
+        }
+    }
+
+    @Test
+    void limaTrainsEveryAssistantTurn() throws Exception {
+        ArrayNode lima = (ArrayNode)
+                Json.mapper().readTree(SharedData.file("instruct/lima.json").toFile());
+        ArrayNode multi = Json.mapper().createArrayNode();
+        for (JsonNode r : lima) {
+            if (r.hasNonNull("history") && r.get("history").size() > 0 && multi.size() < 5) {
+                multi.add(r);
+            }
+        }
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.CHATML, 131072, false);
+        spec = new DatasetSpec(
+                spec.uri(),
+                spec.format(),
+                spec.promptTemplate(),
+                spec.maxSeqLength(),
+                0.0,
+                true,
+                true,
+                false,
+                0.85,
+                false,
+                0.1);
+        DatasetBuilder.Result result = build(spec, Json.write(multi).getBytes(StandardCharsets.UTF_8), work);
+        List<TokenizedSequence> sequences = read(result.files(), "train");
+        assertThat(sequences).hasSize(5);
+        RecordMapper mapper = new RecordMapper(DatasetFormat.ALPACA);
+        for (int i = 0; i < 5; i++) {
+            TokenizedSequence s = sequences.get(i);
+            Example e = mapper.map(new RawRecord(i, multi.get(i), null)).example();
+            List<String> trainedSpans = spans(s, true);
+            List<String> promptSpans = spans(s, false);
+            assertThat(trainedSpans).hasSize(e.exchanges().size());
+            for (int t = 0; t < e.exchanges().size(); t++) {
+                Exchange turn = e.exchanges().get(t);
+                assertThat(trainedSpans.get(t).strip()).isEqualTo((turn.response() + "<|im_end|>").strip());
+                assertThat(promptSpans.get(t))
+                        .contains(turn.instruction()
+                                .substring(0, Math.min(40, turn.instruction().length())));
+            }
+        }
+    }
+
+    /** Decoded maximal runs of tokens that are (or are not) trained, EOS and BOS left out. */
+    private static List<String> spans(TokenizedSequence s, boolean trained) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            if (s.trainable()[i] != trained) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < s.length() && s.trainable()[j] == trained) {
+                j++;
+            }
+            int[] ids = Arrays.stream(Arrays.copyOfRange(s.ids(), i, j))
+                    .filter(id -> id != tokenizer.eosId() && id != tokenizer.bosId())
+                    .toArray();
+            out.add(tokenizer.decode(ids));
+            i = j;
+        }
+        return out;
+    }
+
+    @Test
+    void splitIsDeterministicAndFollowsTheRecordNotItsPosition() throws Exception {
+        ArrayNode records = (ArrayNode) Json.mapper()
+                .readTree(SharedData.file("instruct/alpaca_en_demo.json").toFile());
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 4096, false);
+        DatasetBuilder.Result once =
+                build(spec, Json.write(records).getBytes(StandardCharsets.UTF_8), work.resolve("1"));
+        DatasetBuilder.Result twice =
+                build(spec, Json.write(records).getBytes(StandardCharsets.UTF_8), work.resolve("2"));
+        assertThat(twice.manifest()).isEqualTo(once.manifest());
+        for (int i = 0; i < once.files().size(); i++) {
+            assertThat(Files.readAllBytes(twice.files().get(i)))
+                    .isEqualTo(Files.readAllBytes(once.files().get(i)));
+        }
+        ArrayNode reversed = Json.mapper().createArrayNode();
+        for (int i = records.size() - 1; i >= 0; i--) {
+            reversed.add(records.get(i));
+        }
+        DatasetBuilder.Result shuffled =
+                build(spec, Json.write(reversed).getBytes(StandardCharsets.UTF_8), work.resolve("3"));
+        assertThat(decodedSet(shuffled, "validation")).isEqualTo(decodedSet(once, "validation"));
+        assertThat(once.manifest().validationExamples()).isBetween(20L, 90L);
+    }
+
+    private static java.util.Set<String> decodedSet(DatasetBuilder.Result r, String split) throws Exception {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (TokenizedSequence s : read(r.files(), split)) {
+            out.add(tokenizer.decode(s.ids()));
+        }
+        return out;
+    }
+
+    @Test
+    void packingKeepsExampleBoundaries() throws Exception {
+        ArrayNode records = Json.mapper().createArrayNode();
+        for (int i = 0; i < 40; i++) {
+            records.addObject().put("instruction", "Name a color number " + i).put("output", "Blue " + i + ".");
+        }
+        DatasetSpec spec = new DatasetSpec(
+                "s3://lora/x",
+                DatasetFormat.ALPACA,
+                PromptTemplate.PLAIN,
+                128,
+                0.0,
+                true,
+                true,
+                true,
+                0.85,
+                false,
+                0.1);
+        DatasetBuilder.Result result = build(spec, Json.write(records).getBytes(StandardCharsets.UTF_8), work);
+        List<TokenizedSequence> packed = read(result.files(), "train");
+        assertThat(packed.size()).isLessThan(40);
+        int examples = 0;
+        for (TokenizedSequence s : packed) {
+            assertThat(s.length()).isLessThanOrEqualTo(128);
+            for (int start : s.starts()) {
+                assertThat(s.ids()[start])
+                        .as("every packed example starts with BOS")
+                        .isEqualTo(tokenizer.bosId());
+            }
+            examples += s.starts().length;
+        }
+        assertThat(examples).isEqualTo(result.manifest().recordsOut());
+    }
+
+    @Test
+    void documentsAreCutIntoWindowsAndJsonlIsDetected() throws Exception {
+        String story = "Once upon a time, there was a little dog named Max. Max liked to run in the park. ".repeat(20);
+        String jsonl = "{\"text\": \"" + story + "\"}\n\n{\"text\": \"A short one.\"}\n{not json}\n";
+        DatasetSpec spec = new DatasetSpec(
+                "s3://lora/x", DatasetFormat.TEXT, PromptTemplate.ALPACA, 64, 0.0, true, true, false, 0.85, false, 0.5);
+        DatasetBuilder.Result result = build(spec, jsonl.getBytes(StandardCharsets.UTF_8), work);
+        assertThat(result.manifest().recordsIn()).isEqualTo(3);
+        assertThat(result.manifest().dropped()).containsEntry("malformed", 1L);
+        List<TokenizedSequence> windows = read(result.files(), "train");
+        assertThat(windows.size()).isGreaterThan(5);
+        assertThat(windows).allSatisfy(w -> assertThat(w.length()).isLessThanOrEqualTo(64));
+        assertThat(result.manifest().maxSequenceLength()).isEqualTo(64);
+    }
+
+    @Test
+    void tooManyBadRecordsFailWithTheRecordsNamed() {
+        String jsonl = "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"question\": \"wrong shape\"}\n"
+                + "{\"prompt\": \"x\"}\n";
+        assertThatThrownBy(() -> build(
+                        spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false),
+                        jsonl.getBytes(StandardCharsets.UTF_8),
+                        work))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("2 of 3 records")
+                .hasMessageContaining("record 1 needs string fields \"instruction\" and \"output\"")
+                .hasMessageContaining("Is the format right");
+    }
+
+    @Test
+    void notJsonAndAllTooLongAreClearErrors() {
+        assertThatThrownBy(() -> build(
+                        spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false),
+                        "instruction,output\na,b\n".getBytes(StandardCharsets.UTF_8),
+                        work))
+                .hasMessageContaining("is not JSON or JSONL");
+        String jsonl = "{\"instruction\": \"" + "word ".repeat(200) + "\", \"output\": \"b\"}\n";
+        assertThatThrownBy(() -> build(
+                        spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 16, false),
+                        jsonl.getBytes(StandardCharsets.UTF_8),
+                        work))
+                .hasMessageContaining("no record is left")
+                .hasMessageContaining("raise dataset.maxSeqLength or set dataset.truncate");
+    }
+}
