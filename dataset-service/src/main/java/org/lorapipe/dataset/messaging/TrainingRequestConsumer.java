@@ -77,7 +77,7 @@ public class TrainingRequestConsumer {
     }
 
     /** Re-runs the jobs that were accepted but not finished when the service stopped. */
-    void resume(@Observes StartupEvent event) {
+    public void resume(@Observes StartupEvent event) {
         List<String> pending;
         try {
             pending = journal.pending();
