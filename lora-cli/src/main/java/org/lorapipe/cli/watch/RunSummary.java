@@ -1,0 +1,95 @@
+package org.lorapipe.cli.watch;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.lorapipe.contract.event.AdapterTrained;
+import org.lorapipe.contract.event.DatasetPrepared;
+import org.lorapipe.contract.event.EvaluationCompleted;
+import org.lorapipe.contract.event.ModelMerged;
+import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.TaskResult;
+
+/** One line (or table) of words per pipeline event, for people watching a run. */
+public final class RunSummary {
+    private RunSummary() {}
+
+    static String dataset(DatasetPrepared e) {
+        var m = e.manifest();
+        return String.format(
+                Locale.ROOT,
+                "dataset    %,d records in, %,d out (exact duplicates %,d, near %,d,"
+                        + " dropped %s); %,d train / %,d validation examples, %,d train tokens, longest %d, %s",
+                m.recordsIn(),
+                m.recordsOut(),
+                m.duplicatesExact(),
+                m.duplicatesNear(),
+                m.dropped(),
+                m.trainExamples(),
+                m.validationExamples(),
+                m.trainTokens(),
+                m.maxSequenceLength(),
+                e.datasetUri());
+    }
+
+    static String adapter(AdapterTrained e) {
+        var m = e.metrics();
+        return String.format(
+                Locale.ROOT,
+                "training   done in %s: train loss %.4f, validation loss %.4f, %,.0f tok/s,"
+                        + " %,d trainable of %,d parameters (%.3f%%), peak RSS %s; adapter %s",
+                ProgressBar.duration(m.durationMs()),
+                m.trainLoss(),
+                m.validationLoss(),
+                m.tokensPerSecond(),
+                m.trainableParameters(),
+                m.totalParameters(),
+                100.0 * m.trainableParameters() / Math.max(1, m.totalParameters()),
+                ProgressBar.mib(m.peakRssBytes()),
+                e.adapterUri());
+    }
+
+    /** The base-vs-tuned table of an evaluation. */
+    public static String evaluation(EvaluationCompleted e) {
+        StringBuilder sb = new StringBuilder("evaluation report " + e.reportUri() + "\n");
+        sb.append(String.format(
+                Locale.ROOT, "  %-14s %-14s %12s %12s %12s%n", "task", "metric", "base", "tuned", "difference"));
+        for (Map.Entry<String, TaskResult> task : new TreeMap<>(e.results()).entrySet()) {
+            for (Map.Entry<String, Double> metric :
+                    new TreeMap<>(task.getValue().base()).entrySet()) {
+                Double tuned = task.getValue().tuned().get(metric.getKey());
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "  %-14s %-14s %12.4f %12s %12s%n",
+                        task.getKey(),
+                        metric.getKey(),
+                        metric.getValue(),
+                        tuned == null ? "-" : String.format(Locale.ROOT, "%.4f", tuned),
+                        tuned == null ? "-" : String.format(Locale.ROOT, "%+.4f", tuned - metric.getValue())));
+            }
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    static String merged(ModelMerged e) {
+        if (Boolean.FALSE.equals(e.merged())) {
+            return "merge      not merged: " + e.reason();
+        }
+        long bytes = e.files() == null
+                ? 0
+                : e.files().stream().mapToLong(f -> f.bytes()).sum();
+        return String.format(
+                Locale.ROOT,
+                "merge      %s: %d files, %s, %s; max |logit difference| vs base + adapter" + " %.2e",
+                e.modelUri(),
+                e.files() == null ? 0 : e.files().size(),
+                ProgressBar.mib(bytes),
+                e.dtype(),
+                e.verification() == null ? Double.NaN : e.verification().maxAbsLogitDiff());
+    }
+
+    static String failed(PipelineFailed e) {
+        return "FAILED at " + e.stage().wire() + " (" + e.error().code() + "): "
+                + e.error().message();
+    }
+}

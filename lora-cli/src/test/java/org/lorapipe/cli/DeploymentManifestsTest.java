@@ -1,0 +1,100 @@
+package org.lorapipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.lorapipe.testkit.InfraJars;
+
+/**
+ * The deployment files render and say what operators need: kustomize overlays give every service
+ * Deployment an image, probes on /q/health, resources and its S3 credentials from the Secret; the GPU
+ * overlay puts the trainer on a GPU; docker-compose.yml is valid. Needs kubectl and docker-compose
+ * (.ci/run installs docker-compose).
+ */
+class DeploymentManifestsTest {
+    private static final List<String> SERVICES =
+            List.of("dataset-service", "trainer-service", "eval-service", "merge-service");
+    private final Path root = InfraJars.locate().root();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void overlaysRenderDeploymentsOperatorsCanRun(String overlay) throws Exception {
+        List<JsonNode> objects = yaml(run(
+                "kubectl", "kustomize", root.resolve("k8s/overlays/" + overlay).toString()));
+        List<JsonNode> deployments = objects.stream()
+                .filter(o -> o.path("kind").asText().equals("Deployment"))
+                .toList();
+        assertThat(deployments).extracting(d -> d.at("/metadata/name").asText()).containsAll(SERVICES);
+        for (JsonNode d : deployments) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode container = d.at("/spec/template/spec/containers/0");
+            assertThat(d.at("/metadata/namespace").asText()).as(name).isEqualTo("lora");
+            assertThat(container.path("image").asText()).as("%s image", name).isNotBlank();
+            assertThat(container.path("readinessProbe").isMissingNode())
+                    .as("%s readiness", name)
+                    .isFalse();
+            assertThat(container.path("livenessProbe").isMissingNode())
+                    .as("%s liveness", name)
+                    .isFalse();
+            assertThat(container.at("/resources/requests/memory").asText())
+                    .as("%s resources", name)
+                    .isNotBlank();
+            if (SERVICES.contains(name)) {
+                assertThat(container.at("/readinessProbe/httpGet/path").asText())
+                        .isEqualTo("/q/health/ready");
+                assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+                assertThat(container.path("envFrom").toString())
+                        .as("%s credentials", name)
+                        .contains("lora-s3-credentials");
+            }
+        }
+        JsonNode trainer = deployments.stream()
+                .filter(d -> d.at("/metadata/name").asText().equals("trainer-service"))
+                .findFirst()
+                .orElseThrow();
+        String gpu = trainer.at("/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu")
+                .asText();
+        assertThat(gpu).isEqualTo(overlay.equals("gpu") ? "1" : "");
+        assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("ScaledObject"));
+        assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("Secret"));
+    }
+
+    @Test
+    void composeFileIsValid() throws Exception {
+        String config =
+                run("docker-compose", "-f", root.resolve("docker-compose.yml").toString(), "config");
+        for (String service : SERVICES) {
+            assertThat(config).contains(service + ":");
+        }
+        assertThat(config).contains("apache/kafka").contains("minio/minio").contains("mc mb --ignore-existing");
+    }
+
+    private static List<JsonNode> yaml(String text) throws IOException {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> out = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(text)) {
+            mapper.readValues(parser, JsonNode.class).forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
+        return out;
+    }
+}
