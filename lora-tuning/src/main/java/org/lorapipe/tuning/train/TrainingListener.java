@@ -1,0 +1,16 @@
+package org.lorapipe.tuning.train;
+
+/** Callbacks of a training run, on the training thread (keep them short). */
+public interface TrainingListener {
+
+    /** After every optimizer step. */
+    default void onStep(StepReport report) {}
+
+    /**
+     * Every {@code checkpointEverySteps} steps (not after the last one): a resumable snapshot, already
+     * copied to the heap, safe to save on another thread.
+     */
+    default void onCheckpoint(TrainingState state) {}
+
+    TrainingListener NONE = new TrainingListener() {};
+}

@@ -1,0 +1,223 @@
+package org.lorapipe.tuning.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.request.LoraSpec;
+import org.lorapipe.contract.request.OptimizerType;
+import org.lorapipe.contract.request.QuantizationSpec;
+import org.lorapipe.contract.request.QuantizationType;
+import org.lorapipe.contract.request.TrainingSpec;
+import org.lorapipe.model.LlamaModel;
+import org.lorapipe.tuning.Fixtures;
+import org.lorapipe.tuning.lora.LoraAdapters;
+import org.lorapipe.tuning.lora.LoraPlan;
+import org.lorapipe.tuning.nf4.QuantizedModels;
+
+class TrainerTest {
+
+    private static final List<TokenizedSequence> DATA = Fixtures.sequences(10, 6, 14, 50, 3);
+
+    /** A model with all-linear + lm_head adapters; B perturbed so that A also gets gradients. */
+    private static LoraAdapters adapters(LlamaModel model, double dropout, long seed) {
+        LoraSpec spec = Fixtures.lora(4, 8, dropout, List.of("all-linear", "lm_head"));
+        return LoraAdapters.attach(model, LoraPlan.resolve(spec, model.linears()), seed);
+    }
+
+    private static List<Double> run(TrainingSpec spec, double dropout, TrainingListener listener) {
+        try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
+                LoraAdapters a = adapters(model, dropout, spec.seed());
+                Trainer t = Trainer.forAdapters(a, spec, false)) {
+            return t.train(DATA, listener).losses();
+        }
+    }
+
+    @Test
+    void frozenBaseStaysBitIdenticalWhileAdaptersLearn() {
+        try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1)) {
+            Map<String, float[]> before = Fixtures.snapshot(model);
+            try (LoraAdapters a = adapters(model, 0.1, 5);
+                    Trainer t = Trainer.forAdapters(
+                            a, Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 1, 1, 4, 5), false)) {
+                float[] b0 =
+                        a.layers().get("model.layers.1.mlp.down_proj").loraB().toFloatArray();
+                TrainingResult r = t.train(DATA, TrainingListener.NONE);
+                assertThat(r.steps()).isEqualTo(4);
+                float[] b1 =
+                        a.layers().get("model.layers.1.mlp.down_proj").loraB().toFloatArray();
+                assertThat(Fixtures.maxAbsDiff(b0, b1)).isGreaterThan(0f);
+                for (var e : model.weights().entrySet()) {
+                    assertThat(e.getValue().hasGradient()).as(e.getKey()).isFalse();
+                }
+            }
+            assertThat(Fixtures.sameBits(before, Fixtures.snapshot(model))).isTrue();
+        }
+    }
+
+    @Test
+    void accumulatedMicroBatchesEqualOneBigBatch() {
+        List<TokenizedSequence> four = DATA.subList(0, 4); // different lengths and counted tokens
+        long n = four.stream().mapToLong(MicroBatch::countedLabels).sum();
+        Map<String, float[]> big;
+        Map<String, float[]> small;
+        double lossBig;
+        double lossSmall = 0;
+        try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
+                LoraAdapters a = adapters(model, 0, 5);
+                CausalLm lm = new CausalLm(model);
+                NDManager m = model.manager().newSubManager()) {
+            perturb(a);
+            lossBig = lm.trainStep(MicroBatch.of(m, four), n, false, false);
+            big = grads(a);
+            lossSmall += lm.trainStep(MicroBatch.of(m, four.subList(0, 2)), n, false, false);
+            lossSmall += lm.trainStep(MicroBatch.of(m, four.subList(2, 4)), n, true, false); // recompute mode too
+            small = grads(a);
+        }
+        assertThat(lossSmall).isCloseTo(lossBig, offset(1e-6));
+        for (String k : big.keySet()) {
+            assertThat(Fixtures.maxAbsDiff(big.get(k), small.get(k))).as(k).isLessThan(1e-6f);
+        }
+        // and through the trainer: micro 2 x accum 2 gives the loss curve of micro 4 x accum 1
+        List<Double> a = run(Fixtures.training(OptimizerType.ADAMW, 1e-2, 4, 1, 2, 0, 9), 0, TrainingListener.NONE);
+        List<Double> b = run(Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 2, 2, 0, 9), 0, TrainingListener.NONE);
+        assertThat(a).hasSize(6).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).isCloseTo(a.get(i), offset(1e-5));
+        }
+    }
+
+    @Test
+    void layerwiseRecomputationGivesTheFullGraphGradients() {
+        QuantizationSpec nf4 = new QuantizationSpec(QuantizationType.NF4, true, 64);
+        for (boolean quantized : new boolean[] {false, true}) {
+            try (LlamaModel model = quantized
+                            ? QuantizedModels.random(Fixtures.tiny(), 1, nf4, Device.cpu())
+                            : Fixtures.model(Fixtures.tiny(), 1);
+                    LoraAdapters a = adapters(model, 0.2, 5);
+                    CausalLm lm = new CausalLm(model);
+                    NDManager m = model.manager().newSubManager()) {
+                perturb(a);
+                a.dropout().enable(77); // the same masks in both passes of the recomputation
+                double full = lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, false, false);
+                Map<String, float[]> g1 = grads(a);
+                double layerwise = lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, true, false);
+                Map<String, float[]> g2 = grads(a);
+                a.dropout().disable();
+                assertThat(layerwise).isCloseTo(full, offset(1e-6));
+                for (String k : g1.keySet()) {
+                    assertThat(Fixtures.maxAbsDiff(g1.get(k), g2.get(k))).as(k).isLessThan(1e-6f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameLossCurve() {
+        TrainingSpec spec = Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 2, 2, 0, 42);
+        List<Double> a = run(spec, 0.1, TrainingListener.NONE);
+        List<Double> b = run(spec, 0.1, TrainingListener.NONE);
+        assertThat(b).isEqualTo(a);
+        List<Double> c = run(Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 2, 2, 0, 43), 0.1, TrainingListener.NONE);
+        assertThat(c).isNotEqualTo(a);
+    }
+
+    @Test
+    void resumingFromASavedStateContinuesExactly(@TempDir Path dir) {
+        for (OptimizerType opt : OptimizerType.values()) {
+            TrainingSpec spec = Fixtures.withCheckpoints(Fixtures.training(opt, 1e-2, 2, 2, 2, 0, 42), 2);
+            List<TrainingState> saved = new ArrayList<>();
+            List<Double> straight = run(spec, 0.1, new TrainingListener() {
+                @Override
+                public void onCheckpoint(TrainingState state) {
+                    saved.add(state);
+                }
+            });
+            assertThat(straight).hasSize(6);
+            assertThat(saved).extracting(TrainingState::step).containsExactly(2L, 4L);
+            Path stateDir = dir.resolve(opt.wire() + "/step-4");
+            saved.get(1).save(stateDir); // step 4: crosses the epoch boundary at step 3
+            TrainingState loaded = TrainingState.load(stateDir);
+            assertThat(loaded.epoch()).isEqualTo(1);
+            try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
+                    LoraAdapters a = adapters(model, 0.1, 999); // different init: restore must overwrite it
+                    Trainer t = Trainer.forAdapters(a, spec, false)) {
+                t.restore(loaded);
+                List<Double> resumed = t.train(DATA, TrainingListener.NONE).losses();
+                assertThat(resumed).as(opt.wire()).containsExactlyElementsOf(straight.subList(4, 6));
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteLossStopsNamingTheStep() {
+        try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
+                LoraAdapters a = adapters(model, 0, 5);
+                Trainer t =
+                        Trainer.forAdapters(a, Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 1, 1, 0, 5), false)) {
+            var layer = a.layers().get("model.layers.0.self_attn.q_proj");
+            float[] nan = new float[(int) layer.loraA().getShape().size()];
+            java.util.Arrays.fill(nan, Float.NaN);
+            layer.loraA().set(nan); // B = 0, but 0 * NaN = NaN
+            assertThatThrownBy(() -> t.train(DATA, TrainingListener.NONE))
+                    .isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("loss became NaN at step 1 of 5");
+        }
+    }
+
+    @Test
+    void progressReportsMemoryAndRate() {
+        List<StepReport> reports = new ArrayList<>();
+        run(Fixtures.training(OptimizerType.SGD, 1e-2, 4, 1, 1, 0, 1), 0, new TrainingListener() {
+            @Override
+            public void onStep(StepReport r) {
+                reports.add(r);
+            }
+        });
+        assertThat(reports).hasSize(3);
+        StepReport last = reports.get(2);
+        assertThat(last.step()).isEqualTo(3);
+        assertThat(last.totalSteps()).isEqualTo(3);
+        assertThat(last.epoch()).isEqualTo(1.0);
+        assertThat(last.tokensPerSecond()).isPositive();
+        assertThat(last.memory().rssBytes()).isPositive();
+        assertThat(last.memory().peakRssBytes())
+                .isGreaterThanOrEqualTo(last.memory().rssBytes());
+        assertThat(last.memory().trainableBytes())
+                .isEqualTo(4L * 4 * 2 * (64 + 48 + 48 + 64 + 80 + 80 + 80) + 4L * 4 * (32 + 50));
+        assertThat(last.memory().optimizerBytes()).isEqualTo(last.memory().trainableBytes()); // one momentum buffer
+        assertThat(reports.get(0).learningRate()).isEqualTo(0.0); // warm-up starts at 0, as in transformers
+    }
+
+    private static void perturb(LoraAdapters a) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        a.layers().values().forEach(l -> {
+            float[] b = new float[(int) l.loraB().getShape().size()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) r.nextGaussian() * 0.1f;
+            }
+            l.loraB().set(b);
+        });
+    }
+
+    private static Map<String, float[]> grads(LoraAdapters a) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (TrainableParameter p : a.parameters()) {
+            try (var g = Autograd.gradientCopy(p.value())) {
+                out.put(p.name(), g.toFloatArray());
+            }
+            Autograd.zeroGradient(p.value());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,336 @@
+package org.lorapipe.merge.domain;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.checksum.Sha256Sums;
+import org.lorapipe.contract.event.ModelFile;
+import org.lorapipe.contract.request.MergeSpec;
+import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.model.LlamaConfig;
+import org.lorapipe.model.ModelFormatException;
+import org.lorapipe.model.io.DType;
+import org.lorapipe.model.io.HfModelExporter;
+import org.lorapipe.model.io.SafetensorsCheckpoint;
+import org.lorapipe.model.io.SafetensorsWriter;
+import org.lorapipe.model.io.TensorInfo;
+import org.lorapipe.model.io.TensorSource;
+
+/**
+ * Folds a LoRA adapter into its base model: {@code W' = W + scale * B A} for every adapted module,
+ * everything else copied, written as a Hugging Face model folder.
+ *
+ * <p>Streaming: tensors are read from the base checkpoint (one file or shards) one at a time, merged
+ * and written before the next is read, so memory is bounded by the largest tensor (plus A, B and a
+ * chunk of rows), never by the model size. The delta is computed per tensor, row block by row block
+ * (see {@link LowRankDelta}); the full {@code B A} is never materialised.
+ *
+ * <p>Output folder: {@code config.json} (the base's, {@code torch_dtype} set to the output dtype),
+ * {@code model.safetensors} or {@code model-0000i-of-0000n.safetensors} shards plus
+ * {@code model.safetensors.index.json}, the tokenizer files and {@code generation_config.json}, and
+ * {@code SHA256SUMS}.
+ *
+ * <p>Tied embeddings: when {@code tie_word_embeddings} is true the output projection reuses
+ * {@code model.embed_tokens.weight}. An adapter on {@code lm_head} was trained on the output path only;
+ * folding its delta into the shared matrix would also change every input embedding and so the model's
+ * function. The merge therefore unties the head: {@code embed_tokens} is copied unchanged, a new
+ * {@code lm_head.weight = embed + scale * B A} is written and {@code tie_word_embeddings} is set to
+ * false (else loaders such as transformers would re-tie and drop the merged head).
+ *
+ * <p>Nothing partial is ever visible: the folder is built under a temporary sibling name and renamed to
+ * {@code outDir} only when complete (an existing {@code outDir} is replaced); on failure the temporary
+ * folder is deleted. Callers upload {@code outDir} only after {@link #merge} returns. The output
+ * bytes are a pure function of the inputs and options: merging twice gives identical files.
+ *
+ * <p>QLoRA: an adapter trained against NF4 weights is merged into the original full-precision weights
+ * (this is what PEFT's recommended flow does); {@link Nf4Gap} measures how far that lands from the
+ * quantized model the adapter was trained with.
+ */
+public final class Merger {
+
+    private static final Logger LOG = Logger.getLogger(Merger.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Files besides the weights copied from the base folder when present. */
+    public static final List<String> COPIED_FILES = List.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "tokenizer.bin",
+            "tokenizer.model",
+            "special_tokens_map.json",
+            "generation_config.json");
+
+    /** Rows merged per step are capped at this many bytes of fp32 values. */
+    static final int ROW_BLOCK_BYTES = 16 << 20;
+
+    /**
+     * @param dtype storage dtype of the written weights (compute is fp32/fp64 regardless)
+     * @param maxShardBytes start a new shard before a file would exceed this many bytes of tensor data
+     */
+    public record Options(DType dtype, long maxShardBytes) {
+        public Options {
+            if (maxShardBytes <= 0) {
+                throw new IllegalArgumentException("maxShardBytes must be > 0, got " + maxShardBytes);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(DType.F32, MergeSpec.DEFAULT_MAX_SHARD_BYTES);
+        }
+
+        /** The request's {@code merge} section ({@code dtype}, {@code maxShardBytes}). */
+        public static Options of(MergeSpec spec) {
+            return new Options(
+                    DType.parse(spec.dtype().wire()),
+                    spec.maxShardBytes() > 0 ? spec.maxShardBytes() : MergeSpec.DEFAULT_MAX_SHARD_BYTES);
+        }
+    }
+
+    private Merger() {}
+
+    /**
+     * Merges the PEFT adapter in {@code adapterDir} into the Hugging Face model in {@code baseDir} and
+     * writes the result to {@code outDir} (local folders).
+     *
+     * @throws MergeException the adapter does not fit the base (names the tensors and both shapes), or
+     *     a base or adapter file is missing, truncated or corrupt (names the file)
+     * @throws IOException writing failed
+     */
+    public static MergeResult merge(Path baseDir, Path adapterDir, Path outDir, Options options) throws IOException {
+        DjlRuntime.inferenceMode();
+        long start = System.nanoTime();
+        ObjectNode config = readConfig(baseDir);
+        boolean tied = config.path("tie_word_embeddings").asBoolean(false);
+        try (PeftAdapterFile adapter = PeftAdapterFile.open(adapterDir);
+                SafetensorsCheckpoint base = openBase(baseDir)) {
+            MergePlan plan = MergePlan.of(base, adapter, tied);
+            Path parent = outDir.toAbsolutePath().normalize().getParent();
+            Files.createDirectories(parent);
+            Path staging = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".partial-");
+            try {
+                long bytes = writeWeights(plan, base, adapter, staging, options);
+                writeConfig(config, plan.untiesLmHead(), options.dtype(), staging.resolve("config.json"));
+                copyExtras(baseDir, staging);
+                List<ModelFile> files = Sha256Sums.write(staging);
+                replace(staging, outDir);
+                List<String> merged =
+                        plan.merged().stream().map(MergePlan.Entry::name).toList();
+                LOG.infof(
+                        "merged %d module(s) of %s into %s: %d files, %.1f MB %s in %.1f s",
+                        merged.size(),
+                        adapterDir,
+                        outDir,
+                        files.size(),
+                        bytes / 1e6,
+                        options.dtype().torchName(),
+                        (System.nanoTime() - start) / 1e9);
+                return new MergeResult(outDir, options.dtype(), files, merged, plan.untiesLmHead(), bytes);
+            } catch (IOException | RuntimeException | Error e) {
+                deleteRecursively(staging);
+                throw e;
+            }
+        }
+    }
+
+    private static SafetensorsCheckpoint openBase(Path baseDir) {
+        try {
+            return SafetensorsCheckpoint.open(baseDir);
+        } catch (ModelFormatException e) {
+            throw new MergeException("base model " + baseDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode readConfig(Path baseDir) throws IOException {
+        Path file = baseDir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new MergeException(
+                    "base model " + baseDir + " has no config.json (expected a Hugging Face model folder)");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new MergeException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(root instanceof ObjectNode o)) {
+            throw new MergeException(file + " is not a JSON object");
+        }
+        return o;
+    }
+
+    /** Writes the planned tensors into one file or shards (+ index); returns the tensor bytes written. */
+    private static long writeWeights(
+            MergePlan plan, TensorSource base, PeftAdapterFile adapter, Path dir, Options options) throws IOException {
+        List<List<TensorInfo>> shards = new ArrayList<>();
+        List<TensorInfo> current = new ArrayList<>();
+        long currentBytes = 0;
+        long total = 0;
+        for (MergePlan.Entry e : plan.entries()) {
+            TensorInfo t = TensorInfo.of(e.name(), options.dtype(), e.shape());
+            if (!current.isEmpty() && currentBytes + t.byteSize() > options.maxShardBytes()) {
+                shards.add(current);
+                current = new ArrayList<>();
+                currentBytes = 0;
+            }
+            current.add(t);
+            currentBytes += t.byteSize();
+            total += t.byteSize();
+        }
+        shards.add(current);
+        Map<String, MergePlan.Entry> byName = new LinkedHashMap<>();
+        plan.entries().forEach(e -> byName.put(e.name(), e));
+        if (shards.size() == 1) {
+            writeShard(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE), shards.get(0), byName, base, adapter);
+            return total;
+        }
+        ObjectNode index = JSON.createObjectNode();
+        index.putObject("metadata").put("total_size", total);
+        ObjectNode weightMap = index.putObject("weight_map");
+        for (int i = 0; i < shards.size(); i++) {
+            String fileName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+            writeShard(dir.resolve(fileName), shards.get(i), byName, base, adapter);
+            shards.get(i).forEach(t -> weightMap.put(t.name(), fileName));
+        }
+        Files.writeString(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), JSON.writeValueAsString(index) + "\n");
+        return total;
+    }
+
+    private static void writeShard(
+            Path file,
+            List<TensorInfo> tensors,
+            Map<String, MergePlan.Entry> plan,
+            TensorSource base,
+            PeftAdapterFile adapter)
+            throws IOException {
+        try (SafetensorsWriter w = SafetensorsWriter.create(file, tensors, Map.of("format", "pt"))) {
+            for (TensorInfo t : tensors) {
+                MergePlan.Entry e = plan.get(t.name());
+                try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
+                    NDArray weight = load(base, e.source(), m); // [out, in] fp32
+                    if (e.adapter() == null) {
+                        w.write(t.name(), weight);
+                    } else {
+                        writeMerged(w, t.name(), weight, e.adapter(), adapter);
+                    }
+                }
+            }
+        } catch (UncheckedIOException ex) {
+            throw ex.getCause();
+        }
+    }
+
+    private static NDArray load(TensorSource base, String name, NDManager m) {
+        try {
+            return base.load(name, m);
+        } catch (ModelFormatException ex) {
+            throw new MergeException("base model: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Streams {@code W + scale * B A} to the writer: for each chunk of elements it asks for, the rows
+     * covering it are copied out of W, the delta added in place, and the requested range handed over.
+     */
+    private static void writeMerged(
+            SafetensorsWriter w, String name, NDArray weight, AdapterModule module, PeftAdapterFile adapter)
+            throws IOException {
+        int in = (int) module.inFeatures();
+        LowRankDelta delta =
+                new LowRankDelta(adapter.loadA(module), adapter.loadB(module), module.rank(), in, module.scale());
+        long maxRows = Math.max(1, ROW_BLOCK_BYTES / 4 / in);
+        w.write(
+                name,
+                (first, count, dst) -> mergedRange(weight, delta, in, maxRows, first, count, dst.asFloatBuffer()));
+    }
+
+    /**
+     * Puts elements [first, first + count) of {@code W + scale * B A} (row-major, rows of {@code in})
+     * into {@code out}, working through at most {@code maxRows} rows at a time; the range need not start
+     * or end on a row boundary.
+     */
+    static void mergedRange(
+            NDArray weight, LowRankDelta delta, int in, long maxRows, long first, int count, FloatBuffer out) {
+        long end = first + count;
+        for (long pos = first; pos < end; ) {
+            long r0 = pos / in;
+            long r1 = Math.min((end - 1) / in + 1, r0 + maxRows);
+            float[] rows;
+            try (NDArray slice = weight.get(new NDIndex(r0 + ":" + r1))) {
+                rows = slice.toFloatArray(); // [r1 - r0, in]
+            }
+            delta.addTo(rows, r0, (int) (r1 - r0));
+            int from = (int) (pos - r0 * in);
+            int n = (int) (Math.min(end, r1 * in) - pos);
+            out.put(rows, from, n);
+            pos += n;
+        }
+    }
+
+    private static void writeConfig(ObjectNode base, boolean untie, DType dtype, Path file) throws IOException {
+        ObjectNode c = base.deepCopy();
+        c.put("torch_dtype", dtype.torchName());
+        if (c.has("dtype")) {
+            c.put("dtype", dtype.torchName()); // the newer transformers spelling
+        }
+        if (untie) {
+            c.put("tie_word_embeddings", false);
+        }
+        Files.writeString(file, JSON.writeValueAsString(c) + "\n");
+    }
+
+    private static void copyExtras(Path baseDir, Path dir) throws IOException {
+        for (String name : COPIED_FILES) {
+            Path src = baseDir.resolve(name);
+            if (Files.isRegularFile(src)) {
+                Files.copy(src, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (!Files.exists(dir.resolve("generation_config.json"))) {
+            HfModelExporter.writeGenerationConfig(LlamaConfig.read(dir.resolve("config.json")), dir);
+        }
+    }
+
+    /** Moves the finished staging folder to {@code outDir}, replacing an older merge there. */
+    private static void replace(Path staging, Path outDir) throws IOException {
+        if (Files.exists(outDir)) {
+            Path old = Files.createTempDirectory(staging.getParent(), "." + outDir.getFileName() + ".old-");
+            Files.delete(old);
+            Files.move(outDir, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, outDir, StandardCopyOption.ATOMIC_MOVE);
+            deleteRecursively(old);
+        } else {
+            Files.move(staging, outDir, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}
