@@ -1,18 +1,46 @@
 package org.lorapipe.trainer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.event.AdapterTrained;
+import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.TrainingProgress;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.model.LlamaModel;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
+import org.lorapipe.service.testing.StoriesFixture;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.tuning.peft.PeftAdapter;
 
-/** The trainer-service at its door, through the real Kafka broker and S3 server. */
+/** The trainer-service through the real Kafka broker and S3 server, training stories260K for real. */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
 class TrainerServiceContractTest extends StageServiceContractTest {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final String FAST = "\"training\": {\"epochs\": 2, \"maxSteps\": 12, \"warmupSteps\": 2, \"learningRate\": 0.003,"
+            + " \"checkpointEverySteps\": 5}, \"lora\": {\"targetModules\": \"all-linear\"}";
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    TrainingService training;
+
     @Override
     protected String inputTopic() {
         return Topics.DATASET_PREPARED;
@@ -39,6 +67,81 @@ class TrainerServiceContractTest extends StageServiceContractTest {
 
     @Override
     protected String validInput(String requestId) {
-        return SampleEvents.datasetPrepared(requestId);
+        return Json.write(new StoriesFixture(store).publishDataset(StoriesFixture.request(requestId, FAST), 24, 4));
+    }
+
+    @Override
+    protected String stateOfValidInput() {
+        return "done";
+    }
+
+    @Test
+    void datasetInProgressAndAdapterOut() throws Exception {
+        String id = id("trained");
+        kafka.send(Topics.DATASET_PREPARED, id, validInput(id));
+
+        AdapterTrained trained =
+                Json.read(kafka.awaitRecord(Topics.ADAPTER_TRAINED, id, WAIT).value(), AdapterTrained.class);
+        assertThat(trained.adapterUri()).isEqualTo("s3://lora/runs/" + id + "/adapter/");
+        assertThat(trained.metrics().trainableParameters()).isEqualTo(46_240);
+        assertThat(trained.metrics().totalParameters()).isEqualTo(260_032);
+        assertThat(trained.metrics().validationLoss()).isNotNull().isPositive();
+        assertThat(trained.metrics().trainTokens()).isPositive();
+
+        List<TrainingProgress> progress = kafka.poll(Topics.TRAINING_PROGRESS, r -> id.equals(r.key()), WAIT).stream()
+                .map(r -> Json.read(r.value(), TrainingProgress.class))
+                .toList();
+        assertThat(progress).isNotEmpty();
+        assertThat(progress.get(0).totalSteps()).isEqualTo(12);
+        assertThat(progress.get(0).memory().weightBytes()).isPositive();
+        assertThat(progress.get(0).memory().rssBytes()).isPositive();
+
+        Path local = Files.createTempDirectory("adapter");
+        store.downloadPrefix(S3Uri.parse(trained.adapterUri()), local);
+        PeftAdapter adapter = PeftAdapter.load(local);
+        assertThat(adapter.modules()).hasSize(5 * 7);
+        try (LlamaModel base = LlamaModel.load(StoriesFixture.importedModel())) {
+            assertThat(adapter.problems(base)).isEmpty();
+        }
+        assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/checkpoints/step-10/")))
+                .isTrue();
+
+        // delivered again after it finished (say after a restart): the published adapter answers
+        TrainingRequest request = StoriesFixture.request(id, FAST);
+        var before = store.stat(S3Uri.parse(trained.adapterUri() + "adapter_model.safetensors"))
+                .orElseThrow();
+        var again = training.train(
+                org.lorapipe.contract.event.DatasetPrepared.of(request, "s3://lora/datasets/" + id + "/", null),
+                p -> {});
+        assertThat(again.metrics()).isEqualTo(trained.metrics());
+        assertThat(store.stat(S3Uri.parse(trained.adapterUri() + "adapter_model.safetensors"))
+                        .orElseThrow()
+                        .lastModified())
+                .isEqualTo(before.lastModified());
+    }
+
+    @Test
+    void rankLargerThanALayerIsRefusedWithTheModuleNamed() {
+        String id = id("bigrank");
+        String input = Json.write(new StoriesFixture(store)
+                .publishDataset(
+                        StoriesFixture.request(id, "\"lora\": {\"r\": 100, \"targetModules\": [\"q_proj\"]}"), 4, 1));
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.stage()).isEqualTo(Stage.TRAINING);
+        assertThat(failed.error().message()).contains("q_proj").contains("100");
+    }
+
+    @Test
+    void missingBaseModelIsAFailureThatSaysHowToImportIt() {
+        String id = id("nomodel");
+        String input = Json.write(new StoriesFixture(store).publishDataset(StoriesFixture.request(id, FAST), 4, 1))
+                .replace("models/stories260K", "models/absent");
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INPUT_NOT_FOUND);
+        assertThat(failed.error().message()).contains("no model at s3://lora/models/absent/", "lora import");
     }
 }

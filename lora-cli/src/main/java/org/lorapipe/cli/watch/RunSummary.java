@@ -36,11 +36,11 @@ public final class RunSummary {
         var m = e.metrics();
         return String.format(
                 Locale.ROOT,
-                "training   done in %s: train loss %.4f, validation loss %.4f, %,.0f tok/s,"
+                "training   done in %s: train loss %.4f, validation loss %s, %,.0f tok/s,"
                         + " %,d trainable of %,d parameters (%.3f%%), peak RSS %s; adapter %s",
                 ProgressBar.duration(m.durationMs()),
                 m.trainLoss(),
-                m.validationLoss(),
+                m.validationLoss() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", m.validationLoss()),
                 m.tokensPerSecond(),
                 m.trainableParameters(),
                 m.totalParameters(),

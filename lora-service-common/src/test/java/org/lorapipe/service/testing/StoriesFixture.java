@@ -1,0 +1,151 @@
+package org.lorapipe.service.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.lorapipe.contract.dataset.ShardFormat;
+import org.lorapipe.contract.dataset.ShardWriter;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.event.DatasetPrepared;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.RequestParser;
+import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.model.ModelImport;
+import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.Publication;
+import org.lorapipe.storage.S3Uri;
+
+/**
+ * Real inputs for the stages after the dataset one: stories260K imported to Hugging Face layout at
+ * {@code s3://lora/models/stories260K/}, and small prepared datasets of story instructions
+ * ("Write a story about a cat named Tom." -> a short story) tokenized with its tokenizer, published
+ * like the dataset-service does.
+ */
+public final class StoriesFixture {
+    public static final String MODEL_URI = "s3://lora/models/stories260K";
+    private static final String[] NAMES = {"Tom", "Lily", "Max", "Sue", "Ben", "Mia", "Sam", "Anna"};
+    private static final String[] ANIMALS = {"cat", "dog", "bird", "frog", "fish", "bear"};
+
+    private static Path importedModel;
+
+    private final ObjectStore store;
+
+    public StoriesFixture(ObjectStore store) {
+        this.store = store;
+    }
+
+    public static Path sharedData() {
+        Path root = Path.of(System.getProperty("lora.project.root", "..")).toAbsolutePath();
+        return root.resolveSibling("shared").resolve("data");
+    }
+
+    /** stories260K in Hugging Face layout, imported once per JVM. */
+    public static synchronized Path importedModel() {
+        if (importedModel == null) {
+            try {
+                Path dir = Files.createTempDirectory("stories-import").resolve("stories260K");
+                Path models = sharedData().resolve("models/stories260K");
+                ModelImport.fromLlama2c(models.resolve("stories260K.bin"), models.resolve("tok512.bin"), dir);
+                importedModel = dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return importedModel;
+    }
+
+    /** Uploads the model unless it is there already; returns its URI. */
+    public String uploadModel() {
+        S3Uri folder = S3Uri.parse(MODEL_URI + "/");
+        if (!store.exists(folder.resolve("config.json"))) {
+            store.uploadDirectory(importedModel(), folder);
+        }
+        return MODEL_URI;
+    }
+
+    /** A request for stories260K with {@code extra} top-level JSON fields (e.g. a training block). */
+    public static TrainingRequest request(String id, String extra) {
+        String json = "{\"requestId\": \"" + id + "\", \"baseModel\": \"" + MODEL_URI + "\", \"dataset\": {\"uri\":"
+                + " \"s3://lora/data/" + id + ".jsonl\"}" + (extra == null || extra.isBlank() ? "" : ", " + extra)
+                + "}";
+        return new RequestParser("lora").parse(json);
+    }
+
+    /** Publishes a prepared dataset of {@code train} + {@code validation} story examples; returns the event. */
+    public DatasetPrepared publishDataset(TrainingRequest request, int train, int validation) {
+        uploadModel();
+        try (TextTokenizer tokenizer = Tokenizers.load(importedModel())) {
+            Path dir = Files.createTempDirectory("dataset-" + request.requestId());
+            long trainTokens = write(dir.resolve(ShardFormat.fileName("train", 0)), tokenizer, 0, train);
+            long validationTokens =
+                    write(dir.resolve(ShardFormat.fileName("validation", 0)), tokenizer, train, validation);
+            DatasetManifest manifest = new DatasetManifest(
+                    train + validation,
+                    train + validation,
+                    Map.of(),
+                    0,
+                    0,
+                    train,
+                    validation,
+                    trainTokens,
+                    validationTokens,
+                    64,
+                    "plain",
+                    tokenizer.sha256());
+            S3Uri folder = S3Uri.parse("s3://lora/datasets/" + request.requestId() + "/");
+            Publication publication = store.beginPublication(folder);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    publication.putFile(f.getFileName().toString(), f);
+                }
+            }
+            publication.putBytes("manifest.json", Json.write(manifest).getBytes(), "application/json");
+            publication.commit();
+            return DatasetPrepared.of(request, folder.toString(), manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The prompt and response of example {@code i}. */
+    public static String[] example(int i) {
+        String name = NAMES[i % NAMES.length];
+        String animal = ANIMALS[(i / NAMES.length) % ANIMALS.length];
+        return new String[] {
+            "Write a story about a " + animal + " named " + name + ".\n",
+            "Once upon a time, there was a " + animal + " named " + name + ". " + name + " liked to play in the"
+                    + " park. One day, " + name + " found a big red ball."
+        };
+    }
+
+    private static long write(Path file, TextTokenizer tokenizer, int from, int count) throws IOException {
+        long tokens = 0;
+        try (ShardWriter writer = new ShardWriter(Files.newOutputStream(file))) {
+            for (int i = from; i < from + count; i++) {
+                String[] ex = example(i);
+                int promptLength = tokenizer.encode(ex[0], true).length;
+                int[] text = tokenizer.encode(ex[0] + ex[1], true);
+                List<Integer> ids = new ArrayList<>();
+                for (int id : text) {
+                    ids.add(id);
+                }
+                ids.add(tokenizer.eosId());
+                boolean[] trainable = new boolean[ids.size()];
+                for (int j = promptLength; j < trainable.length; j++) {
+                    trainable[j] = true;
+                }
+                writer.write(new TokenizedSequence(
+                        ids.stream().mapToInt(Integer::intValue).toArray(), trainable, new int[] {0}));
+                tokens += ids.size();
+            }
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,323 @@
+package org.lorapipe.trainer;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.core.type.TypeReference;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.event.AdapterTrained;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.event.DatasetPrepared;
+import org.lorapipe.contract.event.PipelineEvent;
+import org.lorapipe.contract.event.TrainingMetrics;
+import org.lorapipe.contract.event.TrainingProgress;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.ModelFormatException;
+import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.storage.S3Uri;
+import org.lorapipe.trainer.config.TrainerConfig;
+import org.lorapipe.trainer.domain.LossHistory;
+import org.lorapipe.trainer.domain.ProgressThrottle;
+import org.lorapipe.trainer.domain.TrainingFailure;
+import org.lorapipe.trainer.domain.TrainingRecord;
+import org.lorapipe.trainer.storage.RunStorage;
+import org.lorapipe.tuning.lora.LoraAdapters;
+import org.lorapipe.tuning.lora.LoraPlan;
+import org.lorapipe.tuning.nf4.QuantizedModels;
+import org.lorapipe.tuning.peft.PeftAdapter;
+import org.lorapipe.tuning.train.StepReport;
+import org.lorapipe.tuning.train.Trainer;
+import org.lorapipe.tuning.train.TrainingDivergedException;
+import org.lorapipe.tuning.train.TrainingListener;
+import org.lorapipe.tuning.train.TrainingResult;
+import org.lorapipe.tuning.train.TrainingState;
+
+/**
+ * Trains the adapter of one request: base model and prepared dataset from storage, LoRA (or QLoRA on an
+ * NF4 base) with the request's settings, a resumable checkpoint every {@code checkpointEverySteps},
+ * and the PEFT adapter published under {@code runs/{id}/adapter/}. A run that finds a checkpoint of
+ * its own continues from it (same adapter lineage, same loss curve); a run whose adapter is already
+ * published answers from it without training again.
+ */
+@ApplicationScoped
+public class TrainingService {
+    private static final Logger LOG = Logger.getLogger(TrainingService.class);
+    private static final String HISTORY = "history.json";
+
+    private final RunStorage storage;
+    private final TrainerConfig config;
+
+    public TrainingService(RunStorage storage, TrainerConfig config) {
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /** The published outcome of a run, if its adapter is already there. */
+    public Optional<AdapterTrained> published(TrainingRequest request) {
+        S3Uri adapter = storage.adapterFolder(request.requestId());
+        if (!storage.isPublished(adapter)) {
+            return Optional.empty();
+        }
+        TrainingRecord record =
+                Json.read(storage.readString(adapter.resolve(TrainingRecord.FILE)), TrainingRecord.class);
+        return Optional.of(new AdapterTrained(
+                PipelineEvent.SCHEMA_VERSION,
+                request.requestId(),
+                Instant.now(),
+                request,
+                adapter.toString(),
+                record.metrics()));
+    }
+
+    /** Trains (or resumes, or reuses) the adapter of {@code event}'s request. */
+    public AdapterTrained train(DatasetPrepared event, Consumer<TrainingProgress> progress) {
+        TrainingRequest request = event.request();
+        Optional<AdapterTrained> done = published(request);
+        if (done.isPresent()) {
+            LOG.infof("%s: adapter already published, reusing it", request.requestId());
+            return done.get();
+        }
+        DjlRuntime.inferenceMode();
+        Path work = workDir(request.requestId());
+        try {
+            return run(event, work, progress);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private AdapterTrained run(DatasetPrepared event, Path work, Consumer<TrainingProgress> progress) {
+        TrainingRequest request = event.request();
+        String id = request.requestId();
+        long t0 = System.nanoTime();
+        Path modelDir = work.resolve("base");
+        storage.downloadModel(request.baseModel(), modelDir);
+        DatasetManifest manifest = storage.manifest(event.datasetUri());
+        checkTokenizer(modelDir, manifest, request);
+        List<TokenizedSequence> train = storage.split(event.datasetUri(), "train");
+        List<TokenizedSequence> validation = storage.split(event.datasetUri(), "validation");
+        if (train.isEmpty()) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the dataset at " + event.datasetUri()
+                            + " has no training sequence: add records or lower dataset.validationFraction",
+                    false);
+        }
+        Device device = DjlRuntime.defaultDevice();
+        try (LlamaModel model = load(modelDir, request, device)) {
+            checkVocabulary(train, validation, model.config().vocabSize(), event.datasetUri());
+            LoraPlan plan = plan(request, model);
+            try (LoraAdapters adapters =
+                            LoraAdapters.attach(model, plan, request.training().seed());
+                    Trainer trainer = Trainer.forAdapters(adapters, request.training(), false)) {
+                LossHistory history = resume(id, trainer, work);
+                RunListener listener = new RunListener(request, history, work, progress);
+                TrainingResult result;
+                try {
+                    result = trainer.train(train, listener);
+                } catch (TrainingDivergedException e) {
+                    String last = storage.latestCheckpoint(id)
+                            .map(s -> storage.checkpoint(id, s).toString())
+                            .orElse("none");
+                    throw new TrainingFailure(
+                            ErrorCodes.DIVERGED,
+                            "training diverged at step " + e.step() + ": "
+                                    + e.getMessage() + "; last good checkpoint: " + last
+                                    + ". Lower training.learningRate"
+                                    + " (now " + request.training().learningRate() + ") or set training.gradClipNorm",
+                            false);
+                }
+                Double validationLoss = validation.isEmpty()
+                        ? null
+                        : trainer.evaluate(validation, request.training().microBatchSize());
+                TrainingMetrics metrics = new TrainingMetrics(
+                        history.tailMean(10),
+                        validationLoss,
+                        result.trainTokens(),
+                        (System.nanoTime() - t0) / 1_000_000,
+                        result.peakRssBytes(),
+                        result.tokensPerSecond(),
+                        plan.trainableParameters(),
+                        model.config().parameterCount());
+                Path adapterDir = work.resolve("adapter");
+                PeftAdapter.save(adapterDir, adapters, request.baseModel());
+                Files.writeString(
+                        adapterDir.resolve(TrainingRecord.FILE),
+                        Json.writePretty(new TrainingRecord(metrics, history.points())));
+                storage.publish(adapterDir, storage.adapterFolder(id));
+                LOG.infof(
+                        "%s: adapter published after %d steps, train loss %.4f, validation loss %s",
+                        id, result.steps(), metrics.trainLoss(), validationLoss);
+                return new AdapterTrained(
+                        PipelineEvent.SCHEMA_VERSION,
+                        id,
+                        Instant.now(),
+                        request,
+                        storage.adapterFolder(id).toString(),
+                        metrics);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static LlamaModel load(Path modelDir, TrainingRequest request, Device device) {
+        try {
+            return QuantizedModels.load(modelDir, request.quantization(), device);
+        } catch (ModelFormatException e) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the base model " + request.baseModel() + " cannot be loaded: " + e.getMessage(),
+                    false);
+        }
+    }
+
+    private static LoraPlan plan(TrainingRequest request, LlamaModel model) {
+        try {
+            return LoraPlan.resolve(request.lora(), model.linears());
+        } catch (IllegalArgumentException e) {
+            throw new TrainingFailure(ErrorCodes.INVALID_REQUEST, e.getMessage(), false);
+        }
+    }
+
+    /** The dataset must have been tokenized by this model's tokenizer. */
+    private static void checkTokenizer(Path modelDir, DatasetManifest manifest, TrainingRequest request) {
+        try (TextTokenizer tokenizer = Tokenizers.load(modelDir)) {
+            if (manifest.tokenizerSha256() != null
+                    && !manifest.tokenizerSha256().equals(tokenizer.sha256())) {
+                throw new TrainingFailure(
+                        ErrorCodes.INVALID_INPUT,
+                        "the dataset was tokenized with tokenizer "
+                                + manifest.tokenizerSha256().substring(0, 12) + "..., but " + request.baseModel()
+                                + " has "
+                                + tokenizer.sha256().substring(0, 12) + "...: prepare the dataset for this base model"
+                                + " (resend the request with a new requestId)",
+                        false);
+            }
+        } catch (ModelFormatException e) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the base model " + request.baseModel() + " has no usable tokenizer: " + e.getMessage(),
+                    false);
+        }
+    }
+
+    private static void checkVocabulary(
+            List<TokenizedSequence> train, List<TokenizedSequence> validation, int vocab, String datasetUri) {
+        int max = Stream.concat(train.stream(), validation.stream())
+                .flatMapToInt(s -> java.util.Arrays.stream(s.ids()))
+                .max()
+                .orElse(0);
+        if (max >= vocab) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the dataset at " + datasetUri + " holds token id "
+                            + max + " but the model's vocabulary has " + vocab
+                            + " tokens: the shards do not belong to this"
+                            + " model; prepare the dataset with this base model's tokenizer",
+                    false);
+        }
+    }
+
+    /** Restores the newest checkpoint of the run, if any; returns the loss curve so far. */
+    private LossHistory resume(String id, Trainer trainer, Path work) throws IOException {
+        Optional<Long> step = storage.latestCheckpoint(id);
+        if (step.isEmpty()) {
+            return new LossHistory();
+        }
+        Path dir = work.resolve("resume");
+        storage.download(storage.checkpoint(id, step.get()), dir);
+        trainer.restore(TrainingState.load(dir));
+        List<LossHistory.Point> points =
+                Json.mapper().readValue(dir.resolve(HISTORY).toFile(), new TypeReference<List<LossHistory.Point>>() {});
+        LOG.infof("%s: resuming from the checkpoint of step %d", id, step.get());
+        return new LossHistory(points);
+    }
+
+    /** Turns trainer callbacks into progress events and published checkpoints. */
+    private final class RunListener implements TrainingListener {
+        private final TrainingRequest request;
+        private final LossHistory history;
+        private final Path work;
+        private final Consumer<TrainingProgress> progress;
+        private final ProgressThrottle throttle;
+
+        RunListener(TrainingRequest request, LossHistory history, Path work, Consumer<TrainingProgress> progress) {
+            this.request = request;
+            this.history = history;
+            this.work = work;
+            this.progress = progress;
+            this.throttle = new ProgressThrottle(config.progressIntervalMs());
+        }
+
+        @Override
+        public void onStep(StepReport r) {
+            history.add(r.step(), r.loss(), r.learningRate());
+            if (throttle.due(r.step(), r.totalSteps())) {
+                progress.accept(new TrainingProgress(
+                        PipelineEvent.SCHEMA_VERSION,
+                        request.requestId(),
+                        Instant.now(),
+                        request,
+                        r.step(),
+                        r.totalSteps(),
+                        r.epoch(),
+                        r.loss(),
+                        r.learningRate(),
+                        r.tokensPerSecond(),
+                        r.elapsedMs(),
+                        r.etaMs(),
+                        r.memory()));
+            }
+        }
+
+        @Override
+        public void onCheckpoint(TrainingState state) {
+            String id = request.requestId();
+            Path dir = work.resolve("checkpoint-" + state.step());
+            state.save(dir);
+            try {
+                Files.writeString(dir.resolve(HISTORY), Json.write(history.points()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            storage.publish(dir, storage.checkpoint(id, state.step()));
+            storage.pruneCheckpoints(id, config.checkpointsKept());
+            deleteQuietly(dir);
+            LOG.infof("%s: checkpoint of step %d published", id, state.step());
+        }
+    }
+
+    private Path workDir(String requestId) {
+        try {
+            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "train-" + requestId + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

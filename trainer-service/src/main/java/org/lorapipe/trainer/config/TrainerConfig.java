@@ -1,0 +1,24 @@
+package org.lorapipe.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** How the trainer runs its jobs ({@code lora.trainer.*}). */
+@ConfigMapping(prefix = "lora.trainer")
+public interface TrainerConfig {
+    /** Least time between two {@code lora.training.progress} events of a run, in milliseconds. */
+    @WithDefault("2000")
+    long progressIntervalMs();
+
+    /** Checkpoints kept per run (older ones are deleted as new ones are published). */
+    @WithDefault("2")
+    int checkpointsKept();
+
+    /** PyTorch intra-op threads; 1 is fastest for small models on a loaded 2-core machine. */
+    @WithDefault("1")
+    int torchThreads();
+
+    /** Where models, data and checkpoints are staged; default: the system temporary folder. */
+    Optional<String> workDir();
+}

@@ -1,0 +1,159 @@
+package org.lorapipe.trainer.storage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.dataset.ShardReader;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.storage.ObjectInfo;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.Publication;
+import org.lorapipe.storage.S3Uri;
+import org.lorapipe.trainer.domain.TrainingFailure;
+
+/**
+ * The trainer's view of object storage: the base model and the prepared dataset it reads, and the
+ * checkpoints ({@code runs/{id}/checkpoints/step-N/}) and adapter ({@code runs/{id}/adapter/}) it
+ * publishes. Every multi-file result is a publication: visible only once complete.
+ */
+@ApplicationScoped
+public class RunStorage {
+    private static final Pattern STEP = Pattern.compile("step-(\\d+)/?$");
+
+    private final ObjectStore store;
+
+    public RunStorage(ObjectStore store) {
+        this.store = store;
+    }
+
+    public S3Uri run(String requestId) {
+        return store.config().bucketRoot().resolve("runs/" + requestId + "/");
+    }
+
+    public S3Uri adapterFolder(String requestId) {
+        return run(requestId).resolve("adapter/");
+    }
+
+    public S3Uri checkpoint(String requestId, long step) {
+        return run(requestId).resolve("checkpoints/step-" + step + "/");
+    }
+
+    public boolean isPublished(S3Uri folder) {
+        return store.isPublished(folder);
+    }
+
+    public String readString(S3Uri uri) {
+        return store.getString(uri);
+    }
+
+    /** Downloads the base model folder (Hugging Face layout) into {@code dir}. */
+    public void downloadModel(String baseModel, Path dir) {
+        S3Uri folder = folder(baseModel);
+        if (!store.exists(folder.resolve("config.json"))) {
+            throw new TrainingFailure(
+                    ErrorCodes.INPUT_NOT_FOUND,
+                    "no model at " + folder + " (config.json is"
+                            + " missing): import one with `lora import ... --name NAME` and set baseModel to s3://"
+                            + folder.bucket() + "/models/NAME",
+                    false);
+        }
+        store.downloadPrefix(folder, dir);
+    }
+
+    /** The manifest of the prepared dataset; the dataset must be published. */
+    public DatasetManifest manifest(String datasetUri) {
+        S3Uri folder = folder(datasetUri);
+        if (!store.isPublished(folder)) {
+            throw new TrainingFailure(
+                    ErrorCodes.INPUT_NOT_FOUND,
+                    "the dataset at " + folder + " is not published"
+                            + " (no complete upload): let the dataset stage finish, or resend the training request",
+                    false);
+        }
+        return Json.read(store.getString(folder.resolve("manifest.json")), DatasetManifest.class);
+    }
+
+    /** Every sequence of one split ({@code train} or {@code validation}), shard by shard. */
+    public List<TokenizedSequence> split(String datasetUri, String split) {
+        S3Uri folder = folder(datasetUri);
+        List<ObjectInfo> shards = store.list(folder, false).stream()
+                .filter(o -> !o.prefix())
+                .filter(o -> o.uri().fileName().startsWith(split + "-")
+                        && o.uri().fileName().endsWith(".bin"))
+                .sorted(Comparator.comparing(o -> o.uri().key()))
+                .toList();
+        List<TokenizedSequence> out = new ArrayList<>();
+        for (ObjectInfo shard : shards) {
+            try (InputStream in = store.get(shard.uri());
+                    ShardReader reader = new ShardReader(in, shard.uri().toString())) {
+                reader.forEachRemaining(out::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** The newest complete checkpoint of a run, if any. */
+    public Optional<Long> latestCheckpoint(String requestId) {
+        return checkpointSteps(requestId).stream().max(Long::compare);
+    }
+
+    private List<Long> checkpointSteps(String requestId) {
+        List<Long> steps = new ArrayList<>();
+        for (ObjectInfo o : store.list(run(requestId).resolve("checkpoints/"), false)) {
+            Matcher m = STEP.matcher(o.uri().key());
+            if (m.find()) {
+                long step = Long.parseLong(m.group(1));
+                if (store.isPublished(checkpoint(requestId, step))) {
+                    steps.add(step);
+                }
+            }
+        }
+        return steps;
+    }
+
+    public void download(S3Uri folder, Path dir) {
+        store.downloadPrefix(folder, dir);
+    }
+
+    /** Publishes every file of {@code dir} under {@code folder}, atomically. */
+    public void publish(Path dir, S3Uri folder) {
+        Publication publication = store.beginPublication(folder);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                publication.putFile(dir.relativize(file).toString().replace('\\', '/'), file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+        publication.commit();
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoints of a run. */
+    public void pruneCheckpoints(String requestId, int keep) {
+        List<Long> steps = checkpointSteps(requestId).stream()
+                .sorted(Comparator.reverseOrder())
+                .toList();
+        for (Long step : steps.subList(Math.min(keep, steps.size()), steps.size())) {
+            store.deletePrefix(checkpoint(requestId, step));
+        }
+    }
+
+    private static S3Uri folder(String uri) {
+        return S3Uri.parse(uri.endsWith("/") ? uri : uri + "/");
+    }
+}
