@@ -32,8 +32,9 @@ import org.lorapipe.tuning.peft.PeftAdapter;
 @QuarkusTestResource(LoraInfraTestResource.class)
 class TrainerServiceContractTest extends StageServiceContractTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final String FAST = "\"training\": {\"epochs\": 2, \"maxSteps\": 12, \"warmupSteps\": 2, \"learningRate\": 0.003,"
-            + " \"checkpointEverySteps\": 5}, \"lora\": {\"targetModules\": \"all-linear\"}";
+    private static final String FAST =
+            "\"training\": {\"epochs\": 2, \"maxSteps\": 12, \"warmupSteps\": 2, \"learningRate\": 0.003,"
+                    + " \"checkpointEverySteps\": 5}, \"lora\": {\"targetModules\": \"all-linear\"}";
 
     @Inject
     ObjectStore store;
@@ -118,6 +119,35 @@ class TrainerServiceContractTest extends StageServiceContractTest {
                         .orElseThrow()
                         .lastModified())
                 .isEqualTo(before.lastModified());
+    }
+
+    @Test
+    void qloraHoldsTheBaseInFourBitsAndStillTrains() {
+        String lora = id("lora");
+        String qlora = id("qlora");
+        kafka.send(Topics.DATASET_PREPARED, lora, validInput(lora));
+        String quantized = Json.write(new StoriesFixture(store)
+                .publishDataset(
+                        StoriesFixture.request(
+                                qlora, FAST + ", \"quantization\": {\"type\": \"nf4\", \"doubleQuant\": true}"),
+                        24,
+                        4));
+        kafka.send(Topics.DATASET_PREPARED, qlora, quantized);
+        AdapterTrained trained =
+                Json.read(kafka.awaitRecord(Topics.ADAPTER_TRAINED, qlora, WAIT).value(), AdapterTrained.class);
+        assertThat(trained.metrics().validationLoss()).isNotNull().isPositive();
+        kafka.awaitRecord(Topics.ADAPTER_TRAINED, lora, WAIT);
+        long loraWeights = weightBytes(lora);
+        long qloraWeights = weightBytes(qlora);
+        assertThat(qloraWeights).as("NF4 base (embeddings stay fp32)").isLessThan(loraWeights);
+    }
+
+    private long weightBytes(String id) {
+        return kafka.poll(Topics.TRAINING_PROGRESS, r -> id.equals(r.key()), WAIT).stream()
+                .map(r -> Json.read(r.value(), TrainingProgress.class))
+                .mapToLong(p -> p.memory().weightBytes())
+                .max()
+                .orElseThrow();
     }
 
     @Test
