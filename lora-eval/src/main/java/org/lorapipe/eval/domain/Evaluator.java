@@ -1,0 +1,138 @@
+package org.lorapipe.eval.domain;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.request.EvalTask;
+import org.lorapipe.contract.request.GenerationCheck;
+import org.lorapipe.model.DjlRuntime;
+
+/**
+ * Runs a list of evaluation tasks for the base model and for base + adapter, in this process, on the
+ * calling thread (which it puts in inference mode), one model in memory at a time: every input is read
+ * and checked first (a bad benchmark file fails before any model is loaded), then the base variant is
+ * loaded, runs every task and is closed, then the tuned variant does the same.
+ */
+public final class Evaluator {
+
+    private static final Logger LOG = Logger.getLogger(Evaluator.class);
+
+    /** Sequences per forward pass. */
+    public static final int DEFAULT_BATCH_SIZE = 16;
+
+    private final EvalSources sources;
+    private final int batchSize;
+
+    public Evaluator(EvalSources sources) {
+        this(sources, DEFAULT_BATCH_SIZE);
+    }
+
+    public Evaluator(EvalSources sources, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        this.sources = sources;
+        this.batchSize = batchSize;
+    }
+
+    /** One task with its inputs loaded: how to run it on a model. */
+    private record Prepared(String key, String task, String source, Function<EvalModel, TaskRun> run) {}
+
+    public EvaluationReport evaluate(String title, List<EvalTask> tasks, ModelVariant base, ModelVariant tuned) {
+        DjlRuntime.inferenceMode();
+        List<Prepared> prepared = prepare(tasks);
+        List<TaskRun> baseRuns = runAll("base", base, prepared);
+        List<TaskRun> tunedRuns = runAll("tuned", tuned, prepared);
+        List<TaskReport> reports = new ArrayList<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            reports.add(TaskReport.of(p.key(), p.task(), p.source(), baseRuns.get(i), tunedRuns.get(i)));
+        }
+        return new EvaluationReport(title, Instant.now().toString(), reports, List.of());
+    }
+
+    private List<TaskRun> runAll(String name, ModelVariant variant, List<Prepared> prepared) {
+        List<TaskRun> runs = new ArrayList<>();
+        try (EvalModel model = variant.load()) {
+            for (Prepared p : prepared) {
+                long start = System.nanoTime();
+                TaskRun run = p.run().apply(model);
+                LOG.infof(
+                        "%s %s (%s): %s in %.1f s",
+                        name, p.key(), p.source(), run.metrics(), (System.nanoTime() - start) / 1e9);
+                runs.add(run);
+            }
+        }
+        return runs;
+    }
+
+    private List<Prepared> prepare(List<EvalTask> tasks) {
+        List<Prepared> prepared = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (EvalTask task : tasks) {
+            String name = task.name().wire();
+            int count = seen.merge(name, 1, Integer::sum);
+            String key = count == 1 ? name : name + "_" + count;
+            prepared.add(
+                    switch (task.name()) {
+                        case ARC -> {
+                            requireUri(task);
+                            Benchmark b =
+                                    Benchmark.read(sources.file(task.uri())).limit(task.limit());
+                            yield new Prepared(
+                                    key,
+                                    name,
+                                    b.name() + " (" + b.items().size() + " items)",
+                                    m -> MultipleChoiceTask.run(m, b, batchSize));
+                        }
+                        case PERPLEXITY -> {
+                            Path dir = sources.validationDir();
+                            List<TokenizedSequence> seqs = PerplexityTask.read(PerplexityTask.validationShards(dir));
+                            if (task.limit() != null && task.limit() > 0 && task.limit() < seqs.size()) {
+                                seqs = seqs.subList(0, task.limit());
+                            }
+                            List<TokenizedSequence> s = seqs;
+                            yield new Prepared(
+                                    key,
+                                    name,
+                                    "validation split (" + s.size() + " sequences)",
+                                    m -> PerplexityTask.run(m, s, batchSize));
+                        }
+                        case GENERATION -> {
+                            List<GenerationCheck> checks = new ArrayList<>(task.prompts());
+                            if (task.uri() != null) {
+                                checks.addAll(GenerationTask.readChecks(sources.file(task.uri())));
+                            }
+                            if (checks.isEmpty()) {
+                                throw new IllegalArgumentException(
+                                        "the generation task has no prompts: give prompts or a uri of checks");
+                            }
+                            if (task.limit() != null && task.limit() > 0 && task.limit() < checks.size()) {
+                                checks = checks.subList(0, task.limit());
+                            }
+                            List<GenerationCheck> c = List.copyOf(checks);
+                            int maxTokens = task.maxTokens() > 0 ? task.maxTokens() : EvalTask.DEFAULT_MAX_TOKENS;
+                            yield new Prepared(
+                                    key,
+                                    name,
+                                    c.size() + " prompts, " + maxTokens + " tokens",
+                                    m -> GenerationTask.run(m, c, maxTokens));
+                        }
+                    });
+        }
+        return prepared;
+    }
+
+    private static void requireUri(EvalTask task) {
+        if (task.uri() == null || task.uri().isBlank()) {
+            throw new IllegalArgumentException(
+                    "the " + task.name().wire() + " task needs a uri (an ARC-layout JSONL, MMLU CSV or mc_task.json)");
+        }
+    }
+}

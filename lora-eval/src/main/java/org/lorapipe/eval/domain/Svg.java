@@ -1,0 +1,139 @@
+package org.lorapipe.eval.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Small helpers shared by the hand-written SVG charts: escaping, number formats, "nice" axis ticks. */
+final class Svg {
+
+    static final String FONT = "font-family=\"Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif\"";
+    static final String TEXT = "#1f2937";
+    static final String MUTED = "#6b7280";
+    static final String GRID = "#e5e7eb";
+    static final String AXIS = "#9ca3af";
+    static final String BASE = "#94a3b8";
+    static final String TUNED = "#2563eb";
+    static final String GOOD = "#15803d";
+    static final String BAD = "#b91c1c";
+
+    private Svg() {}
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    static String f(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** A value for a label: 3 significant decimals for small numbers, fewer for large ones. */
+    static String label(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A tick label: as few decimals as the step needs. */
+    static String tick(double v, double step) {
+        int decimals = Math.max(
+                0,
+                new java.math.BigDecimal(step)
+                        .round(new java.math.MathContext(6))
+                        .stripTrailingZeros()
+                        .scale());
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    /** Ticks covering [lo, hi] with about {@code count} intervals of 1, 2 or 5 x 10^k. */
+    static List<Double> ticks(double lo, double hi, int count) {
+        double step = niceStep(lo, hi, count);
+        List<Double> out = new ArrayList<>();
+        double start = Math.floor(lo / step) * step;
+        for (double v = start; v <= hi + step * 1e-6; v += step) {
+            out.add(Math.abs(v) < step * 1e-9 ? 0 : v);
+        }
+        return out;
+    }
+
+    static double niceStep(double lo, double hi, int count) {
+        double range = hi - lo;
+        if (!(range > 0)) {
+            range = Math.abs(hi) > 0 ? Math.abs(hi) : 1;
+        }
+        double raw = range / count;
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double norm = raw / mag;
+        double nice = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10;
+        return nice * mag;
+    }
+
+    /** The smallest tick value >= hi. */
+    static double niceCeil(double hi, int count) {
+        double step = niceStep(0, hi, count);
+        return Math.ceil(hi / step - 1e-9) * step;
+    }
+
+    static void text(
+            StringBuilder s, double x, double y, String anchor, int size, String color, String weight, String t) {
+        s.append("<text x=\"")
+                .append(f(x))
+                .append("\" y=\"")
+                .append(f(y))
+                .append("\" text-anchor=\"")
+                .append(anchor)
+                .append("\" font-size=\"")
+                .append(size)
+                .append("\" fill=\"")
+                .append(color)
+                .append('"');
+        if (weight != null) {
+            s.append(" font-weight=\"").append(weight).append('"');
+        }
+        s.append('>').append(esc(t)).append("</text>\n");
+    }
+
+    static void line(StringBuilder s, double x1, double y1, double x2, double y2, String color, double width) {
+        s.append("<line x1=\"")
+                .append(f(x1))
+                .append("\" y1=\"")
+                .append(f(y1))
+                .append("\" x2=\"")
+                .append(f(x2))
+                .append("\" y2=\"")
+                .append(f(y2))
+                .append("\" stroke=\"")
+                .append(color)
+                .append("\" stroke-width=\"")
+                .append(f(width))
+                .append("\"/>\n");
+    }
+
+    static StringBuilder open(int width, int height) {
+        StringBuilder s = new StringBuilder();
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\" ")
+                .append(FONT)
+                .append(">\n");
+        s.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+        return s;
+    }
+}
