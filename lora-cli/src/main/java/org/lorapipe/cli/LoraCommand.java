@@ -1,6 +1,7 @@
 package org.lorapipe.cli;
 
 import org.lorapipe.cli.stack.StackCommand;
+import org.lorapipe.cli.watch.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,16 @@ import picocli.CommandLine.Command;
             "",
             "Start with:  lora stack up   then   lora submit REQUEST.json",
         },
-        subcommands = {DemoCommand.class, StackCommand.class, SubmitCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            StackCommand.class,
+            ImportCommand.class,
+            SubmitCommand.class,
+            WatchCommand.class,
+            PullCommand.class,
+            GenerateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class LoraCommand {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

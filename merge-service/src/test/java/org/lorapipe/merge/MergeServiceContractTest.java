@@ -1,18 +1,74 @@
 package org.lorapipe.merge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.checksum.ChecksumVerifier;
+import org.lorapipe.contract.checksum.Sha256Sums;
+import org.lorapipe.contract.event.EvaluationCompleted;
+import org.lorapipe.contract.event.ModelFile;
+import org.lorapipe.contract.event.ModelMerged;
+import org.lorapipe.contract.event.PipelineEvent;
+import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.TaskResult;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.merge.messaging.EvaluationCompletedConsumer;
+import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.model.LlamaConfig;
+import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.io.DType;
+import org.lorapipe.model.io.SafetensorsWriter;
+import org.lorapipe.service.jobs.JobJournal;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
+import org.lorapipe.service.testing.StoriesFixture;
+import org.lorapipe.storage.Manifest;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
 
-/** The merge-service at its door, through the real Kafka broker and S3 server. */
+/**
+ * The merge-service through the real Kafka broker and S3 server: stories260K as the base, hand-built
+ * PEFT adapters with non-zero B, the run's prepared dataset as held-out text.
+ */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
 class MergeServiceContractTest extends StageServiceContractTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String PERPLEXITY_GATE =
+            "\"merge\": {\"gate\": {\"task\": \"perplexity\", \"metric\": \"perplexity\", \"tolerance\": 0.5}}";
+    private static LlamaConfig stories;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    MergeService merges;
+
+    @Inject
+    EvaluationCompletedConsumer consumer;
+
+    @Inject
+    JobJournal journal;
+
     @Override
     protected String inputTopic() {
         return Topics.EVALUATION_COMPLETED;
@@ -39,6 +95,225 @@ class MergeServiceContractTest extends StageServiceContractTest {
 
     @Override
     protected String validInput(String requestId) {
-        return SampleEvents.evaluationCompleted(requestId);
+        uploadModelOnce();
+        publishAdapter(requestId, false);
+        return Json.write(event(requestId, "", 9.0, 7.5));
+    }
+
+    @Override
+    protected String stateOfValidInput() {
+        return "done";
+    }
+
+    @Test
+    void adapterInModelMergedOutVerifiedLoadableAndNotRedone() throws Exception {
+        String id = id("merged");
+        String input = validInput(id);
+        // the run's dataset: its validation split is the held-out text of the verification
+        new StoriesFixture(store)
+                .publishDataset(Json.read(input, EvaluationCompleted.class).request(), 2, 3);
+        kafka.send(Topics.EVALUATION_COMPLETED, id, input);
+
+        ModelMerged event =
+                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
+        assertThat(event.merged()).isTrue();
+        assertThat(event.reason()).isNull();
+        assertThat(event.modelUri()).isEqualTo("s3://lora/runs/" + id + "/merged/");
+        assertThat(event.dtype()).isEqualTo("float32");
+        assertThat(event.verification().maxAbsLogitDiff()).isLessThan(1e-4);
+        assertThat(event.verification().quantizedBaseMaxAbsLogitDiff()).isNull();
+        assertThat(event.files())
+                .extracting(ModelFile::path)
+                .contains("config.json", "model.safetensors", "tokenizer.json", Sha256Sums.FILE_NAME);
+
+        // every listed file is in S3 with that sha256 and size, and nothing partial is visible
+        S3Uri folder = S3Uri.parse(event.modelUri());
+        Manifest manifest = store.requirePublished(folder);
+        Path local = Files.createTempDirectory("merged-" + id);
+        for (ModelFile f : event.files()) {
+            assertThat(manifest.file(f.path()))
+                    .as(f.path())
+                    .contains(new Manifest.Entry(f.path(), f.bytes(), f.sha256()));
+            Path file = store.download(folder.resolve(f.path()), local.resolve(f.path()));
+            assertThat(Sha256Sums.sha256(file)).as(f.path()).isEqualTo(f.sha256());
+        }
+        assertThat(ChecksumVerifier.verify(local)).hasSize(event.files().size() - 1);
+        try (LlamaModel merged = LlamaModel.load(local, Device.cpu())) {
+            assertThat(merged.config().vocabSize()).isEqualTo(stories.vocabSize());
+            assertThat(merged.config().numHiddenLayers()).isEqualTo(stories.numHiddenLayers());
+        }
+
+        // delivered again after it finished: one result, no second event, nothing rewritten
+        S3Uri weights = folder.resolve("model.safetensors");
+        Instant written = store.stat(weights).orElseThrow().lastModified();
+        kafka.send(Topics.EVALUATION_COMPLETED, id, input);
+        assertThat(kafka.drain(Topics.MODEL_MERGED, Duration.ofSeconds(3)).stream()
+                        .filter(r -> id.equals(r.key())))
+                .isEmpty();
+        // and as after a restart: the published record is re-emitted as it was, without merging again
+        ModelMerged again = merges.merge(Json.read(input, EvaluationCompleted.class));
+        assertThat(Json.write(again)).isEqualTo(Json.write(event));
+        assertThat(store.stat(weights).orElseThrow().lastModified()).isEqualTo(written);
+        assertThat(store.readManifest(folder)).contains(manifest);
+    }
+
+    @Test
+    void qloraRunCarriesTheNf4GapAndAJournalledJobIsResumed() {
+        String id = id("qlora");
+        uploadModelOnce();
+        publishAdapter(id, false);
+        EvaluationCompleted input = event(id, "\"quantization\": {\"type\": \"nf4\"}", 9.0, 7.5);
+        // what a service that died after acknowledging the record leaves behind
+        journal.record(id, Json.write(input));
+        consumer.resume(null);
+
+        ModelMerged event =
+                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
+        assertThat(event.merged()).isTrue();
+        assertThat(event.verification().maxAbsLogitDiff()).isLessThan(1e-4);
+        assertThat(event.verification().quantizedBaseMaxAbsLogitDiff()).isPositive();
+        Awaitility.await().atMost(WAIT).until(() -> journal.pending().stream()
+                .noneMatch(json -> json.contains("\"" + id + "\"")));
+    }
+
+    @Test
+    void aGateThatBlocksYieldsMergedFalseWithTheReasonAndNoModel() {
+        String id = id("blocked");
+        uploadModelOnce();
+        publishAdapter(id, false);
+        kafka.send(Topics.EVALUATION_COMPLETED, id, Json.write(event(id, PERPLEXITY_GATE, 7.0, 9.0)));
+
+        ModelMerged event =
+                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
+        assertThat(event.merged()).isFalse();
+        assertThat(event.modelUri()).isNull();
+        assertThat(event.reason()).contains("perplexity", "9.0 tuned", "7.0 base", "tolerance 0.5");
+        assertThat(store.list(S3Uri.parse("s3://lora/runs/" + id + "/merged/"), true))
+                .isEmpty();
+    }
+
+    @Test
+    void mergeDisabledYieldsMergedFalse() {
+        String id = id("disabled");
+        kafka.send(Topics.EVALUATION_COMPLETED, id, Json.write(event(id, "\"merge\": {\"enabled\": false}", 9.0, 7.5)));
+        ModelMerged event =
+                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
+        assertThat(event.merged()).isFalse();
+        assertThat(event.reason()).isEqualTo("merge.enabled is false in the request");
+    }
+
+    @Test
+    void aGateOnAMetricTheResultsLackIsInvalidInputSayingWhich() {
+        String id = id("nometric");
+        String gate = PERPLEXITY_GATE.replace("\"metric\": \"perplexity\"", "\"metric\": \"acc\"");
+        kafka.send(Topics.EVALUATION_COMPLETED, id, Json.write(event(id, gate, 9.0, 7.5)));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
+        assertThat(failed.error().message()).contains("'acc'", "results['perplexity']", "[perplexity]");
+        assertThat(failed.retriable()).isFalse();
+    }
+
+    @Test
+    void anAdapterThatDoesNotFitTheBaseFailsNamingTheTensor() {
+        String id = id("mismatch");
+        uploadModelOnce();
+        publishAdapter(id, true);
+        kafka.send(Topics.EVALUATION_COMPLETED, id, Json.write(event(id, "", 9.0, 7.5)));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.stage()).isEqualTo(Stage.MERGE);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
+        assertThat(failed.error().message())
+                .contains("model.layers.0.self_attn.q_proj", "s3://lora/runs/" + id + "/adapter/")
+                .doesNotContain(System.getProperty("java.io.tmpdir"));
+        assertThat(failed.retriable()).isFalse();
+        assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/merged/")))
+                .isFalse();
+    }
+
+    @Test
+    void aMissingAdapterIsInputNotFoundSayingWhatToProvide() {
+        String id = id("noadapter");
+        uploadModelOnce();
+        kafka.send(Topics.EVALUATION_COMPLETED, id, Json.write(event(id, "", 9.0, 7.5)));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INPUT_NOT_FOUND);
+        assertThat(failed.error().message())
+                .contains("s3://lora/runs/" + id + "/adapter/", "adapter_model.safetensors", "upload a PEFT adapter");
+    }
+
+    @Test
+    void aMissingBaseModelIsInputNotFoundSayingHowToImportIt() {
+        String id = id("nobase");
+        EvaluationCompleted input = event(id, "", 9.0, 7.5);
+        String json = Json.write(input).replace("models/stories260K", "models/nope");
+        kafka.send(Topics.EVALUATION_COMPLETED, id, json);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INPUT_NOT_FOUND);
+        assertThat(failed.error().message()).contains("no base model at s3://lora/models/nope/", "lora import");
+    }
+
+    /** An EvaluationCompleted of the sample request with {@code requestFields} added, perplexity results. */
+    private static EvaluationCompleted event(String id, String requestFields, double base, double tuned) {
+        var results = Map.of("perplexity", new TaskResult(Map.of("perplexity", base), Map.of("perplexity", tuned)));
+        return new EvaluationCompleted(
+                PipelineEvent.SCHEMA_VERSION,
+                id,
+                Instant.now(),
+                StoriesFixture.request(id, requestFields),
+                "s3://lora/runs/" + id + "/adapter/",
+                results,
+                "s3://lora/runs/" + id + "/eval/report.json");
+    }
+
+    /** stories260K in Hugging Face layout at s3://lora/models/stories260K/ (imported once per JVM). */
+    private synchronized void uploadModelOnce() {
+        new StoriesFixture(store).uploadModel();
+        if (stories == null) {
+            stories = LlamaConfig.read(StoriesFixture.importedModel().resolve("config.json"));
+        }
+    }
+
+    /**
+     * A PEFT adapter on q_proj and v_proj of every layer (r = 4, alpha = 8, B non-zero), published at
+     * runs/ID/adapter/ as the trainer does; {@code misfit} gives layer 0's q_proj the wrong input size.
+     */
+    private void publishAdapter(String id, boolean misfit) {
+        int r = 4;
+        int d = stories.hiddenSize();
+        Random rnd = new Random(id.hashCode());
+        try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            for (int layer = 0; layer < stories.numHiddenLayers(); layer++) {
+                String prefix = "base_model.model.model.layers." + layer + ".self_attn.";
+                int qIn = misfit && layer == 0 ? d + 8 : d;
+                tensors.put(prefix + "q_proj.lora_A.weight", random(m, rnd, r, qIn));
+                tensors.put(prefix + "q_proj.lora_B.weight", random(m, rnd, stories.qDim(), r));
+                tensors.put(prefix + "v_proj.lora_A.weight", random(m, rnd, r, d));
+                tensors.put(prefix + "v_proj.lora_B.weight", random(m, rnd, stories.kvDim(), r));
+            }
+            Path dir = Files.createTempDirectory("adapter-" + id);
+            Files.writeString(
+                    dir.resolve("adapter_config.json"),
+                    "{\"peft_type\": \"LORA\", \"r\": " + r + ", \"lora_alpha\": 8, \"lora_dropout\": 0.0,"
+                            + " \"target_modules\": [\"q_proj\", \"v_proj\"], \"use_rslora\": false,"
+                            + " \"task_type\": \"CAUSAL_LM\"}");
+            SafetensorsWriter.writeAll(
+                    dir.resolve("adapter_model.safetensors"), tensors, DType.F32, Map.of("format", "pt"));
+            store.publish(S3Uri.parse("s3://lora/runs/" + id + "/adapter/"), dir);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static NDArray random(NDManager m, Random rnd, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextGaussian() * 0.1);
+        }
+        return m.create(v).reshape(rows, cols);
     }
 }

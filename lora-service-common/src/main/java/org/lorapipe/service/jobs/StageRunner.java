@@ -67,6 +67,10 @@ public class StageRunner {
         }
     }
 
+    /**
+     * Runs the job; the journal entry is cleared only once an outcome is on the broker, so a job whose
+     * outcome could not be published (broker down) runs again after a restart.
+     */
     private void run(TrainingRequest request, String runningMessage, Supplier<String> work) {
         String id = request.requestId();
         jobs.running(id, runningMessage);
@@ -86,8 +90,7 @@ public class StageRunner {
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: the job failed", id);
             gate.fail(id, request, ErrorCodes.INTERNAL, "the job failed unexpectedly: " + e, List.of(), true);
-        } finally {
-            journal.finish(id);
         }
+        journal.finish(id);
     }
 }

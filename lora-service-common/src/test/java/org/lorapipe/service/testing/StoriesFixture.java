@@ -114,6 +114,65 @@ public final class StoriesFixture {
         }
     }
 
+    /**
+     * Publishes a PEFT adapter for stories260K at {@code runs/{id}/adapter/}: r=4 on every linear layer,
+     * A as at initialisation and B small but NOT zero (so base + adapter differs from the base), plus a
+     * training.json with a short loss curve. Returns its URI.
+     */
+    public String publishAdapter(TrainingRequest request, long seed) {
+        uploadModel();
+        try (org.lorapipe.model.LlamaModel model = org.lorapipe.model.LlamaModel.load(importedModel())) {
+            var spec = new org.lorapipe.contract.request.LoraSpec(
+                    4, 8, 0.0, List.of("all-linear"), Map.of(), Map.of(), false);
+            var plan = org.lorapipe.tuning.lora.LoraPlan.resolve(spec, model.linears());
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            Map<String, float[][]> values = new java.util.LinkedHashMap<>();
+            for (var t : plan.targets()) {
+                float[] a = new float[t.rank() * t.inFeatures()];
+                float[] b = new float[t.outFeatures() * t.rank()];
+                double bound = 1 / Math.sqrt(t.inFeatures());
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+                }
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) ((random.nextDouble() * 2 - 1) * 0.05);
+                }
+                values.put(t.module(), new float[][] {a, b});
+            }
+            Path dir = Files.createTempDirectory("adapter-" + request.requestId());
+            try (var adapters = org.lorapipe.tuning.lora.LoraAdapters.withValues(model, plan, values)) {
+                org.lorapipe.tuning.peft.PeftAdapter.save(dir, adapters, MODEL_URI);
+            }
+            Files.writeString(
+                    dir.resolve("training.json"),
+                    "{\"losses\": [{\"step\": 1, \"loss\": 2.5},"
+                            + " {\"step\": 2, \"loss\": 2.1}, {\"step\": 3, \"loss\": 1.8}, {\"step\": 4, \"loss\": 1.7}]}");
+            S3Uri folder = S3Uri.parse("s3://lora/runs/" + request.requestId() + "/adapter/");
+            Publication publication = store.beginPublication(folder);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    publication.putFile(f.getFileName().toString(), f);
+                }
+            }
+            publication.commit();
+            return folder.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Uploads the first {@code items} lines of ARC-Easy-Dev; returns the object's URI. */
+    public String uploadArc(int items) {
+        try {
+            List<String> lines = Files.readAllLines(sharedData().resolve("eval/arc/ARC-Easy-Dev.jsonl"));
+            String uri = "s3://lora/benchmarks/arc-easy-" + items + ".jsonl";
+            store.putString(S3Uri.parse(uri), String.join("\n", lines.subList(0, items)) + "\n");
+            return uri;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The prompt and response of example {@code i}. */
     public static String[] example(int i) {
         String name = NAMES[i % NAMES.length];

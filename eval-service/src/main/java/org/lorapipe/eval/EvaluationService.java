@@ -1,0 +1,212 @@
+package org.lorapipe.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.event.AdapterTrained;
+import org.lorapipe.contract.event.EvaluationCompleted;
+import org.lorapipe.contract.event.PipelineEvent;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.EvalTask;
+import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.eval.config.EvalConfig;
+import org.lorapipe.eval.domain.BenchmarkFormatException;
+import org.lorapipe.eval.domain.EvalSources;
+import org.lorapipe.eval.domain.EvaluationReport;
+import org.lorapipe.eval.domain.Evaluator;
+import org.lorapipe.eval.domain.LossPoint;
+import org.lorapipe.eval.domain.ModelVariant;
+import org.lorapipe.eval.domain.ReportWriter;
+import org.lorapipe.eval.storage.EvalStorage;
+import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.ModelFormatException;
+import org.lorapipe.service.jobs.StageFailure;
+import org.lorapipe.storage.S3Uri;
+import org.lorapipe.tuning.peft.PeftAdapter;
+
+/**
+ * Benchmarks one run: every task of {@code request.evaluation.tasks}, for the base model and for base +
+ * adapter, in this process; publishes {@code runs/{id}/eval/} (report.json, report.md, the charts) and
+ * returns the EvaluationCompleted event. A run whose report is already published is answered from it.
+ */
+@ApplicationScoped
+public class EvaluationService {
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+    /** The event as published, kept beside the report so a redelivery re-announces the same results. */
+    static final String EVENT = "evaluation.json";
+
+    private final EvalStorage storage;
+    private final EvalConfig config;
+
+    public EvaluationService(EvalStorage storage, EvalConfig config) {
+        this.storage = storage;
+        this.config = config;
+    }
+
+    public Optional<EvaluationCompleted> published(String requestId) {
+        S3Uri folder = storage.reportFolder(requestId);
+        if (!storage.isPublished(folder)) {
+            return Optional.empty();
+        }
+        EvaluationCompleted e = Json.read(storage.readString(folder.resolve(EVENT)), EvaluationCompleted.class);
+        return Optional.of(new EvaluationCompleted(
+                e.schemaVersion(),
+                e.requestId(),
+                Instant.now(),
+                e.request(),
+                e.adapterUri(),
+                e.results(),
+                e.reportUri()));
+    }
+
+    public EvaluationCompleted evaluate(AdapterTrained event) {
+        TrainingRequest request = event.request();
+        Optional<EvaluationCompleted> done = published(request.requestId());
+        if (done.isPresent()) {
+            LOG.infof("%s: report already published, reusing it", request.requestId());
+            return done.get();
+        }
+        Path work = workDir(request.requestId());
+        try {
+            return run(event, work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private EvaluationCompleted run(AdapterTrained event, Path work) throws IOException {
+        TrainingRequest request = event.request();
+        String id = request.requestId();
+        Path baseDir = work.resolve("base");
+        Path adapterDir = work.resolve("adapter");
+        Path validationDir = Files.createDirectories(work.resolve("validation"));
+        storage.downloadFolder(request.baseModel(), "config.json", "base model", baseDir);
+        storage.downloadFolder(event.adapterUri(), PeftAdapter.CONFIG, "adapter", adapterDir);
+        storage.downloadValidation(storage.datasetFolder(id), validationDir);
+        Map<String, Path> files = new HashMap<>();
+        for (EvalTask task : request.evaluation().tasks()) {
+            if (task.uri() != null && !files.containsKey(task.uri())) {
+                files.put(
+                        task.uri(),
+                        storage.downloadFile(
+                                task.uri(),
+                                work.resolve("inputs/" + files.size() + "-"
+                                        + S3Uri.parse(task.uri()).fileName())));
+            }
+        }
+        EvalSources sources = new EvalSources() {
+            @Override
+            public Path file(String uri) {
+                return files.get(uri);
+            }
+
+            @Override
+            public Path validationDir() {
+                return validationDir;
+            }
+        };
+        PeftAdapter adapter = loadAdapter(adapterDir);
+        ModelVariant base = ModelVariant.directory(baseDir);
+        ModelVariant tuned = base.map(model -> attach(adapter, model));
+        EvaluationReport report;
+        try {
+            report = new Evaluator(sources, config.batchSize())
+                    .evaluate(id, request.evaluation().tasks(), base, tuned)
+                    .withTrainingLoss(losses(adapterDir));
+        } catch (BenchmarkFormatException e) {
+            String message = e.getMessage();
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                message = message.replace(file.getValue().toString(), file.getKey()); // name the object, not our copy
+            }
+            throw new StageFailure(ErrorCodes.INVALID_INPUT, message, false);
+        } catch (ModelFormatException e) {
+            throw new StageFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the base model " + request.baseModel() + " cannot be loaded: " + e.getMessage(),
+                    false);
+        } catch (IllegalArgumentException e) {
+            throw new StageFailure(ErrorCodes.INVALID_INPUT, e.getMessage(), false);
+        }
+        Path out = Files.createDirectories(work.resolve("report"));
+        ReportWriter.write(report, out);
+        S3Uri folder = storage.reportFolder(id);
+        EvaluationCompleted completed = new EvaluationCompleted(
+                PipelineEvent.SCHEMA_VERSION,
+                id,
+                Instant.now(),
+                request,
+                event.adapterUri(),
+                report.results(),
+                folder.resolve(ReportWriter.JSON).toString());
+        Files.writeString(out.resolve(EVENT), Json.writePretty(completed));
+        storage.publish(out, folder);
+        LOG.infof("%s: report published at %s", id, folder);
+        return completed;
+    }
+
+    private static PeftAdapter loadAdapter(Path dir) {
+        try {
+            return PeftAdapter.load(dir);
+        } catch (RuntimeException e) {
+            throw new StageFailure(ErrorCodes.INVALID_INPUT, "the adapter cannot be read: " + e.getMessage(), false);
+        }
+    }
+
+    /** Base + adapter; an adapter that does not fit the base is refused with the tensors named. */
+    private static LlamaModel attach(PeftAdapter adapter, LlamaModel model) {
+        List<String> problems = adapter.problems(model);
+        if (!problems.isEmpty()) {
+            throw new StageFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the adapter does not fit the base model: " + String.join("; ", problems),
+                    false);
+        }
+        adapter.applyTo(model);
+        return model;
+    }
+
+    /** The training loss curve from the adapter's training.json, when the trainer wrote one. */
+    private static List<LossPoint> losses(Path adapterDir) throws IOException {
+        Path file = adapterDir.resolve("training.json");
+        List<LossPoint> points = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (JsonNode p : Json.mapper().readTree(file.toFile()).path("losses")) {
+                points.add(new LossPoint(p.path("step").asLong(), p.path("loss").asDouble()));
+            }
+        }
+        return points;
+    }
+
+    private Path workDir(String requestId) {
+        try {
+            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "eval-" + requestId + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.lorapipe.eval.storage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.service.jobs.StageFailure;
+import org.lorapipe.storage.ObjectInfo;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.Publication;
+import org.lorapipe.storage.S3Uri;
+
+/** The eval-service's view of storage: what it reads (model, adapter, data, benchmarks) and the report it publishes. */
+@ApplicationScoped
+public class EvalStorage {
+    private final ObjectStore store;
+
+    public EvalStorage(ObjectStore store) {
+        this.store = store;
+    }
+
+    public S3Uri reportFolder(String requestId) {
+        return store.config().bucketRoot().resolve("runs/" + requestId + "/eval/");
+    }
+
+    /** The prepared dataset of a run (its validation split feeds the perplexity task). */
+    public S3Uri datasetFolder(String requestId) {
+        return store.config().bucketRoot().resolve("datasets/" + requestId + "/");
+    }
+
+    public boolean isPublished(S3Uri folder) {
+        return store.isPublished(folder);
+    }
+
+    public String readString(S3Uri uri) {
+        return store.getString(uri);
+    }
+
+    /** Downloads a folder that must exist (its {@code marker} file names what proves it). */
+    public void downloadFolder(String uri, String marker, String what, Path dir) {
+        S3Uri folder = folder(uri);
+        if (!store.exists(folder.resolve(marker))) {
+            throw new StageFailure(
+                    ErrorCodes.INPUT_NOT_FOUND, "no " + what + " at " + folder + " (" + marker + " is missing)", false);
+        }
+        store.downloadPrefix(folder, dir);
+    }
+
+    /** Downloads the validation shards of a prepared dataset into {@code dir}; returns how many. */
+    public int downloadValidation(S3Uri datasetFolder, Path dir) {
+        int n = 0;
+        for (ObjectInfo o : store.list(datasetFolder, false)) {
+            String name = o.uri().fileName();
+            if (!o.prefix() && name.startsWith("validation-") && name.endsWith(".bin")) {
+                store.download(o.uri(), dir.resolve(name));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Downloads one benchmark file; a missing one is an input error that says what to upload. */
+    public Path downloadFile(String uri, Path target) {
+        S3Uri s3 = S3Uri.parse(uri);
+        if (!store.exists(s3)) {
+            throw new StageFailure(
+                    ErrorCodes.INPUT_NOT_FOUND,
+                    "no benchmark file at " + uri + ": upload it (e.g." + " `aws s3 cp FILE " + uri
+                            + "`) or fix evaluation.tasks[].uri",
+                    false);
+        }
+        return store.download(s3, target);
+    }
+
+    /** Publishes every file of {@code dir} under {@code folder}, atomically. */
+    public void publish(Path dir, S3Uri folder) {
+        Publication publication = store.beginPublication(folder);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .sorted(Comparator.naturalOrder())
+                    .toList()) {
+                publication.putFile(file.getFileName().toString(), file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        publication.commit();
+    }
+
+    private static S3Uri folder(String uri) {
+        return S3Uri.parse(uri.endsWith("/") ? uri : uri + "/");
+    }
+}

@@ -1,0 +1,55 @@
+package org.lorapipe.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+
+/** Runs the {@code lora} command line in-process and captures what it prints. */
+final class Cli {
+
+    /** Exit code, stdout (the raw bytes as UTF-8, System.out and picocli's writer) and stderr. */
+    record Run(int code, String out, String err) {}
+
+    private Cli() {}
+
+    static synchronized Run run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintStream previous = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cli = LoraCommand.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            int code = cli.execute(args);
+            return new Run(code, bytes.toString(StandardCharsets.UTF_8) + out, err.toString());
+        } finally {
+            System.setOut(previous);
+        }
+    }
+
+    /** ../shared/data next to the project root (never copied into the repository). */
+    static Path data() {
+        String root = System.getProperty("lora.project.root");
+        for (Path p = Path.of(root != null ? root : System.getProperty("user.dir"))
+                        .toAbsolutePath();
+                p != null;
+                p = p.getParent()) {
+            Path d = p.resolve("../shared/data").normalize();
+            if (Files.isDirectory(d)) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("cannot find shared/data next to the project root");
+    }
+
+    static Path stories() {
+        return data().resolve("models/stories260K");
+    }
+}

@@ -1,0 +1,125 @@
+package org.lorapipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lora import --out} and {@code lora generate} on a local directory: run.c's output, exactly. */
+class ImportGenerateTest {
+
+    @TempDir
+    Path tmp;
+
+    private Cli.Run importStories(Path out, String... extra) {
+        String[] base = {
+            "import",
+            "--llama2c",
+            Cli.stories().resolve("stories260K.bin").toString(),
+            "--tokenizer",
+            Cli.stories().resolve("tok512.bin").toString(),
+            "--out",
+            out.toString()
+        };
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Cli.run(args);
+    }
+
+    @Test
+    void importedStoriesGeneratesRuncGreedyOutputByteForByte() throws Exception {
+        Path model = tmp.resolve("stories260K");
+        Cli.Run imported = importStories(model);
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(imported.out())
+                .contains("model.safetensors")
+                .contains("tokenizer.json")
+                .contains("imported")
+                .contains("260,032 parameters");
+        assertThat(model.resolve("config.json")).isRegularFile();
+
+        Cli.Run gen = Cli.run(
+                "generate", "--model", model.toString(), "--prompt", "", "--max-tokens", "256", "--temperature", "0");
+        assertThat(gen.code()).as(gen.err()).isZero();
+        byte[] expected = Files.readAllBytes(Cli.stories().resolve("greedy_t0_n256_runc.txt"));
+        assertThat(gen.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(gen.err()).contains("achieved tok/s");
+    }
+
+    @Test
+    void existingOutputIsRefusedUnlessForced() throws Exception {
+        Path model = tmp.resolve("m");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("old.txt"), "x");
+        Cli.Run refused = importStories(model);
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("already exists and is not empty: pass --force");
+
+        Cli.Run forced = importStories(model, "--force");
+        assertThat(forced.code()).as(forced.err()).isZero();
+        assertThat(model.resolve("old.txt")).doesNotExist();
+        assertThat(model.resolve("model.safetensors")).isRegularFile();
+    }
+
+    @Test
+    void gpt2IsRefusedWithTheArchitectureMessage() {
+        Cli.Run r = Cli.run(
+                "import",
+                "--hf",
+                Cli.data().resolve("models/hf-fake-gpt2").toString(),
+                "--out",
+                tmp.resolve("g").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("architecture GPT2LMHeadModel is not supported (supported: LlamaForCausalLM");
+        assertThat(tmp.resolve("g")).doesNotExist();
+        // also before any object store is contacted (none listens on port 1)
+        Cli.Run toS3 = Cli.run(
+                "import",
+                "--hf",
+                Cli.data().resolve("models/hf-fake-gpt2").toString(),
+                "--name",
+                "gpt2",
+                "--s3-endpoint",
+                "http://127.0.0.1:1");
+        assertThat(toS3.code()).isEqualTo(2);
+        assertThat(toS3.err()).contains("GPT2LMHeadModel is not supported");
+    }
+
+    @Test
+    void badNameAndMissingFilesAreRefusedTogether() {
+        Cli.Run r = Cli.run("import", "--llama2c", tmp.resolve("nope.bin").toString(), "--name", "my model/1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("--name 'my model/1' may contain only letters, digits, '.', '_' and '-'")
+                .contains("--llama2c: no file at")
+                .contains("--llama2c needs --tokenizer FILE");
+    }
+
+    @Test
+    void adapterIsRefusedClearly() {
+        Cli.Run r = Cli.run("generate", "--model", tmp.toString(), "--adapter", "s3://lora/runs/x/adapter");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("adapters are not supported by this build yet");
+    }
+
+    @Test
+    void missingModelDirectorySaysWhatToPass() {
+        Cli.Run r = Cli.run("generate", "--model", tmp.resolve("absent").toString(), "--temperature", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no model directory at").contains("lora import --out DIR");
+    }
+
+    @Test
+    void helpShowsExamples() {
+        assertThat(Cli.run("import", "--help").out())
+                .contains("Examples:")
+                .contains("lora import --llama2c stories260K.bin --tokenizer tok512.bin \\\n")
+                .contains("--name stories260K");
+        assertThat(Cli.run("generate", "--help").out())
+                .contains("Examples:")
+                .contains("--prompt \"\" --max-tokens 256 --temperature 0");
+        assertThat(Cli.run("--help").out()).contains("import").contains("generate");
+    }
+}
