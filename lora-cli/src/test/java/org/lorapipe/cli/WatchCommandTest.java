@@ -118,7 +118,11 @@ class WatchCommandTest {
                             now,
                             r,
                             "s3://lora/runs/" + id + "/adapter/",
-                            Map.of("generation", new TaskResult(Map.of("passRate", 0.0), Map.of("passRate", 0.95))),
+                            Map.of(
+                                    "generation",
+                                    new TaskResult(
+                                            Map.of("pass_rate", 0.0, "pass_rate_stderr", 0.0, "n", 20.0),
+                                            Map.of("pass_rate", 0.95, "pass_rate_stderr", 0.05, "n", 20.0))),
                             "s3://lora/runs/" + id + "/eval/report.json")));
             kafka.send(
                     Topics.MODEL_MERGED,
@@ -148,7 +152,8 @@ class WatchCommandTest {
                 .contains("400 records in, 390 out")
                 .contains("step 300/300")
                 .contains("validation loss 1.1000")
-                .contains("passRate")
+                .contains("generation (n=20)")
+                .contains("0.9500 ± 0.0500")
                 .contains("+0.9500")
                 .contains("s3://lora/runs/watch-ok/merged/");
     }

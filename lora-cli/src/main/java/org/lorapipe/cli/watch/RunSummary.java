@@ -49,26 +49,54 @@ public final class RunSummary {
                 e.adapterUri());
     }
 
-    /** The base-vs-tuned table of an evaluation. */
+    /** Counts, not scores: shown beside the task name instead of as rows. */
+    private static final java.util.List<String> COUNTS = java.util.List.of("n", "examples", "tokens");
+
+    /**
+     * The base-vs-tuned table of an evaluation: one row per score, with its standard error when the
+     * task reports one ({@code metric_stderr}), and the difference.
+     */
     public static String evaluation(EvaluationCompleted e) {
         StringBuilder sb = new StringBuilder("evaluation report " + e.reportUri() + "\n");
         sb.append(String.format(
-                Locale.ROOT, "  %-14s %-14s %12s %12s %12s%n", "task", "metric", "base", "tuned", "difference"));
+                Locale.ROOT, "  %-22s %-12s %18s %18s %11s%n", "task", "metric", "base", "tuned", "difference"));
         for (Map.Entry<String, TaskResult> task : new TreeMap<>(e.results()).entrySet()) {
-            for (Map.Entry<String, Double> metric :
-                    new TreeMap<>(task.getValue().base()).entrySet()) {
-                Double tuned = task.getValue().tuned().get(metric.getKey());
+            Map<String, Double> base = task.getValue().base();
+            Map<String, Double> tuned = task.getValue().tuned();
+            String label = task.getKey() + count(base);
+            for (Map.Entry<String, Double> metric : new TreeMap<>(base).entrySet()) {
+                String name = metric.getKey();
+                if (name.endsWith("_stderr") || COUNTS.contains(name)) {
+                    continue;
+                }
+                Double t = tuned.get(name);
                 sb.append(String.format(
                         Locale.ROOT,
-                        "  %-14s %-14s %12.4f %12s %12s%n",
-                        task.getKey(),
-                        metric.getKey(),
-                        metric.getValue(),
-                        tuned == null ? "-" : String.format(Locale.ROOT, "%.4f", tuned),
-                        tuned == null ? "-" : String.format(Locale.ROOT, "%+.4f", tuned - metric.getValue())));
+                        "  %-22s %-12s %18s %18s %11s%n",
+                        label,
+                        name,
+                        withError(metric.getValue(), base.get(name + "_stderr")),
+                        t == null ? "-" : withError(t, tuned.get(name + "_stderr")),
+                        t == null ? "-" : String.format(Locale.ROOT, "%+.4f", t - metric.getValue())));
+                label = "";
             }
         }
         return sb.toString().stripTrailing();
+    }
+
+    private static String count(Map<String, Double> metrics) {
+        for (String c : COUNTS) {
+            if (metrics.containsKey(c)) {
+                return String.format(Locale.ROOT, " (%s=%.0f)", c, metrics.get(c));
+            }
+        }
+        return "";
+    }
+
+    private static String withError(double value, Double stderr) {
+        return stderr == null
+                ? String.format(Locale.ROOT, "%.4f", value)
+                : String.format(Locale.ROOT, "%.4f ± %.4f", value, stderr);
     }
 
     static String merged(ModelMerged e) {

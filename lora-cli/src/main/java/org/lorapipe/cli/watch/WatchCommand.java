@@ -175,7 +175,8 @@ public final class WatchCommand implements Callable<Integer> {
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
-    static Duration parse(String text) {
+    /** "30m", "2h", "90s" or "90" (seconds); null stays null. */
+    public static Duration parse(String text) {
         if (text == null) {
             return null;
         }

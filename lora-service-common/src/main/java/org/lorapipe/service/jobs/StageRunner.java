@@ -87,7 +87,9 @@ public class StageRunner {
                     "object storage failed: " + e.getMessage() + " (send the event again once storage is back)",
                     List.of(),
                     true);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // a broken installation (a missing class, a native library that will not load) must still end
+            // the job with an outcome, or the run would wait forever
             LOG.errorf(e, "%s: the job failed", id);
             gate.fail(id, request, ErrorCodes.INTERNAL, "the job failed unexpectedly: " + e, List.of(), true);
         }

@@ -1,0 +1,136 @@
+package org.lorapipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.cli.stack.EmbeddedStack;
+import org.lorapipe.cli.stack.ServiceSpec;
+import org.lorapipe.cli.stack.StackPorts;
+import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.checksum.ChecksumVerifier;
+import org.lorapipe.contract.event.EvaluationCompleted;
+import org.lorapipe.contract.event.ModelMerged;
+import org.lorapipe.contract.json.Json;
+import org.lorapipe.model.LlamaModel;
+import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.storage.S3Uri;
+import org.lorapipe.storage.StorageConfig;
+import org.lorapipe.testkit.InfraJars;
+import org.lorapipe.testkit.KafkaTestClient;
+import org.lorapipe.testkit.Ports;
+import org.lorapipe.tuning.peft.PeftAdapter;
+
+/**
+ * The whole product, as a user meets it: the four services as processes on a real broker and S3 server
+ * (on free ports), and {@code lora demo}'s own code path running the example request. Checks the events
+ * on every topic in order, the adapter, the report, the merged model with its checksums, a tuned model
+ * that follows the instruction better than the base, and merged logits equal to base + adapter.
+ */
+class PipelineEndToEndIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theExampleRequestRunsThroughEveryStage() throws Exception {
+        Path root = InfraJars.locate().root();
+        List<ServiceSpec> services = ServiceSpec.ALL.stream()
+                .map(s -> new ServiceSpec(s.name(), Ports.free()))
+                .toList();
+        StackPorts ports = new StackPorts(Ports.free(), Ports.free(), Ports.free(), services);
+        EmbeddedStack stack = new EmbeddedStack(root, dir.resolve("stack"), ports, System.out);
+        try {
+            DemoCommand demo = new DemoCommand();
+            assertThat(demo.run(stack)).as("lora demo exit code").isZero();
+            String id = demo.requestId;
+
+            List<String> topics = new ArrayList<>();
+            EvaluationCompleted evaluation;
+            ModelMerged merged;
+            try (KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers())) {
+                evaluation = Json.read(
+                        kafka.awaitRecord(Topics.EVALUATION_COMPLETED, id, Duration.ofSeconds(30))
+                                .value(),
+                        EvaluationCompleted.class);
+                merged = Json.read(
+                        kafka.awaitRecord(Topics.MODEL_MERGED, id, Duration.ofSeconds(30))
+                                .value(),
+                        ModelMerged.class);
+                List<ConsumerRecord<String, String>> all = new ArrayList<>();
+                for (String topic : List.of(
+                        Topics.TRAINING_REQUESTED,
+                        Topics.DATASET_PREPARED,
+                        Topics.TRAINING_PROGRESS,
+                        Topics.ADAPTER_TRAINED,
+                        Topics.PIPELINE_FAILED)) {
+                    all.addAll(kafka.drain(topic, Duration.ofSeconds(2)).stream()
+                            .filter(r -> id.equals(r.key()))
+                            .toList());
+                }
+                all.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
+                all.forEach(r -> {
+                    if (topics.isEmpty() || !topics.get(topics.size() - 1).equals(r.topic())) {
+                        topics.add(r.topic());
+                    }
+                });
+            }
+            assertThat(topics)
+                    .containsExactly(
+                            Topics.TRAINING_REQUESTED,
+                            Topics.DATASET_PREPARED,
+                            Topics.TRAINING_PROGRESS,
+                            Topics.ADAPTER_TRAINED);
+
+            var heldOut = evaluation.results().get("generation");
+            assertThat(heldOut.tuned().get("pass_rate"))
+                    .as("tuned follows the instruction better than the base")
+                    .isGreaterThan(heldOut.base().get("pass_rate"));
+            assertThat(merged.merged()).isTrue();
+            assertThat(merged.verification().maxAbsLogitDiff()).isLessThan(1e-4);
+
+            Path local = stack.dir().resolve("models").resolve(id);
+            assertThat(ChecksumVerifier.verify(local)).isNotEmpty();
+            StorageConfig storage = new StorageConfig(
+                    stack.s3Endpoint(),
+                    EmbeddedStack.ACCESS_KEY,
+                    EmbeddedStack.SECRET_KEY,
+                    EmbeddedStack.BUCKET,
+                    StorageConfig.DEFAULT_REGION);
+            try (ObjectStore store = new ObjectStore(storage)) {
+                assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/adapter/")))
+                        .isTrue();
+                assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/eval/")))
+                        .isTrue();
+                Path adapter = Files.createDirectories(dir.resolve("adapter"));
+                store.downloadPrefix(S3Uri.parse("s3://lora/runs/" + id + "/adapter/"), adapter);
+                Path base = Files.createDirectories(dir.resolve("base"));
+                store.downloadPrefix(S3Uri.parse("s3://lora/models/stories260K/"), base);
+                assertThat(maxLogitDiff(local, base, adapter))
+                        .as("merged vs base + adapter")
+                        .isLessThan(1e-4);
+            }
+        } finally {
+            stack.down();
+        }
+    }
+
+    private static double maxLogitDiff(Path merged, Path base, Path adapter) {
+        try (LlamaModel m = LlamaModel.load(merged);
+                LlamaModel b = LlamaModel.load(base);
+                NDManager manager = NDManager.newBaseManager()) {
+            PeftAdapter.load(adapter).applyTo(b);
+            NDArray ids = manager.create(new int[][] {{1, 400, 300, 200, 100, 50, 25, 7}});
+            NDArray x = m.forward(ids, null, null);
+            NDArray y = b.forward(ids, null, null);
+            return x.sub(y).abs().max().getFloat();
+        }
+    }
+}
