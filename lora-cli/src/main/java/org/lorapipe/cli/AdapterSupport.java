@@ -1,24 +1,18 @@
 package org.lorapipe.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.tuning.peft.PeftAdapter;
 
 /**
  * "Base + adapter" for the CLI: the one place that turns a base model and a PEFT adapter directory
- * into the model to run. This build has no adapter loader yet, so asking for one fails with a clear
- * message before any model is loaded.
+ * into the model to run. An adapter that does not fit the base is refused with every mismatching
+ * tensor named.
  */
 final class AdapterSupport {
 
     private AdapterSupport() {}
-
-    /** Fails unless adapters can be applied; call before loading anything. */
-    static void requireSupported(String adapter) {
-        if (adapter != null) {
-            throw new UsageProblem("adapters are not supported by this build yet (--adapter " + adapter
-                    + "): run without --adapter, or use a build whose lora-tuning module loads PEFT adapters");
-        }
-    }
 
     /**
      * The model with the adapter in {@code adapterDir} applied to {@code base} (wrapping its linears),
@@ -28,8 +22,17 @@ final class AdapterSupport {
         if (adapterDir == null) {
             return base;
         }
-        // TODO(lora-tuning): return org.lorapipe.tuning.PeftAdapter.load(adapterDir).applyTo(base) once the PEFT
-        // adapter loader exists (it validates adapter_config.json against the model and wraps base.linears()).
-        throw new UsageProblem("adapters are not supported by this build yet (" + adapterDir + ")");
+        PeftAdapter adapter;
+        try {
+            adapter = PeftAdapter.load(adapterDir);
+        } catch (RuntimeException e) {
+            throw new UsageProblem("cannot read the adapter in " + adapterDir + ": " + e.getMessage());
+        }
+        List<String> problems = adapter.problems(base);
+        if (!problems.isEmpty()) {
+            throw new UsageProblem("the adapter does not fit this model: " + String.join("; ", problems));
+        }
+        adapter.applyTo(base);
+        return base;
     }
 }

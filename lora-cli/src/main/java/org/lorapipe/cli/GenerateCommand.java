@@ -64,7 +64,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--adapter",
             paramLabel = "DIR|s3://URI",
-            description = "A PEFT LoRA adapter to apply, e.g. s3://lora/runs/ID/adapter (not in this build yet).")
+            description = "A PEFT LoRA adapter to apply, e.g. s3://lora/runs/ID/adapter.")
     String adapter;
 
     @Option(
@@ -124,7 +124,6 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        AdapterSupport.requireSupported(adapter);
         PrintWriter err = spec.commandLine().getErr();
         Path cache = cacheDir != null ? cacheDir : ModelLocation.defaultCache();
         Path dir = ModelLocation.resolve(model, "model", storage.config(), cache, err);

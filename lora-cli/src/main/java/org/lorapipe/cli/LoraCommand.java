@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             WatchCommand.class,
             PullCommand.class,
             GenerateCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LoraCommand {

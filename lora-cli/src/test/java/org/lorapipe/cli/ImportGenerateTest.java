@@ -98,10 +98,55 @@ class ImportGenerateTest {
     }
 
     @Test
-    void adapterIsRefusedClearly() {
-        Cli.Run r = Cli.run("generate", "--model", tmp.toString(), "--adapter", "s3://lora/runs/x/adapter");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("adapters are not supported by this build yet");
+    void adapterChangesTheContinuationAndAMisfitIsRefused() throws Exception {
+        Path model = tmp.resolve("stories260K");
+        assertThat(importStories(model).code()).isZero();
+        Path adapter = tmp.resolve("adapter");
+        try (org.lorapipe.model.LlamaModel base = org.lorapipe.model.LlamaModel.load(model)) {
+            var spec = new org.lorapipe.contract.request.LoraSpec(
+                    4, 8, 0.0, java.util.List.of("all-linear"), java.util.Map.of(), java.util.Map.of(), false);
+            var plan = org.lorapipe.tuning.lora.LoraPlan.resolve(spec, base.linears());
+            java.util.Map<String, float[][]> values = new java.util.LinkedHashMap<>();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            for (var t : plan.targets()) {
+                float[] a = new float[t.rank() * t.inFeatures()];
+                float[] b = new float[t.outFeatures() * t.rank()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) (random.nextDouble() - 0.5);
+                }
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) (random.nextDouble() - 0.5);
+                }
+                values.put(t.module(), new float[][] {a, b});
+            }
+            try (var adapters = org.lorapipe.tuning.lora.LoraAdapters.withValues(base, plan, values)) {
+                org.lorapipe.tuning.peft.PeftAdapter.save(adapter, adapters, model.toString());
+            }
+        }
+        String[] args = {
+            "generate",
+            "--model",
+            model.toString(),
+            "--prompt",
+            "Once upon a time",
+            "--max-tokens",
+            "40",
+            "--temperature",
+            "0"
+        };
+        Cli.Run plain = Cli.run(args);
+        String[] withAdapter = java.util.Arrays.copyOf(args, args.length + 2);
+        withAdapter[args.length] = "--adapter";
+        withAdapter[args.length + 1] = adapter.toString();
+        Cli.Run adapted = Cli.run(withAdapter);
+        assertThat(adapted.code()).as(adapted.err()).isZero();
+        assertThat(adapted.out()).startsWith("Once upon a time").isNotEqualTo(plain.out());
+
+        Path config = adapter.resolve("adapter_config.json");
+        Files.writeString(config, Files.readString(config).replaceAll("\"r\"\\s*:\\s*4", "\"r\" : 8"));
+        Cli.Run misfit = Cli.run(withAdapter);
+        assertThat(misfit.code()).isEqualTo(2);
+        assertThat(misfit.err()).contains("lora_A");
     }
 
     @Test
