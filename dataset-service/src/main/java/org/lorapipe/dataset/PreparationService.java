@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.event.DatasetManifest;
@@ -19,6 +17,7 @@ import org.lorapipe.dataset.domain.DatasetBuilder;
 import org.lorapipe.dataset.domain.DatasetException;
 import org.lorapipe.dataset.storage.ModelTokenizers;
 import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
@@ -78,7 +77,8 @@ public class PreparationService {
                             + " (lora.dataset.max-bytes): split it"
                             + " or raise the limit");
         }
-        Path work = workDir(request.requestId());
+        Path work =
+                WorkDir.create(config.workDir(), "dataset", request.requestId()).path();
         try (TextTokenizer tokenizer = tokenizers.load(request.baseModel(), work.resolve("tokenizer"));
                 InputStream in = store.get(source)) {
             Path shards = Files.createDirectories(work.resolve("shards"));
@@ -103,25 +103,7 @@ public class PreparationService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(work);
-        }
-    }
-
-    private Path workDir(String requestId) {
-        try {
-            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "dataset-" + requestId + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
+            WorkDir.deleteQuietly(work);
         }
     }
 }

@@ -8,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.event.AdapterTrained;
@@ -34,6 +32,7 @@ import org.lorapipe.eval.storage.EvalStorage;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.service.jobs.StageFailure;
+import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.tuning.peft.PeftAdapter;
 
@@ -79,13 +78,14 @@ public class EvaluationService {
             LOG.infof("%s: report already published, reusing it", request.requestId());
             return done.get();
         }
-        Path work = workDir(request.requestId());
+        Path work =
+                WorkDir.create(config.workDir(), "eval", request.requestId()).path();
         try {
             return run(event, work);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(work);
+            WorkDir.deleteQuietly(work);
         }
     }
 
@@ -190,23 +190,5 @@ public class EvaluationService {
             }
         }
         return points;
-    }
-
-    private Path workDir(String requestId) {
-        try {
-            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "eval-" + requestId + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
-        }
     }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             PullCommand.class,
             GenerateCommand.class,
             EvalCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LoraCommand {

@@ -4,15 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.ModelFile;
@@ -35,6 +32,7 @@ import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
 import org.lorapipe.storage.S3Uri;
@@ -97,7 +95,7 @@ public class MergeService {
         }
         DjlRuntime.inferenceMode();
         TrainingRequest request = event.request();
-        Path work = workDir(id);
+        Path work = WorkDir.create(config.workDir(), "merge", id).path();
         try {
             long t0 = System.nanoTime();
             Path base = inputs.downloadBase(request.baseModel(), work.resolve("base"), config.maxModelBytes());
@@ -129,7 +127,7 @@ public class MergeService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(work);
+            WorkDir.deleteQuietly(work);
         }
     }
 
@@ -217,23 +215,5 @@ public class MergeService {
             ids[i] = (i * 7 + 1) % model.vocabSize();
         }
         return ids;
-    }
-
-    private Path workDir(String requestId) {
-        try {
-            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "merge-" + requestId + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
-        }
     }
 }

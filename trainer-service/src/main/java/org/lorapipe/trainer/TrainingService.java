@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -29,6 +28,7 @@ import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.trainer.config.TrainerConfig;
 import org.lorapipe.trainer.domain.LossHistory;
@@ -93,11 +93,12 @@ public class TrainingService {
             return done.get();
         }
         DjlRuntime.inferenceMode();
-        Path work = workDir(request.requestId());
+        Path work =
+                WorkDir.create(config.workDir(), "train", request.requestId()).path();
         try {
             return run(event, work, progress);
         } finally {
-            deleteQuietly(work);
+            WorkDir.deleteQuietly(work);
         }
     }
 
@@ -298,26 +299,8 @@ public class TrainingService {
             }
             storage.publish(dir, storage.checkpoint(id, state.step()));
             storage.pruneCheckpoints(id, config.checkpointsKept());
-            deleteQuietly(dir);
+            WorkDir.deleteQuietly(dir);
             LOG.infof("%s: checkpoint of step %d published", id, state.step());
-        }
-    }
-
-    private Path workDir(String requestId) {
-        try {
-            Path base = config.workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "train-" + requestId + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work folder for " + requestId, e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
         }
     }
 }

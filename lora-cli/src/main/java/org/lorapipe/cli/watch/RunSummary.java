@@ -59,7 +59,7 @@ public final class RunSummary {
     public static String evaluation(EvaluationCompleted e) {
         StringBuilder sb = new StringBuilder("evaluation report " + e.reportUri() + "\n");
         sb.append(String.format(
-                Locale.ROOT, "  %-22s %-12s %18s %18s %11s%n", "task", "metric", "base", "tuned", "difference"));
+                Locale.ROOT, "  %-26s %-12s %18s %18s %11s%n", "task", "metric", "base", "tuned", "difference"));
         for (Map.Entry<String, TaskResult> task : new TreeMap<>(e.results()).entrySet()) {
             Map<String, Double> base = task.getValue().base();
             Map<String, Double> tuned = task.getValue().tuned();
@@ -72,7 +72,7 @@ public final class RunSummary {
                 Double t = tuned.get(name);
                 sb.append(String.format(
                         Locale.ROOT,
-                        "  %-22s %-12s %18s %18s %11s%n",
+                        "  %-26s %-12s %18s %18s %11s%n",
                         label,
                         name,
                         withError(metric.getValue(), base.get(name + "_stderr")),
