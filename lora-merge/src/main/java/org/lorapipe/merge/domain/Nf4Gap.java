@@ -14,6 +14,7 @@ import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
 import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
+import org.lorapipe.tuning.nf4.Nf4;
 
 /**
  * For a QLoRA run: how far the merged model (adapter folded into the ORIGINAL full-precision weights)
@@ -71,7 +72,7 @@ public final class Nf4Gap {
                         NDArray a = weights.load(name, nd)) {
                     w = a.toFloatArray();
                 }
-                float[] q = Nf4.roundTrip(w, blockSize);
+                float[] q = roundTrip(w, blockSize);
                 double sum = 0;
                 for (int i = 0; i < w.length; i++) {
                     sum += Math.abs(w[i] - q[i]);
@@ -80,6 +81,11 @@ public final class Nf4Gap {
             }
         }
         return out;
+    }
+
+    /** {@code w} quantized to NF4 exactly as the trainer holds it (lora-tuning's Nf4), then dequantized. */
+    static float[] roundTrip(float[] w, int blockSize) {
+        return Nf4.dequantize(Nf4.quantize(w, new long[] {w.length}, blockSize, false));
     }
 
     /** The base weights with every quantized tensor replaced by its NF4 round trip. */
@@ -106,7 +112,7 @@ public final class Nf4Gap {
                 return a;
             }
             try (a) {
-                return manager.create(Nf4.roundTrip(a.toFloatArray(), blockSize), a.getShape());
+                return manager.create(roundTrip(a.toFloatArray(), blockSize), a.getShape());
             }
         }
 
