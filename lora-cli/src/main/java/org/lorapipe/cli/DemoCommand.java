@@ -49,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             defaultValue = "20m",
             description = "Give up watching after this long (default: ${DEFAULT-VALUE}).")
-    String timeout;
+    String timeout = "20m";
 
     /** The requestId of the last run, for tests. */
     String requestId;

@@ -49,6 +49,7 @@ class PipelineEndToEndIT {
         EmbeddedStack stack = new EmbeddedStack(root, dir.resolve("stack"), ports, System.out);
         try {
             DemoCommand demo = new DemoCommand();
+            demo.timeout = "10m"; // a stage that never answers fails the test instead of hanging CI
             assertThat(demo.run(stack)).as("lora demo exit code").isZero();
             String id = demo.requestId;
 
