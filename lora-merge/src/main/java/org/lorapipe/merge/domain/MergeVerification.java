@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.tuning.peft.PeftAdapter;
 
 /**
- * Checks a merged model against what it replaces: base + adapter (each adapted linear wrapped by a
- * {@link LoraLinear}) on held-out token sequences. The result is the largest absolute logit
+ * Checks a merged model against what it replaces: base + adapter (the trainer's own LoRA layers,
+ * lora-tuning's {@link PeftAdapter}, so the check does not share the merge's arithmetic) on held-out
+ * token sequences. The result is the largest absolute logit
  * difference over every position and vocabulary entry; for a float32 merge it is rounding noise
  * (well under 1e-4), for float16/bfloat16 it measures the storage rounding.
  *
@@ -28,9 +30,8 @@ public final class MergeVerification {
      */
     public static double maxAbsLogitDiff(Path baseDir, Path adapterDir, Path mergedDir, int[][] sequences) {
         DjlRuntime.inferenceMode();
-        try (LlamaModel reference = LlamaModel.load(baseDir, Device.cpu());
-                PeftAdapterFile adapter = PeftAdapterFile.open(adapterDir)) {
-            LoraLinear.attach(reference, adapter);
+        try (LlamaModel reference = LlamaModel.load(baseDir, Device.cpu())) {
+            PeftAdapter.load(adapterDir).applyTo(reference);
             try (LlamaModel merged = LlamaModel.load(mergedDir, Device.cpu())) {
                 return maxAbsLogitDiff(reference, merged, sequences);
             }

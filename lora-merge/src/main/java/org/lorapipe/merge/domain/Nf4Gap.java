@@ -15,6 +15,7 @@ import org.lorapipe.model.io.SafetensorsCheckpoint;
 import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
 import org.lorapipe.tuning.nf4.Nf4;
+import org.lorapipe.tuning.peft.PeftAdapter;
 
 /**
  * For a QLoRA run: how far the merged model (adapter folded into the ORIGINAL full-precision weights)
@@ -47,12 +48,12 @@ public final class Nf4Gap {
             return new Report(Double.NaN, weightDiff);
         }
         LlamaConfig config = LlamaConfig.read(baseDir.resolve("config.json"));
-        try (PeftAdapterFile adapter = PeftAdapterFile.open(adapterDir);
-                SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(baseDir);
+        PeftAdapter adapter = PeftAdapter.load(adapterDir);
+        try (SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(baseDir);
                 LlamaModel full = LlamaModel.create(config, weights, Device.cpu());
                 LlamaModel nf4 = LlamaModel.create(config, new Quantizing(weights, blockSize), Device.cpu())) {
-            LoraLinear.attach(full, adapter);
-            LoraLinear.attach(nf4, adapter);
+            adapter.applyTo(full);
+            adapter.applyTo(nf4);
             return new Report(MergeVerification.maxAbsLogitDiff(full, nf4, sequences), weightDiff);
         }
     }
