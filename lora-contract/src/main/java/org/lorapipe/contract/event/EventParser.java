@@ -44,15 +44,7 @@ public final class EventParser {
      * @throws InvalidRequestException with every problem, keyed by the event's requestId when usable
      */
     public <T extends PipelineEvent> T parse(String json, Class<T> type) {
-        JsonNode node;
-        try {
-            node = Json.mapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new NotJsonException(e.getOriginalMessage());
-        }
-        if (node == null) {
-            throw new NotJsonException("the record is empty");
-        }
+        JsonNode node = RequestParser.readTree(json);
         if (!node.isObject()) {
             throw new InvalidRequestException(null, List.of("the event must be a JSON object, got " + node));
         }

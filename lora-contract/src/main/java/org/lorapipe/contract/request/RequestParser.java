@@ -28,6 +28,11 @@ public final class RequestParser {
 
     /** Parses JSON text; a document that is not JSON at all is a {@link NotJsonException}. */
     public TrainingRequest parse(String json) {
+        return parse(readTree(json));
+    }
+
+    /** The JSON tree of a record; a record that is not JSON at all is a {@link NotJsonException}. */
+    public static JsonNode readTree(String json) {
         JsonNode node;
         try {
             node = Json.mapper().readTree(json);
@@ -37,7 +42,7 @@ public final class RequestParser {
         if (node == null) {
             throw new NotJsonException("the record is empty");
         }
-        return parse(node);
+        return node;
     }
 
     /** Parses a JSON tree, applying defaults; throws with every problem found. */
