@@ -43,10 +43,18 @@ public final class Fixtures {
     public static TrainingSpec training(
             OptimizerType opt, double lr, int micro, int accum, int epochs, int maxSteps, long seed) {
         return new TrainingSpec(
-                opt, lr, 0.01, 0.9, SchedulerType.COSINE, 2, epochs, maxSteps, micro, accum, 1.0, seed, 0);
+                opt, lr, 0.01, 0.9, SchedulerType.COSINE, 2, epochs, maxSteps, micro, accum, 1.0, seed, 0, false);
     }
 
     public static TrainingSpec withCheckpoints(TrainingSpec s, int every) {
+        return with(s, every, s.gradientCheckpointing());
+    }
+
+    public static TrainingSpec withGradientCheckpointing(TrainingSpec s) {
+        return with(s, s.checkpointEverySteps(), true);
+    }
+
+    private static TrainingSpec with(TrainingSpec s, int checkpointEvery, boolean gradientCheckpointing) {
         return new TrainingSpec(
                 s.optimizer(),
                 s.learningRate(),
@@ -60,7 +68,8 @@ public final class Fixtures {
                 s.gradientAccumulationSteps(),
                 s.gradClipNorm(),
                 s.seed(),
-                every);
+                checkpointEvery,
+                gradientCheckpointing);
     }
 
     /** Random sequences of varying length, prompt tokens not trainable (first third). */

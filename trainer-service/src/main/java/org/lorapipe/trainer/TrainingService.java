@@ -125,7 +125,7 @@ public class TrainingService {
             LoraPlan plan = plan(request, model);
             try (LoraAdapters adapters =
                             LoraAdapters.attach(model, plan, request.training().seed());
-                    Trainer trainer = Trainer.forAdapters(adapters, request.training(), false)) {
+                    Trainer trainer = Trainer.forAdapters(adapters, request.training())) {
                 LossHistory history = resume(id, trainer, work);
                 RunListener listener = new RunListener(request, history, work, progress);
                 TrainingResult result;

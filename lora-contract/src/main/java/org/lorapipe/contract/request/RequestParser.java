@@ -283,6 +283,7 @@ public final class RequestParser {
                 f.path("checkpointEverySteps"),
                 "must be a positive integer",
                 checkpoint);
+        boolean gradientCheckpointing = f.bool("gradientCheckpointing", false);
         f.rejectUnknown();
         return new TrainingSpec(
                 optimizer,
@@ -297,7 +298,8 @@ public final class RequestParser {
                 orZero(accumulation),
                 orZero(clip),
                 seed == null ? 0 : seed,
-                orZero(checkpoint));
+                orZero(checkpoint),
+                gradientCheckpointing);
     }
 
     private EvaluationSpec evaluation(Fields root, Problems problems) {

@@ -16,6 +16,8 @@ package org.lorapipe.contract.request;
  * @param gradClipNorm global gradient-norm clip; 0 disables it
  * @param seed seed of every random choice (init, dropout, order); same seed, same loss curve
  * @param checkpointEverySteps steps between resumable checkpoints
+ * @param gradientCheckpointing keep only each layer's input and recompute the layer in backward: less
+ *     activation memory for about a third more time per step (an extension of the contract; default off)
  */
 public record TrainingSpec(
         OptimizerType optimizer,
@@ -30,7 +32,8 @@ public record TrainingSpec(
         int gradientAccumulationSteps,
         double gradClipNorm,
         long seed,
-        int checkpointEverySteps) {
+        int checkpointEverySteps,
+        boolean gradientCheckpointing) {
 
     public static final double DEFAULT_LEARNING_RATE = 3e-4;
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;

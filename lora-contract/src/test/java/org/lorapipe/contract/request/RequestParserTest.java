@@ -47,6 +47,17 @@ class RequestParserTest {
     }
 
     @Test
+    void gradientCheckpointingIsAnOptionalExtension() {
+        assertThat(parser.parse(MINIMAL).training().gradientCheckpointing()).isFalse();
+        String on = MINIMAL.replaceFirst("\\}\\s*$", ", \"training\": {\"gradientCheckpointing\": true} }");
+        assertThat(parser.parse(on).training().gradientCheckpointing()).isTrue();
+        String wrong = MINIMAL.replaceFirst("\\}\\s*$", ", \"training\": {\"gradientCheckpointing\": \"yes\"} }");
+        assertThatThrownBy(() -> parser.parse(wrong))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("training.gradientCheckpointing")));
+    }
+
+    @Test
     void serializedRequestParsesBackToItself() {
         TrainingRequest request = parser.parse(MINIMAL);
         assertThat(parser.parse(Json.write(request))).isEqualTo(request);

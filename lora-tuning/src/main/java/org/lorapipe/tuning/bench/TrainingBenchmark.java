@@ -100,7 +100,8 @@ public final class TrainingBenchmark {
         LoraSpec all = new LoraSpec(8, 16, 0.05, List.of(LoraSpec.ALL_LINEAR), Map.of(), Map.of(), false);
         rows.add(lora(name, "QLoRA nf4+dq r8 q,v", nf4, qv, batch, seq, steps, warmup));
         rows.add(lora(name, "LoRA r8 q,v", fp32, qv, batch, seq, steps, warmup));
-        rows.add(lora(name, "LoRA r8 q,v + recompute", fp32, qv, batch, seq, steps, warmup, true));
+        rows.add(lora(name, "QLoRA nf4+dq r8 q,v + checkpointing", nf4, qv, batch, seq, steps, warmup, true));
+        rows.add(lora(name, "LoRA r8 q,v + checkpointing", fp32, qv, batch, seq, steps, warmup, true));
         rows.add(lora(name, "QLoRA nf4+dq r8 all-linear", nf4, all, batch, seq, steps, warmup));
         rows.add(lora(name, "LoRA r8 all-linear", fp32, all, batch, seq, steps, warmup));
         rows.add(full(name, fp32, batch, seq, steps, warmup));
@@ -120,11 +121,11 @@ public final class TrainingBenchmark {
             int t,
             int steps,
             int warmup,
-            boolean recompute) {
+            boolean checkpointing) {
         resetPeak();
         try (LlamaModel model = load.get();
                 LoraAdapters adapters = LoraAdapters.attach(model, LoraPlan.resolve(spec, model.linears()), 0);
-                Trainer trainer = Trainer.forAdapters(adapters, spec(b, steps + warmup), recompute)) {
+                Trainer trainer = Trainer.forAdapters(adapters, spec(b, steps + warmup, checkpointing))) {
             return measure(name, label, model, trainer, adapters.parameterCount(), b, t, steps, warmup);
         }
     }
@@ -139,16 +140,29 @@ public final class TrainingBenchmark {
                 params.add(new TrainableParameter(e.getKey(), e.getValue()));
                 count += e.getValue().getShape().size();
             }
-            try (Trainer trainer =
-                    new Trainer(model, params, spec(b, steps + warmup), new Trainer.Options(null, false, true))) {
+            try (Trainer trainer = new Trainer(
+                    model, params, spec(b, steps + warmup, false), new Trainer.Options(null, false, true))) {
                 return measure(name, "full fine-tuning", model, trainer, count, b, t, steps, warmup);
             }
         }
     }
 
-    private static TrainingSpec spec(int batch, int steps) {
+    private static TrainingSpec spec(int batch, int steps, boolean checkpointing) {
         return new TrainingSpec(
-                OptimizerType.ADAMW, 3e-4, 0.01, 0.9, SchedulerType.CONSTANT, 0, 1, steps, batch, 1, 0, 0, 0);
+                OptimizerType.ADAMW,
+                3e-4,
+                0.01,
+                0.9,
+                SchedulerType.CONSTANT,
+                0,
+                1,
+                steps,
+                batch,
+                1,
+                0,
+                0,
+                0,
+                checkpointing);
     }
 
     private static Row measure(
@@ -199,7 +213,7 @@ public final class TrainingBenchmark {
                 losses.get(losses.size() - 1));
         System.out.printf(
                 Locale.ROOT,
-                "%-15s %-28s %9.1f tok/s  peak %6.0f MiB  loss %.4f -> %.4f%n",
+                "%-15s %-36s %9.1f tok/s  peak %6.0f MiB  loss %.4f -> %.4f%n",
                 name,
                 label,
                 row.tokensPerSecond(),
@@ -228,7 +242,7 @@ public final class TrainingBenchmark {
         }
         System.out.println();
         for (String model : rows.stream().map(Row::model).distinct().toList()) {
-            for (String targets : List.of("q,v", "all-linear")) {
+            for (String targets : List.of("q,v", "q,v + checkpointing", "all-linear")) {
                 Row lora = find(rows, model, "LoRA r8 " + targets);
                 Row q = find(rows, model, "QLoRA nf4+dq r8 " + targets);
                 if (lora != null && q != null) {

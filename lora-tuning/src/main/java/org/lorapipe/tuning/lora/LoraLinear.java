@@ -49,13 +49,17 @@ public final class LoraLinear implements LinearLayer {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray h = base.forward(x); // [..., out]
+        return base.forward(x).add(delta(x)); // [..., out]
+    }
+
+    /** The adapter branch alone: s * B(A(dropout(x))), [..., in] -> [..., out]. */
+    public NDArray delta(NDArray x) {
         NDArray in = dropout == null ? x : dropout.apply(x, moduleIndex); // [..., in]
         NDArray low = ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow(); // [..., r]
         NDArray up = ai.djl.nn.core.Linear.linear(low, b, null).singletonOrThrow(); // [..., out]
         // not up.mul(float): DJL wraps the scalar in a tensor over a Java direct buffer and closes it at
         // once, while autograd keeps it for backward; once collected, backward reads freed memory.
-        return h.add(up.mul(scaleTensor)); // [..., out]
+        return up.mul(scaleTensor); // [..., out]
     }
 
     public LinearLayer base() {

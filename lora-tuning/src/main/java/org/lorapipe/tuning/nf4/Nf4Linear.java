@@ -27,7 +27,6 @@ import org.lorapipe.model.LinearLayer;
  */
 public final class Nf4Linear implements LinearLayer {
 
-    private final Nf4Tensor tensor;
     private final int out;
     private final int in;
     private final NDArray codes; // [ceil(n/2)] uint8
@@ -37,12 +36,16 @@ public final class Nf4Linear implements LinearLayer {
     private final NDArray dynamicMap; // [256] fp32
     private final NDArray absmax2; // [blocks / 256, 1] fp32
     private final NDArray bias; // [out] or null
+    private final int blocks;
+    private final int blockSize;
+    private final int numel;
+    private final float offset;
+    private final long bytes; // codes + scales as held (bitsandbytes' accounting)
 
     public Nf4Linear(Nf4Tensor t, NDArray bias, NDManager manager) {
         if (t.shape().length != 2) {
             throw new IllegalArgumentException("NF4 linear needs a 2-d weight, got " + t.shape().length + " dims");
         }
-        this.tensor = t;
         this.out = (int) t.shape()[0];
         this.in = (int) t.shape()[1];
         this.codes = uint8(manager, t.packed());
@@ -67,6 +70,12 @@ public final class Nf4Linear implements LinearLayer {
             this.absmax2 = null;
         }
         this.bias = bias;
+        this.blocks = t.blocks();
+        this.blockSize = t.blockSize();
+        this.numel = t.numel();
+        this.offset = s.offset();
+        this.bytes = t.bytes();
+        // the heap copy of the codes is not kept: the device tensors above are the only 4-bit copy
     }
 
     private static NDArray uint8(NDManager m, byte[] bytes) {
@@ -77,9 +86,9 @@ public final class Nf4Linear implements LinearLayer {
 
     /** The fp32 weight [out, in], attached to {@code scope}. */
     public NDArray dequantize(NDManager scope) {
-        int blocks = tensor.blocks();
-        int bs = tensor.blockSize();
-        NDArray idx = codes.toType(DataType.INT64, true); // [n/2], 8 bytes per code byte, short-lived
+        // int32 indices and an in-place scale: every fresh buffer is page-faulted in (services return
+        // freed memory to the OS), so fewer and smaller temporaries are most of the speed here
+        NDArray idx = codes.toType(DataType.INT32, true); // [n/2], short-lived
         idx.attach(scope);
         NDArray pairs = Embedding.embedding(idx, lut, SparseFormat.DENSE).singletonOrThrow(); // [n/2, 2]
         pairs.attach(scope);
@@ -92,18 +101,18 @@ public final class Nf4Linear implements LinearLayer {
             NDArray q = qAbsmax.toType(DataType.INT64, true);
             q.attach(scope);
             NDArray centred = dynamicMap.take(scope, q).reshape(-1, DoubleQuant.BLOCK); // [blocks2, 256]
-            NDArray all = centred.mul(absmax2).add(tensor.scales().offset()).reshape(-1); // [blocks2 * 256]
+            NDArray all = centred.mul(absmax2).add(offset).reshape(-1); // [blocks2 * 256]
             scales = all.get(new NDIndex(":" + blocks)).reshape(blocks, 1); // [blocks, 1]
         }
-        long padded = (long) blocks * bs;
+        long padded = (long) blocks * blockSize;
         NDArray flat = pairs.reshape(-1); // [2 * ceil(n/2)]
         if (flat.getShape().size() != padded) {
             NDArray pad = scope.zeros(new Shape(padded - flat.getShape().size()));
             flat = flat.concat(pad);
         }
-        NDArray w = flat.reshape(blocks, bs).mul(scales).reshape(-1); // [blocks * bs]
-        if (padded != tensor.numel()) {
-            w = w.get(new NDIndex(":" + tensor.numel()));
+        NDArray w = flat.reshape(blocks, blockSize).muli(scales).reshape(-1); // [blocks * bs]
+        if (padded != numel) {
+            w = w.get(new NDIndex(":" + numel));
         }
         return w.reshape(out, in); // [out, in]
     }
@@ -119,13 +128,9 @@ public final class Nf4Linear implements LinearLayer {
         }
     }
 
-    public Nf4Tensor tensor() {
-        return tensor;
-    }
-
     /** Bytes held: codes + scales (+ bias). */
     public long bytes() {
-        return tensor.bytes() + (bias == null ? 0 : bias.getShape().size() * 4);
+        return bytes + (bias == null ? 0 : bias.getShape().size() * 4);
     }
 
     @Override

@@ -20,6 +20,13 @@ public final class Autograd {
         return new Recording(previous);
     }
 
+    /** Recording off until {@link Recording#close()}, which restores the previous mode. */
+    public static Recording pause() {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        return new Recording(previous);
+    }
+
     /** Recording off for this thread (worker threads start with it on, see STACK.md). */
     public static void off() {
         JniUtils.setGradMode(false);

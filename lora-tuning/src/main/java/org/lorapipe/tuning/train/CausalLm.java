@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
+import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LinearModules;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
@@ -27,13 +28,14 @@ import org.lorapipe.model.RotaryEmbedding;
  *          whole optimizer step, so accumulated micro-batches add up to the big-batch mean)
  * </pre>
  *
- * Backward (QLoRA memory pattern, STACK.md): run the forward with recording off keeping only each
- * layer's input x_l; record the head and loss, back-propagate to get dL/dx_L; then from the last layer
- * down, recompute layer l from x_l under recording (dequantizing NF4 weights inside), back-propagate
- * the upstream gradient and take dL/dx_l. At most one layer's graph and one layer's dequantized weights
- * exist at a time. With {@code recompute=false} the whole graph is recorded at once (faster, more
- * memory). Dropout masks are keyed per micro-batch (see {@link org.lorapipe.tuning.lora.Dropout}), so the
- * recomputation sees the masks of the first pass.
+ * Backward, three ways ({@link Backward}): one recorded graph (dense LoRA, full fine-tuning); layer by
+ * layer through {@link LayerTape}s, whose cuts keep frozen base projections out of the graph so an NF4
+ * base is dequantized again in backward instead of being held in fp32 (QLoRA); or with gradient
+ * checkpointing: the forward runs with recording off keeping only each layer's input x_l, the head and
+ * loss are back-propagated to dL/dx_L, and from the last layer down each layer is recorded again from
+ * x_l and back-propagated at once, so one layer's activations exist at a time. Dropout masks are keyed
+ * per micro-batch (see {@link org.lorapipe.tuning.lora.Dropout}), so a recomputation sees the masks of
+ * the first pass.
  */
 public final class CausalLm implements AutoCloseable {
 
@@ -88,20 +90,44 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
+    /** How backward is organised; all give the same gradients (a test pins them equal). */
+    enum Backward {
+        /** One recorded graph for the whole model: fastest, keeps what autograd keeps (every weight it read). */
+        FULL_GRAPH,
+        /** {@link LayerTape}s recorded in the forward pass: activations kept, base weights not. */
+        TAPED,
+        /** Gradient checkpointing: only layer inputs kept; each layer re-recorded just before its backward. */
+        RECOMPUTED
+    }
+
     /**
-     * Forward + backward of one micro-batch; gradients accumulate into the trainable leaves.
+     * Forward + backward of one micro-batch; gradients accumulate into the trainable leaves. NF4 bases
+     * always go through {@link LayerTape}s (a full graph would keep every dequantized weight).
      *
      * @param normalizer counted labels of the whole optimizer step (N above)
+     * @param recompute gradient checkpointing (layer inputs kept, layers recomputed in backward)
      * @param embeddingTrainable also back-propagate into the token embedding (full fine-tuning)
      * @return this micro-batch's share of the step loss (sum of its counted NLL / N)
      */
     public double trainStep(MicroBatch batch, double normalizer, boolean recompute, boolean embeddingTrainable) {
+        Backward how = recompute
+                ? Backward.RECOMPUTED
+                : ModelMemory.hasQuantizedLinears(model) ? Backward.TAPED : Backward.FULL_GRAPH;
+        return trainStep(batch, normalizer, how, embeddingTrainable);
+    }
+
+    double trainStep(MicroBatch batch, double normalizer, Backward how, boolean embeddingTrainable) {
         try (NDManager step = batch.ids().getManager().newSubManager()) {
             NDList cs = rope.cosSin(batch.positions());
             cs.attach(step);
-            return recompute
-                    ? layerwise(batch, normalizer, cs, step, embeddingTrainable)
-                    : fullGraph(batch, normalizer, cs, step);
+            if (how == Backward.FULL_GRAPH) {
+                return fullGraph(batch, normalizer, cs, step);
+            }
+            if (how == Backward.TAPED && !LayerTape.canCut(linears.asMap().values())) {
+                throw new IllegalStateException("taped backward needs frozen base projections (LoRA / QLoRA);"
+                        + " train full weights with the full graph or with recomputation");
+            }
+            return layerwise(batch, normalizer, cs, step, how == Backward.RECOMPUTED, embeddingTrainable);
         }
     }
 
@@ -118,61 +144,80 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
+    /**
+     * Backward layer by layer: through {@link LayerTape}s recorded in the forward pass and kept
+     * ({@code recompute=false}: activations saved, base weights cut out of the graph), or, with
+     * gradient checkpointing, through each whole layer recorded again from its saved input just before
+     * its backward ({@code recompute=true}: one layer's activations and weights at a time).
+     */
     private double layerwise(
-            MicroBatch batch, double normalizer, NDList cs, NDManager step, boolean embeddingTrainable) {
+            MicroBatch batch,
+            double normalizer,
+            NDList cs,
+            NDManager step,
+            boolean recompute,
+            boolean embeddingTrainable) {
         int layers = c.numHiddenLayers();
-        NDArray[] inputs = new NDArray[layers + 1];
-        boolean wasRecording = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        Autograd.off();
+        NDArray cos = cs.get(0);
+        NDArray sin = cs.get(1);
+        NDArray[] inputs = new NDArray[layers + 1]; // x_l [B, T, D], recording off
+        LayerTape[] tapes = new LayerTape[layers];
         try {
-            inputs[0] = embedding(batch.ids(), step);
-            for (int l = 0; l < layers; l++) {
-                inputs[l + 1] = layerInScope(l, inputs[l], cs, batch.mask(), step);
+            try (Autograd.Recording off = Autograd.pause()) {
+                inputs[0] = embedding(batch.ids(), step);
+                for (int l = 0; l < layers; l++) {
+                    if (recompute) {
+                        inputs[l + 1] = layerInScope(l, inputs[l], cs, batch.mask(), step);
+                    } else {
+                        tapes[l] = LayerTape.record(this, l, inputs[l], cos, sin, batch.mask(), true, step);
+                        inputs[l + 1] = tapes[l].output();
+                    }
+                }
             }
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(wasRecording);
-        }
-        double value;
-        NDArray upstream;
-        try (NDManager scope = step.newSubManager();
-                Autograd.Recording r = Autograd.record()) {
-            NDArray h = inputs[layers];
-            h.setRequiresGradient(true);
-            NDArray logits = head(h);
-            logits.attach(scope);
-            NDArray[] loss = loss(logits, batch, normalizer);
-            loss[0].attach(scope);
-            loss[1].attach(scope);
-            Autograd.backward(loss[0]);
-            value = value(loss[1], batch, normalizer);
-            upstream = Autograd.gradientCopy(h);
-            upstream.attach(step);
-            h.close();
-        }
-        for (int l = layers - 1; l >= 0; l--) {
+            double value;
+            NDArray upstream; // dL/dx_l [B, T, D]
             try (NDManager scope = step.newSubManager();
                     Autograd.Recording r = Autograd.record()) {
-                NDArray x = inputs[l];
-                x.attach(scope); // consumed here: its temporaries and itself close with the scope
-                x.setRequiresGradient(true);
-                NDArray y = layer(l, x, cs.get(0), cs.get(1), batch.mask()); // [B, T, D]
-                y.attach(scope);
-                Autograd.backward(y, upstream);
-                NDArray next = Autograd.gradientCopy(x);
-                next.attach(step);
+                NDArray h = inputs[layers].stopGradient();
+                h.attach(scope);
+                h.setRequiresGradient(true);
+                NDArray logits = head(h);
+                logits.attach(scope);
+                NDArray[] loss = loss(logits, batch, normalizer);
+                loss[0].attach(scope);
+                loss[1].attach(scope);
+                Autograd.backward(loss[0]);
+                value = value(loss[1], batch, normalizer);
+                upstream = h.getGradient();
+                upstream.attach(step);
+            }
+            for (int l = layers - 1; l >= 0; l--) {
+                if (tapes[l] == null) { // recomputation: the whole layer, its weights held only meanwhile
+                    tapes[l] = LayerTape.record(this, l, inputs[l], cos, sin, batch.mask(), false, step);
+                }
+                NDArray next = tapes[l].backward(upstream, step);
+                tapes[l].close();
+                tapes[l] = null;
+                inputs[l].close();
                 upstream.close();
                 upstream = next;
             }
-        }
-        if (embeddingTrainable) {
-            try (NDManager scope = step.newSubManager();
-                    Autograd.Recording r = Autograd.record()) {
-                NDArray e = embedding(batch.ids(), scope);
-                Autograd.backward(e, upstream);
+            if (embeddingTrainable) {
+                try (NDManager scope = step.newSubManager();
+                        Autograd.Recording r = Autograd.record()) {
+                    NDArray e = embedding(batch.ids(), scope);
+                    Autograd.backward(e, upstream);
+                }
+            }
+            upstream.close();
+            return value;
+        } finally {
+            for (LayerTape tape : tapes) {
+                if (tape != null) {
+                    tape.close();
+                }
             }
         }
-        upstream.close();
-        return value;
     }
 
     /** {loss scalar to back-propagate, per-label log-probabilities [B, T-1]}. */
@@ -245,24 +290,38 @@ public final class CausalLm implements AutoCloseable {
     /** One decoder block, op for op as the model's DecoderLayer / Attention / FeedForward. */
     NDArray layer(int l, NDArray x, NDArray cos, NDArray sin, NDArray mask) {
         String p = "model.layers." + l + ".";
-        NDArray h = x.add(attention(p + "self_attn.", inputNorms[l].forward(x), cos, sin, mask)); // [B, T, D]
-        NDArray u = postNorms[l].forward(h); // [B, T, D]
-        NDArray g = linears.get(p + "mlp.gate_proj").forward(u); // [B, T, H]
-        NDArray up = linears.get(p + "mlp.up_proj").forward(u); // [B, T, H]
-        NDArray act = g.mul(Activation.sigmoid(g)).mul(up); // [B, T, H]
-        return h.add(linears.get(p + "mlp.down_proj").forward(act)); // [B, T, D]
+        NDArray u = inputNorms[l].forward(x); // [B, T, D]
+        NDArray q = linear(p + "self_attn.q_proj").forward(u); // [B, T, nh*hs]
+        NDArray k = linear(p + "self_attn.k_proj").forward(u); // [B, T, nkv*hs]
+        NDArray v = linear(p + "self_attn.v_proj").forward(u); // [B, T, nkv*hs]
+        NDArray a = attend(q, k, v, cos, sin, mask); // [B, T, nh*hs]
+        NDArray h = x.add(linear(p + "self_attn.o_proj").forward(a)); // [B, T, D]
+        NDArray n = postNorms[l].forward(h); // [B, T, D]
+        NDArray act = swiglu(
+                linear(p + "mlp.gate_proj").forward(n),
+                linear(p + "mlp.up_proj").forward(n));
+        return h.add(linear(p + "mlp.down_proj").forward(act)); // [B, T, D]
     }
 
-    private NDArray attention(String p, NDArray x, NDArray cos, NDArray sin, NDArray mask) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+    /** silu(g) * up: [B, T, H] x2 -> [B, T, H]. */
+    static NDArray swiglu(NDArray g, NDArray up) {
+        return g.mul(Activation.sigmoid(g)).mul(up);
+    }
+
+    /**
+     * Rotary positions, grouped-query causal attention and the merge of heads, from the projections
+     * q [B, T, nh*hs], k and v [B, T, nkv*hs] to [B, T, nh*hs] (the input of o_proj).
+     */
+    NDArray attend(NDArray q, NDArray k, NDArray v, NDArray cos, NDArray sin, NDArray mask) {
+        long b = q.getShape().get(0);
+        long t = q.getShape().get(1);
         int nh = c.numAttentionHeads();
         int nkv = c.numKeyValueHeads();
         int hs = c.headDim();
         int rep = c.groupSize();
-        NDArray qh = linears.get(p + "q_proj").forward(x).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // [B,nh,T,hs]
-        NDArray kh = linears.get(p + "k_proj").forward(x).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
-        NDArray vh = linears.get(p + "v_proj").forward(x).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
+        NDArray qh = q.reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // [B,nh,T,hs]
+        NDArray kh = k.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
+        NDArray vh = v.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
         qh = rope.apply(qh, cos, sin);
         kh = rope.apply(kh, cos, sin);
         NDArray qg = qh.reshape(b, nkv, rep * t, hs); // [B, nkv, rep*T, hs]
@@ -270,8 +329,19 @@ public final class CausalLm implements AutoCloseable {
         NDArray att = qg.matMul(kt).div(attnScale).reshape(b, nh, t, t); // [B, nh, T, T]
         att = att.add(mask).softmax(-1); // [B, nh, T, T]
         NDArray y = att.reshape(b, nkv, rep * t, t).matMul(vh); // [B, nkv, rep*T, hs]
-        y = y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // [B, T, nh*hs]
-        return linears.get(p + "o_proj").forward(y); // [B, T, D]
+        return y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // [B, T, nh*hs]
+    }
+
+    LinearLayer linear(String name) {
+        return linears.get(name);
+    }
+
+    RmsNorm inputNorm(int l) {
+        return inputNorms[l];
+    }
+
+    RmsNorm postNorm(int l) {
+        return postNorms[l];
     }
 
     @Override

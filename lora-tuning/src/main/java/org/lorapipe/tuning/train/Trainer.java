@@ -75,16 +75,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * A trainer for LoRA adapters: their dropout, and layer-wise recomputation when the base holds NF4
-     * weights (the QLoRA memory pattern) or when {@code recompute} is forced.
+     * A trainer for LoRA adapters: their dropout, and gradient checkpointing when the request asks for it.
+     * An NF4 base needs nothing extra: {@link CausalLm} keeps its dequantized weights out of the graph.
      */
-    public static Trainer forAdapters(LoraAdapters adapters, TrainingSpec spec, boolean recompute) {
-        boolean quantized = ModelMemory.hasQuantizedLinears(adapters.model());
+    public static Trainer forAdapters(LoraAdapters adapters, TrainingSpec spec) {
         return new Trainer(
                 adapters.model(),
                 adapters.parameters(),
                 spec,
-                new Options(adapters.dropout(), recompute || quantized, false));
+                new Options(adapters.dropout(), spec.gradientCheckpointing(), false));
     }
 
     private static void validate(TrainingSpec s) {

@@ -59,9 +59,9 @@ class StoriesLoraTest {
             LoraSpec lora = new LoraSpec(
                     8, 16, 0.05, List.of(LoraSpec.ALL_LINEAR), java.util.Map.of(), java.util.Map.of(), false);
             TrainingSpec spec = new TrainingSpec(
-                    OptimizerType.ADAMW, 3e-3, 0.01, 0.9, SchedulerType.COSINE, 5, 100, 60, 8, 1, 1.0, 42, 0);
+                    OptimizerType.ADAMW, 3e-3, 0.01, 0.9, SchedulerType.COSINE, 5, 100, 60, 8, 1, 1.0, 42, 0, false);
             try (LoraAdapters adapters = LoraAdapters.attach(model, LoraPlan.resolve(lora, model.linears()), 42);
-                    Trainer trainer = Trainer.forAdapters(adapters, spec, false)) {
+                    Trainer trainer = Trainer.forAdapters(adapters, spec)) {
                 double before = trainer.evaluate(val, 16);
                 TrainingResult r = trainer.train(train, TrainingListener.NONE);
                 double after = trainer.evaluate(val, 16);

@@ -38,7 +38,7 @@ class TrainerTest {
     private static List<Double> run(TrainingSpec spec, double dropout, TrainingListener listener) {
         try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
                 LoraAdapters a = adapters(model, dropout, spec.seed());
-                Trainer t = Trainer.forAdapters(a, spec, false)) {
+                Trainer t = Trainer.forAdapters(a, spec)) {
             return t.train(DATA, listener).losses();
         }
     }
@@ -48,8 +48,7 @@ class TrainerTest {
         try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1)) {
             Map<String, float[]> before = Fixtures.snapshot(model);
             try (LoraAdapters a = adapters(model, 0.1, 5);
-                    Trainer t = Trainer.forAdapters(
-                            a, Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 1, 1, 4, 5), false)) {
+                    Trainer t = Trainer.forAdapters(a, Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 1, 1, 4, 5))) {
                 float[] b0 =
                         a.layers().get("model.layers.1.mlp.down_proj").loraB().toFloatArray();
                 TrainingResult r = t.train(DATA, TrainingListener.NONE);
@@ -98,27 +97,59 @@ class TrainerTest {
     }
 
     @Test
-    void layerwiseRecomputationGivesTheFullGraphGradients() {
+    void tapedAndRecomputedBackwardGiveTheFullGraphGradients() {
         QuantizationSpec nf4 = new QuantizationSpec(QuantizationType.NF4, true, 64);
+        List<List<String>> targets = List.of(List.of("all-linear", "lm_head"), List.of("q_proj", "v_proj"));
         for (boolean quantized : new boolean[] {false, true}) {
-            try (LlamaModel model = quantized
-                            ? QuantizedModels.random(Fixtures.tiny(), 1, nf4, Device.cpu())
-                            : Fixtures.model(Fixtures.tiny(), 1);
-                    LoraAdapters a = adapters(model, 0.2, 5);
-                    CausalLm lm = new CausalLm(model);
-                    NDManager m = model.manager().newSubManager()) {
-                perturb(a);
-                a.dropout().enable(77); // the same masks in both passes of the recomputation
-                double full = lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, false, false);
-                Map<String, float[]> g1 = grads(a);
-                double layerwise = lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, true, false);
-                Map<String, float[]> g2 = grads(a);
-                a.dropout().disable();
-                assertThat(layerwise).isCloseTo(full, offset(1e-6));
-                for (String k : g1.keySet()) {
-                    assertThat(Fixtures.maxAbsDiff(g1.get(k), g2.get(k))).as(k).isLessThan(1e-6f);
+            for (List<String> target : targets) {
+                try (LlamaModel model = quantized
+                                ? QuantizedModels.random(Fixtures.tiny(), 1, nf4, Device.cpu())
+                                : Fixtures.model(Fixtures.tiny(), 1);
+                        LoraAdapters a = LoraAdapters.attach(
+                                model, LoraPlan.resolve(Fixtures.lora(4, 8, 0.2, target), model.linears()), 5);
+                        CausalLm lm = new CausalLm(model);
+                        NDManager m = model.manager().newSubManager()) {
+                    perturb(a);
+                    a.dropout().enable(77); // the same masks in every pass
+                    Map<CausalLm.Backward, Double> losses = new java.util.EnumMap<>(CausalLm.Backward.class);
+                    Map<CausalLm.Backward, Map<String, float[]>> grads =
+                            new java.util.EnumMap<>(CausalLm.Backward.class);
+                    for (CausalLm.Backward how : CausalLm.Backward.values()) {
+                        losses.put(how, lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, how, false));
+                        grads.put(how, grads(a));
+                    }
+                    a.dropout().disable();
+                    Map<String, float[]> reference = grads.get(CausalLm.Backward.FULL_GRAPH);
+                    assertThat(reference.values())
+                            .as("some gradient is non-zero")
+                            .anyMatch(g -> Fixtures.maxAbsDiff(g, new float[g.length]) > 1e-4f);
+                    for (CausalLm.Backward how : CausalLm.Backward.values()) {
+                        String what = how + (quantized ? " nf4 " : " fp32 ") + target;
+                        assertThat(losses.get(how))
+                                .as(what)
+                                .isCloseTo(losses.get(CausalLm.Backward.FULL_GRAPH), offset(1e-6));
+                        for (String k : reference.keySet()) {
+                            assertThat(Fixtures.maxAbsDiff(
+                                            reference.get(k), grads.get(how).get(k)))
+                                    .as(what + " " + k)
+                                    .isLessThan(1e-6f);
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    @Test
+    void gradientCheckpointingFromTheRequestKeepsTheLossCurve() {
+        TrainingSpec plain = Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 2, 2, 0, 42);
+        TrainingSpec checkpointed = Fixtures.withGradientCheckpointing(plain);
+        assertThat(checkpointed.gradientCheckpointing()).isTrue();
+        List<Double> a = run(plain, 0.1, TrainingListener.NONE);
+        List<Double> b = run(checkpointed, 0.1, TrainingListener.NONE);
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).as("step %d", i + 1).isCloseTo(a.get(i), offset(1e-5));
         }
     }
 
@@ -151,7 +182,7 @@ class TrainerTest {
             assertThat(loaded.epoch()).isEqualTo(1);
             try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
                     LoraAdapters a = adapters(model, 0.1, 999); // different init: restore must overwrite it
-                    Trainer t = Trainer.forAdapters(a, spec, false)) {
+                    Trainer t = Trainer.forAdapters(a, spec)) {
                 t.restore(loaded);
                 List<Double> resumed = t.train(DATA, TrainingListener.NONE).losses();
                 assertThat(resumed).as(opt.wire()).containsExactlyElementsOf(straight.subList(4, 6));
@@ -163,8 +194,7 @@ class TrainerTest {
     void nonFiniteLossStopsNamingTheStep() {
         try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
                 LoraAdapters a = adapters(model, 0, 5);
-                Trainer t =
-                        Trainer.forAdapters(a, Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 1, 1, 0, 5), false)) {
+                Trainer t = Trainer.forAdapters(a, Fixtures.training(OptimizerType.ADAMW, 1e-2, 2, 1, 1, 0, 5))) {
             var layer = a.layers().get("model.layers.0.self_attn.q_proj");
             float[] nan = new float[(int) layer.loraA().getShape().size()];
             java.util.Arrays.fill(nan, Float.NaN);
