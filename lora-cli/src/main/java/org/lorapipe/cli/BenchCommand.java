@@ -7,8 +7,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lora bench model|training [ARGS...]}: the printed benchmarks of the model engine (forward and
- * generation tokens/s, KV cache vs recompute) and of training (LoRA, all-linear LoRA, QLoRA and full
- * fine-tuning: tokens/s and peak memory, the article-style QLoRA table). Figures, not pass/fail.
+ * generation tokens/s, KV cache vs recompute) and of training (LoRA, all-linear LoRA, QLoRA, gradient
+ * checkpointing and full fine-tuning: tokens/s and peak memory, the article-style QLoRA table). Figures, not pass/fail.
  */
 @Command(
         name = "bench",
@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Print benchmark figures on this machine (stories260K and a synthetic ~100M Llama).",
             "  lora bench model      forward and greedy tokens/s, KV cache vs recompute",
-            "  lora bench training   LoRA / all-linear / QLoRA / full fine-tuning: tokens/s, peak memory",
+            "  lora bench training   LoRA / all-linear / QLoRA (with and without gradient checkpointing) /",
+            "                        full fine-tuning: tokens/s, peak memory, QLoRA vs LoRA",
             "                        (options: --steps N --warmup N --threads N --only stories|100m)"
         })
 public final class BenchCommand implements Callable<Integer> {

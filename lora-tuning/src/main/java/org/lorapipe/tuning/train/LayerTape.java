@@ -29,9 +29,11 @@ import org.lorapipe.tuning.nf4.Nf4Linear;
  *             + sum over base projections P fed by r' of  dL/dP(r') W_P     (W_P dequantized again)
  * </pre>
  *
- * Only activations are saved (as plain autograd would save them) plus the 4-bit codes; at most one
- * fp32 weight exists at a time. The adapters (A, B) stay inside the graph and receive their gradients
- * from the same backward calls. Gradients equal those of the plain recorded layer (a test pins it).
+ * Kept: what plain autograd saves, plus each piece's root (n1, a, n2, m) and the q, k, v, gate and
+ * up outputs, whose gradients are read (o and down add into the residual stream, so their gradient is
+ * the sum's and no output is held); never a dequantized weight beyond the one in use. The adapters
+ * (A, B) stay inside the graph and get their gradients from the same backward calls. Gradients equal
+ * those of the plain recorded layer (a test pins it).
  */
 final class LayerTape implements AutoCloseable {
 
@@ -71,7 +73,9 @@ final class LayerTape implements AutoCloseable {
      * Records layer {@code l} on input {@code x} [B, T, D] (x itself is not modified or attached; the
      * tape works on a leaf alias of it). The tape's memory lives in a sub-manager of {@code parent}
      * until {@link #close()}. With {@code cutProjections=false} the layer is recorded whole (one
-     * piece): needed when base weights are trainable (full fine-tuning), which the cuts would bypass.
+     * piece): gradient checkpointing does so (one layer's weights in a graph at a time is fine and
+     * saves the second dequantization), and trainable base weights (full fine-tuning) need it, as the
+     * cuts would bypass their gradients.
      */
     static LayerTape record(
             CausalLm lm,
