@@ -43,6 +43,15 @@ public final class Dropout {
 
     /** x, or x * mask / (1 - p) with this micro-batch's mask for module {@code moduleIndex}. */
     public NDArray apply(NDArray x, int moduleIndex) {
+        return apply(x, moduleIndex, 0);
+    }
+
+    /**
+     * As {@link #apply(NDArray, int)} with a mask of its own for each {@code stream}: a module applied
+     * to several pieces of one micro-batch (the head over loss chunks) numbers them so that their masks
+     * are independent; stream 0 is the mask of the whole-input call.
+     */
+    public NDArray apply(NDArray x, int moduleIndex, long stream) {
         if (!active || p == 0) {
             return x;
         }
@@ -52,7 +61,7 @@ public final class Dropout {
         }
         float[] mask = new float[(int) n];
         float keep = (float) (1.0 / (1.0 - p));
-        SplittableRandom rnd = new SplittableRandom(mix(key, moduleIndex, 0x5DEECE66DL));
+        SplittableRandom rnd = new SplittableRandom(mix(key, moduleIndex, 0x5DEECE66DL + stream));
         for (int i = 0; i < mask.length; i++) {
             mask[i] = rnd.nextDouble() < p ? 0f : keep;
         }

@@ -52,9 +52,18 @@ public final class LoraLinear implements LinearLayer {
         return base.forward(x).add(delta(x)); // [..., out]
     }
 
+    /** As {@link #forward(NDArray)} on one of several pieces of an input (see {@link Dropout#apply(NDArray, int, long)}). */
+    public NDArray forward(NDArray x, long dropoutStream) {
+        return base.forward(x).add(delta(x, dropoutStream)); // [..., out]
+    }
+
     /** The adapter branch alone: s * B(A(dropout(x))), [..., in] -> [..., out]. */
     public NDArray delta(NDArray x) {
-        NDArray in = dropout == null ? x : dropout.apply(x, moduleIndex); // [..., in]
+        return delta(x, 0);
+    }
+
+    private NDArray delta(NDArray x, long dropoutStream) {
+        NDArray in = dropout == null ? x : dropout.apply(x, moduleIndex, dropoutStream); // [..., in]
         NDArray low = ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow(); // [..., r]
         NDArray up = ai.djl.nn.core.Linear.linear(low, b, null).singletonOrThrow(); // [..., out]
         // not up.mul(float): DJL wraps the scalar in a tensor over a Java direct buffer and closes it at

@@ -14,6 +14,7 @@ import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.RmsNorm;
 import org.lorapipe.model.RotaryEmbedding;
+import org.lorapipe.tuning.lora.LoraLinear;
 
 /**
  * The training view of a {@link LlamaModel}: the same forward pass, op for op (so logits equal the
@@ -39,6 +40,9 @@ import org.lorapipe.model.RotaryEmbedding;
  */
 public final class CausalLm implements AutoCloseable {
 
+    /** Logits memory per loss chunk by default; see {@link #headLoss}. */
+    static final long LOGITS_CHUNK_BYTES = 16L << 20;
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final LinearModules linears;
@@ -50,6 +54,8 @@ public final class CausalLm implements AutoCloseable {
     private final RotaryEmbedding rope;
     /** sqrt(hs) as a tensor we own: see {@link #scalar}. */
     private final NDArray attnScale;
+
+    private long logitsChunkBytes = LOGITS_CHUNK_BYTES;
 
     public CausalLm(LlamaModel model) {
         this.model = model;
@@ -78,16 +84,21 @@ public final class CausalLm implements AutoCloseable {
     public NDArray logits(MicroBatch batch) {
         NDManager out = batch.ids().getManager();
         try (NDManager step = out.newSubManager()) {
-            NDList cs = rope.cosSin(batch.positions()); // [B, 1, T, hs] x2
-            cs.attach(step);
-            NDArray x = embedding(batch.ids(), step);
-            for (int l = 0; l < c.numHiddenLayers(); l++) {
-                x = layerInScope(l, x, cs, batch.mask(), step);
-            }
-            NDArray logits = head(x); // [B, T, V]
+            NDArray logits = head(hidden(batch, step)); // [B, T, V]
             logits.attach(out);
             return logits;
         }
+    }
+
+    /** x_L [B, T, D] (before the final norm) with the current recording mode, in {@code step}. */
+    private NDArray hidden(MicroBatch batch, NDManager step) {
+        NDList cs = rope.cosSin(batch.positions()); // [B, 1, T, hs] x2
+        cs.attach(step);
+        NDArray x = embedding(batch.ids(), step);
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            x = layerInScope(l, x, cs, batch.mask(), step);
+        }
+        return x;
     }
 
     /** How backward is organised; all give the same gradients (a test pins them equal). */
@@ -137,10 +148,15 @@ public final class CausalLm implements AutoCloseable {
             for (int l = 0; l < c.numHiddenLayers(); l++) {
                 x = layerInScope(l, x, cs, batch.mask(), step);
             }
-            NDArray logits = head(x);
-            NDArray[] loss = loss(logits, batch, normalizer);
-            Autograd.backward(loss[0]);
-            return value(loss[1], batch, normalizer);
+            // cut before the head so that the loss runs in position chunks (see headLoss)
+            try (NDArray h = x.stopGradient()) {
+                h.setRequiresGradient(true);
+                double value = headLoss(h, batch, normalizer, true);
+                try (NDArray dh = h.getGradient()) {
+                    Autograd.backward(x, dh);
+                }
+                return value;
+            }
         }
     }
 
@@ -176,18 +192,9 @@ public final class CausalLm implements AutoCloseable {
             }
             double value;
             NDArray upstream; // dL/dx_l [B, T, D]
-            try (NDManager scope = step.newSubManager();
-                    Autograd.Recording r = Autograd.record()) {
-                NDArray h = inputs[layers].stopGradient();
-                h.attach(scope);
+            try (NDArray h = inputs[layers].stopGradient()) {
                 h.setRequiresGradient(true);
-                NDArray logits = head(h);
-                logits.attach(scope);
-                NDArray[] loss = loss(logits, batch, normalizer);
-                loss[0].attach(scope);
-                loss[1].attach(scope);
-                Autograd.backward(loss[0]);
-                value = value(loss[1], batch, normalizer);
+                value = headLoss(h, batch, normalizer, true);
                 upstream = h.getGradient();
                 upstream.attach(step);
             }
@@ -220,39 +227,64 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
-    /** {loss scalar to back-propagate, per-label log-probabilities [B, T-1]}. */
-    private NDArray[] loss(NDArray logits, MicroBatch batch, double normalizer) {
-        long t = logits.getShape().get(1);
-        NDArray shifted = logits.get(new NDIndex(":, :" + (t - 1) + ", :")); // [B, T-1, V]
-        NDArray logp = shifted.logSoftmax(2); // [B, T-1, V]
-        NDArray picked = logp.gather(batch.targets().expandDims(2), 2).squeeze(2); // [B, T-1]
-        NDArray factor = scalar(batch.weights().getManager(), -1.0 / normalizer); // lives until the batch closes
-        NDArray loss = picked.mul(batch.weights()).sum().mul(factor); // []
-        return new NDArray[] {loss, picked};
-    }
-
-    /** The loss value summed in double on the heap (exact for accumulation comparisons). */
-    private static double value(NDArray picked, MicroBatch batch, double normalizer) {
-        float[] lp = picked.toFloatArray();
-        float[] w = batch.weightValues();
+    /**
+     * The head and the loss over position chunks (chunked cross-entropy): at most
+     * {@link #LOGITS_CHUNK_BYTES} (16 MiB) of [B, chunk, V] logits exist at a time, with their log-softmax and
+     * gradients, instead of [B, T, V] (for a 128k vocabulary, 4 x 2048 tokens of logits alone are 4 GiB).
+     * Position i predicts targets[:, i]; the last position has no target. With {@code backward}, h
+     * [B, T, D] must be a leaf: each chunk back-propagates its share of the loss and h's gradient
+     * fills chunk by chunk (the rows are disjoint, so it equals the unchunked gradient). An adapted
+     * lm_head with dropout draws an independent mask per chunk (keyed by its first position), so only
+     * that dropout differs from a single chunk.
+     *
+     * @return this batch's counted NLL divided by {@code normalizer}, summed in double on the heap
+     */
+    private double headLoss(NDArray h, MicroBatch batch, double normalizer, boolean backward) {
+        long b = h.getShape().get(0);
+        long positions = h.getShape().get(1) - 1;
+        long chunk = Math.max(1, logitsChunkBytes / (b * c.vocabSize() * 4L));
+        float[] w = batch.weightValues(); // [B, T-1] row-major
         double sum = 0;
-        for (int i = 0; i < lp.length; i++) {
-            if (w[i] != 0) {
-                sum += lp[i];
+        for (long t0 = 0; t0 < positions; t0 += chunk) {
+            long t1 = Math.min(positions, t0 + chunk);
+            try (NDManager scope = h.getManager().newSubManager();
+                    Autograd.Recording r = backward ? Autograd.record() : Autograd.pause()) {
+                String rows = ":, " + t0 + ":" + t1;
+                NDArray hc = h.get(new NDIndex(rows + ", :")); // [B, c, D]
+                hc.attach(scope);
+                NDArray targets = batch.targets().get(new NDIndex(rows)); // [B, c]
+                targets.attach(scope);
+                NDArray logp = head(hc, t0).logSoftmax(2); // [B, c, V]
+                NDArray picked = logp.gather(targets.expandDims(2), 2).squeeze(2); // [B, c]
+                if (backward) {
+                    NDArray weights = batch.weights().get(new NDIndex(rows)); // [B, c]
+                    weights.attach(scope);
+                    NDArray factor = scalar(scope, -1.0 / normalizer); // alive until backward is done
+                    Autograd.backward(picked.mul(weights).sum().mul(factor));
+                }
+                float[] lp = picked.toFloatArray();
+                int width = (int) (t1 - t0);
+                for (int i = 0; i < lp.length; i++) {
+                    long at = (i / width) * positions + t0 + (i % width);
+                    if (w[(int) at] != 0) {
+                        sum += lp[i];
+                    }
+                }
             }
         }
         return -sum / normalizer;
     }
 
+    /** Chunks the loss at {@code bytes} of logits (tests use tiny chunks to compare with one chunk). */
+    void logitsChunkBytes(long bytes) {
+        this.logitsChunkBytes = bytes;
+    }
+
     /** Sum of counted NLL (not normalised) with recording off. */
     public double nllSum(MicroBatch batch) {
-        try (NDManager step = batch.ids().getManager().newSubManager()) {
-            NDArray logits = logits(batch);
-            logits.attach(step);
-            NDArray[] loss = loss(logits, batch, 1.0);
-            loss[0].attach(step);
-            loss[1].attach(step);
-            return value(loss[1], batch, 1.0);
+        try (NDManager step = batch.ids().getManager().newSubManager();
+                Autograd.Recording off = Autograd.pause()) {
+            return headLoss(hidden(batch, step), batch, 1.0, false);
         }
     }
 
@@ -275,7 +307,14 @@ public final class CausalLm implements AutoCloseable {
     }
 
     private NDArray head(NDArray x) {
-        return linears.get("lm_head").forward(finalNorm.forward(x)); // [B, T, V]
+        return head(x, 0);
+    }
+
+    /** lm_head(rms(x)); {@code piece} numbers loss chunks so an adapted head draws a dropout mask per chunk. */
+    private NDArray head(NDArray x, long piece) {
+        LinearLayer lmHead = linears.get("lm_head");
+        NDArray n = finalNorm.forward(x); // [B, T, D]
+        return lmHead instanceof LoraLinear lora ? lora.forward(n, piece) : lmHead.forward(n); // [B, T, V]
     }
 
     private NDArray layerInScope(int l, NDArray x, NDList cs, NDArray mask, NDManager keep) {

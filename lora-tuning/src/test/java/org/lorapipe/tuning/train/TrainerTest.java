@@ -97,40 +97,56 @@ class TrainerTest {
     }
 
     @Test
-    void tapedAndRecomputedBackwardGiveTheFullGraphGradients() {
+    void tapedRecomputedAndChunkedBackwardGiveTheFullGraphGradients() {
         QuantizationSpec nf4 = new QuantizationSpec(QuantizationType.NF4, true, 64);
-        List<List<String>> targets = List.of(List.of("all-linear", "lm_head"), List.of("q_proj", "v_proj"));
+        // (targets, dropout): an adapted head with dropout draws one mask per loss chunk, so it is compared
+        // unchunked; chunking is compared where the head has no dropout
+        List<List<String>> targets = List.of(
+                List.of("all-linear", "lm_head"), List.of("q_proj", "v_proj"), List.of("q_proj", "v_proj", "lm_head"));
+        double[] dropouts = {0.2, 0.2, 0.0};
+        long twoPositions = 2 * 3 * 50 * 4; // bytes of [B=3, 2, V=50] logits
         for (boolean quantized : new boolean[] {false, true}) {
-            for (List<String> target : targets) {
+            for (int c = 0; c < targets.size(); c++) {
+                List<String> target = targets.get(c);
+                boolean chunkable = !(target.contains("lm_head") && dropouts[c] > 0);
                 try (LlamaModel model = quantized
                                 ? QuantizedModels.random(Fixtures.tiny(), 1, nf4, Device.cpu())
                                 : Fixtures.model(Fixtures.tiny(), 1);
                         LoraAdapters a = LoraAdapters.attach(
-                                model, LoraPlan.resolve(Fixtures.lora(4, 8, 0.2, target), model.linears()), 5);
+                                model, LoraPlan.resolve(Fixtures.lora(4, 8, dropouts[c], target), model.linears()), 5);
                         CausalLm lm = new CausalLm(model);
                         NDManager m = model.manager().newSubManager()) {
                     perturb(a);
                     a.dropout().enable(77); // the same masks in every pass
-                    Map<CausalLm.Backward, Double> losses = new java.util.EnumMap<>(CausalLm.Backward.class);
-                    Map<CausalLm.Backward, Map<String, float[]>> grads =
-                            new java.util.EnumMap<>(CausalLm.Backward.class);
+                    Map<String, Double> losses = new LinkedHashMap<>();
+                    Map<String, Map<String, float[]>> grads = new LinkedHashMap<>();
                     for (CausalLm.Backward how : CausalLm.Backward.values()) {
-                        losses.put(how, lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, how, false));
-                        grads.put(how, grads(a));
+                        for (boolean chunked : chunkable ? new boolean[] {false, true} : new boolean[] {false}) {
+                            lm.logitsChunkBytes(chunked ? twoPositions : CausalLm.LOGITS_CHUNK_BYTES);
+                            String run = how + (chunked ? " chunked" : "");
+                            losses.put(run, lm.trainStep(MicroBatch.of(m, DATA.subList(0, 3)), 20, how, false));
+                            grads.put(run, grads(a));
+                        }
                     }
                     a.dropout().disable();
-                    Map<String, float[]> reference = grads.get(CausalLm.Backward.FULL_GRAPH);
+                    assertThat(losses).hasSize(chunkable ? 6 : 3);
+                    lm.logitsChunkBytes(CausalLm.LOGITS_CHUNK_BYTES);
+                    double nll = lm.nllSum(MicroBatch.of(m, DATA.subList(0, 3)));
+                    lm.logitsChunkBytes(4);
+                    assertThat(lm.nllSum(MicroBatch.of(m, DATA.subList(0, 3))))
+                            .as("position by position")
+                            .isCloseTo(nll, offset(1e-5)); // the same sum up to float rounding of the matmul
+                    String full = CausalLm.Backward.FULL_GRAPH.toString();
+                    Map<String, float[]> reference = grads.get(full);
                     assertThat(reference.values())
                             .as("some gradient is non-zero")
                             .anyMatch(g -> Fixtures.maxAbsDiff(g, new float[g.length]) > 1e-4f);
-                    for (CausalLm.Backward how : CausalLm.Backward.values()) {
-                        String what = how + (quantized ? " nf4 " : " fp32 ") + target;
-                        assertThat(losses.get(how))
-                                .as(what)
-                                .isCloseTo(losses.get(CausalLm.Backward.FULL_GRAPH), offset(1e-6));
+                    for (String run : losses.keySet()) {
+                        String what = run + (quantized ? " nf4 " : " fp32 ") + target;
+                        assertThat(losses.get(run)).as(what).isCloseTo(losses.get(full), offset(1e-6));
                         for (String k : reference.keySet()) {
                             assertThat(Fixtures.maxAbsDiff(
-                                            reference.get(k), grads.get(how).get(k)))
+                                            reference.get(k), grads.get(run).get(k)))
                                     .as(what + " " + k)
                                     .isLessThan(1e-6f);
                         }
