@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.lorapipe.model.io.Llama2cCheckpoint;
 import org.lorapipe.model.io.NDArrayTensorSource;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
@@ -229,15 +230,28 @@ public final class LlamaModel implements AutoCloseable {
      * @return [B, T, V] fp32, attached to {@code inputIds}' manager
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
-        return run(inputIds, attentionMask, cache, false);
+        return run(inputIds, attentionMask, cache, x -> x);
     }
 
     /** Like {@link #forward} but only the last position's logits: [B, V] (skips the head elsewhere). */
     public NDArray forwardLast(NDArray inputIds, NDArray attentionMask, KvCache cache) {
-        return run(inputIds, attentionMask, cache, true);
+        return run(inputIds, attentionMask, cache, x -> x.get(new NDIndex(":, -1, :"))); // [B, D]
     }
 
-    private NDArray run(NDArray inputIds, NDArray attentionMask, KvCache cache, boolean lastOnly) {
+    /**
+     * Like {@link #forward} but logits only where they are needed: {@code rows} [K] int64 indexes the
+     * flattened positions (b * T + t). The head and anything downstream (a log-softmax over the
+     * vocabulary) then cost K rows instead of B * T: scoring a short continuation after a long context
+     * reads a few rows of each sequence.
+     *
+     * @return [K, V] fp32, attached to {@code inputIds}' manager
+     */
+    public NDArray forwardRows(NDArray inputIds, NDArray attentionMask, NDArray rows) {
+        return run(inputIds, attentionMask, null, x -> x.reshape(-1, config.hiddenSize())
+                .get(new NDIndex("{}", rows))); // [K, D]
+    }
+
+    private NDArray run(NDArray inputIds, NDArray attentionMask, KvCache cache, UnaryOperator<NDArray> select) {
         Shape s = inputIds.getShape();
         if (s.dimension() != 2) {
             throw new IllegalArgumentException("input ids must be [B, T], got " + s);
@@ -271,10 +285,8 @@ public final class LlamaModel implements AutoCloseable {
                 cache.advance((int) t);
             }
             x = norm.forward(x); // [B, T, D]
-            if (lastOnly) {
-                x = x.get(new NDIndex(":, -1, :")); // [B, D]
-            }
-            NDArray logits = linears.get("lm_head").forward(x); // [B, T, V] or [B, V]
+            x = select.apply(x); // [B, T, D], or the selected positions
+            NDArray logits = linears.get("lm_head").forward(x); // [..., V]
             logits.attach(out);
             return logits;
         }

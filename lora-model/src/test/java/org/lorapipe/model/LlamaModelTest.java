@@ -54,6 +54,12 @@ class LlamaModelTest {
         NDArray last = model.forwardLast(ids, null, null);
         assertThat(TinyModels.maxAbsDiff(last, logits.get(new NDIndex(":, -1, :"))))
                 .isLessThan(1e-6f);
+        // selected rows of the flattened [B*T] positions: (0, 2), (1, 0), (1, 3)
+        NDArray rows = model.forwardRows(ids, null, m.create(new long[] {2, 4, 7}));
+        assertThat(rows.getShape()).isEqualTo(new Shape(3, 50));
+        NDArray expected = logits.reshape(8, 50).get(new NDIndex("{}", m.create(new long[] {2, 4, 7})));
+        assertThat(TinyModels.maxAbsDiff(rows, expected)).isLessThan(1e-6f);
+        assertThat(TinyModels.maxAbsDiff(rows.get(0), logits.get(0, 2))).isLessThan(1e-6f);
     }
 
     @Test

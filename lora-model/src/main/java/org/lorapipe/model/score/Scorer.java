@@ -12,8 +12,9 @@ import org.lorapipe.model.LlamaModel;
 /**
  * Log-likelihood scoring for evaluation: summed log-probability of a continuation given a context
  * (multiple choice, lm-evaluation-harness style), per-token log-probabilities, and perplexity of a
- * token stream. Requests are batched with right padding and an attention mask; log-softmax and the
- * gather of target tokens run on the device, only [B, T] log-probs come back to Java.
+ * token stream. Requests are batched with right padding and an attention mask; the head, log-softmax
+ * and the gather of target tokens run on the device and only at the scored positions, and only their
+ * log-probs come back to Java.
  */
 public final class Scorer {
 
@@ -65,16 +66,18 @@ public final class Scorer {
         List<Score> out = new ArrayList<>();
         for (int start = 0; start < inputs.size(); start += batchSize) {
             int end = Math.min(inputs.size(), start + batchSize);
-            float[][][] lpAndHit = logProbs(inputs.subList(start, end), targets.subList(start, end));
+            int[] from = new int[end - start];
             for (int i = start; i < end; i++) {
-                float[] lp = lpAndHit[0][i - start];
+                from[i - start] = targets.get(i).length - scored[i]; // only the continuation is scored
+            }
+            float[][][] lpAndHit = logProbs(inputs.subList(start, end), targets.subList(start, end), from);
+            for (int i = start; i < end; i++) {
+                float[] tail = lpAndHit[0][i - start];
                 float[] hit = lpAndHit[1][i - start];
-                int n = targets.get(i).length;
-                float[] tail = Arrays.copyOfRange(lp, n - scored[i], n);
                 double sum = 0;
                 boolean greedy = true;
-                for (int t = n - scored[i]; t < n; t++) {
-                    sum += lp[t];
+                for (int t = 0; t < tail.length; t++) {
+                    sum += tail[t];
                     greedy &= hit[t] > 0.5f;
                 }
                 out.add(new Score(sum, greedy, tail));
@@ -97,7 +100,8 @@ public final class Scorer {
         }
         return logProbs(
                 List.of(Arrays.copyOf(tokens, tokens.length - 1)),
-                List.of(Arrays.copyOfRange(tokens, 1, tokens.length)))[0][0];
+                List.of(Arrays.copyOfRange(tokens, 1, tokens.length)),
+                new int[1])[0][0];
     }
 
     /**
@@ -120,7 +124,7 @@ public final class Scorer {
         long count = 0;
         for (int start = 0; start < inputs.size(); start += batchSize) {
             int end = Math.min(inputs.size(), start + batchSize);
-            float[][] lp = logProbs(inputs.subList(start, end), targets.subList(start, end))[0];
+            float[][] lp = logProbs(inputs.subList(start, end), targets.subList(start, end), new int[end - start])[0];
             for (int i = 0; i < lp.length; i++) {
                 for (int t = 0; t < targets.get(start + i).length; t++) {
                     nll -= lp[i][t];
@@ -132,43 +136,61 @@ public final class Scorer {
     }
 
     /**
-     * One batched forward. Returns [0] log p(target) and [1] 1/0 whether the target is the argmax, per
-     * row, trimmed to each row's length.
+     * One batched forward, read from position {@code from[i]} of each row on: the head and the
+     * log-softmax run only on those positions (padding and unscored context never reach the
+     * vocabulary). Returns [0] log p(target) and [1] 1/0 whether the target is the argmax, per row, for
+     * positions from[i] .. length - 1.
      */
-    private float[][][] logProbs(List<int[]> inputs, List<int[]> targets) {
+    private float[][][] logProbs(List<int[]> inputs, List<int[]> targets, int[] from) {
         DjlRuntime.inferenceMode();
         int b = inputs.size();
         int t = inputs.stream().mapToInt(a -> a.length).max().orElse(0);
         long[] ids = new long[b * t];
-        long[] tgt = new long[b * t];
         float[] mask = new float[b * t];
+        int k = 0;
         for (int i = 0; i < b; i++) {
             int[] in = inputs.get(i);
-            int[] tg = targets.get(i);
             for (int j = 0; j < in.length; j++) {
                 ids[i * t + j] = in[j];
-                tgt[i * t + j] = tg[j];
                 mask[i * t + j] = 1f;
             }
+            k += in.length - from[i];
+        }
+        long[] rows = new long[k]; // flattened positions b * T + t that are scored
+        long[] tgt = new long[k];
+        k = 0;
+        for (int i = 0; i < b; i++) {
+            for (int j = from[i]; j < inputs.get(i).length; j++) {
+                rows[k] = (long) i * t + j;
+                tgt[k++] = targets.get(i)[j];
+            }
+        }
+        float[][][] out = new float[2][b][];
+        if (k == 0) {
+            for (int i = 0; i < b; i++) {
+                out[0][i] = new float[0];
+                out[1][i] = new float[0];
+            }
+            return out;
         }
         try (NDManager m = model.manager().newSubManager()) {
             NDArray idArr = m.create(ids).reshape(b, t); // [B, T]
             NDArray maskArr = m.create(mask).reshape(b, t); // [B, T]
-            NDArray targetArr = m.create(tgt).reshape(b, t, 1); // [B, T, 1]
-            NDArray logits = model.forward(idArr, maskArr, null); // [B, T, V]
-            NDArray logp = logits.logSoftmax(2); // [B, T, V]
-            float[] picked = logp.gather(targetArr, 2).toFloatArray(); // [B, T, 1]
-            float[] best = logits.argMax(2)
+            NDArray targetArr = m.create(tgt).reshape(k, 1); // [K, 1]
+            NDArray logits = model.forwardRows(idArr, maskArr, m.create(rows)); // [K, V]
+            float[] picked = logits.logSoftmax(1).gather(targetArr, 1).toFloatArray(); // [K, 1]
+            float[] best = logits.argMax(1)
                     .toType(DataType.INT64, false)
-                    .reshape(b, t, 1)
+                    .reshape(k, 1)
                     .eq(targetArr)
                     .toType(DataType.FLOAT32, false)
-                    .toFloatArray(); // [B, T, 1]
-            float[][][] out = new float[2][b][];
+                    .toFloatArray(); // [K, 1]
+            k = 0;
             for (int i = 0; i < b; i++) {
-                int n = inputs.get(i).length;
-                out[0][i] = Arrays.copyOfRange(picked, i * t, i * t + n);
-                out[1][i] = Arrays.copyOfRange(best, i * t, i * t + n);
+                int n = inputs.get(i).length - from[i];
+                out[0][i] = Arrays.copyOfRange(picked, k, k + n);
+                out[1][i] = Arrays.copyOfRange(best, k, k + n);
+                k += n;
             }
             return out;
         }
