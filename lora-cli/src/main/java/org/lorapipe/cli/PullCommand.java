@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.lorapipe.contract.checksum.ChecksumVerifier;
+import org.lorapipe.contract.event.ModelMerged;
+import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.storage.Manifest;
 import org.lorapipe.storage.ObjectStore;
@@ -72,6 +74,10 @@ public final class PullCommand implements Callable<Integer> {
         try (ObjectStore store = new ObjectStore(config)) {
             Optional<Manifest> published = store.readManifest(prefix);
             if (published.isEmpty()) {
+                S3Uri decision = new S3Uri(config.bucket(), "runs/" + requestId + "/not-merged.json");
+                if (store.exists(decision)) {
+                    throw new IllegalStateException(notMerged(store.getString(decision), config.bucket()));
+                }
                 throw new IllegalStateException("no merged model for " + requestId + " yet: watch it with `lora watch "
                         + requestId + "` (looked at " + prefix + " on " + config.endpoint() + ")");
             }
@@ -98,6 +104,14 @@ public final class PullCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What to say about a run the merge-service decided not to merge (its recorded ModelMerged). */
+    private String notMerged(String recordJson, String bucket) {
+        String reason = Json.read(recordJson, ModelMerged.class).reason();
+        return requestId + " was not merged: " + reason + ". Its adapter is at s3://" + bucket + "/runs/"
+                + requestId + "/adapter/ (try it with `lora generate --adapter`); to get a merged model, resubmit"
+                + " under a new requestId with merge.enabled true or a looser merge.gate";
     }
 
     private void validate(Path target) {

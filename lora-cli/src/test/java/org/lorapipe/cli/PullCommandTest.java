@@ -115,6 +115,22 @@ class PullCommandTest {
     }
 
     @Test
+    void aRunTheGateKeptFromMergingIsRefusedWithTheReason() {
+        store.putString(
+                S3Uri.parse("s3://lora/runs/gated/not-merged.json"),
+                "{\"schemaVersion\": 1, \"requestId\": \"gated\", \"merged\": false, \"reason\":"
+                        + " \"tuned perplexity 9.0 is worse than base 7.0 by more than the gate's tolerance 0.5\"}");
+        Path out = tmp.resolve("gated");
+        Cli.Run run = pull("gated", out);
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err())
+                .contains("gated was not merged: tuned perplexity 9.0 is worse than base 7.0")
+                .contains("s3://lora/runs/gated/adapter/")
+                .doesNotContain("yet");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aTamperedObjectFailsThePullNamingItAndNothingIsWritten() throws Exception {
         publishMerged("run-2");
         byte[] other = new byte[300_000];

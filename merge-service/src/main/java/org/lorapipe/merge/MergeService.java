@@ -51,6 +51,9 @@ public class MergeService {
     /** The published ModelMerged payload, next to the model. */
     public static final String RECORD = "merge.json";
 
+    /** Beside {@code merged/}: the decision of a run that is not merged. */
+    public static final String NOT_MERGED = "not-merged.json";
+
     /** Held-out text when the run has no validation split. */
     static final String FALLBACK_TEXT = "Once upon a time, there was a little girl named Lily. She loved to play"
             + " outside in the park with her friends. One day, she saw a big red ball under a tree.";
@@ -68,6 +71,22 @@ public class MergeService {
     /** Where the merged model of a request is published. */
     public S3Uri mergedFolder(String requestId) {
         return inputs.runFolder(requestId).resolve("merged/");
+    }
+
+    /**
+     * Where a run that was deliberately not merged (gate, {@code merge.enabled: false}) records why:
+     * the ModelMerged it announced, so that {@code lora pull} can say so instead of "not yet".
+     */
+    public S3Uri notMergedRecord(String requestId) {
+        return inputs.runFolder(requestId).resolve(NOT_MERGED);
+    }
+
+    /** Writes {@code decision} (merged = false) to {@link #notMergedRecord}. */
+    public void recordNotMerged(ModelMerged decision) {
+        if (decision.merged()) {
+            throw new IllegalArgumentException("not a decision not to merge: " + decision.requestId());
+        }
+        store.putString(notMergedRecord(decision.requestId()), Json.write(decision));
     }
 
     /** The ModelMerged recorded with a model already published for this request, if any. */

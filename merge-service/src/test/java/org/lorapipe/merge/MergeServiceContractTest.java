@@ -190,6 +190,10 @@ class MergeServiceContractTest extends StageServiceContractTest {
         assertThat(event.reason()).contains("perplexity", "9.0 tuned", "7.0 base", "tolerance 0.5");
         assertThat(store.list(S3Uri.parse("s3://lora/runs/" + id + "/merged/"), true))
                 .isEmpty();
+        ModelMerged recorded =
+                Json.read(store.getString(S3Uri.parse("s3://lora/runs/" + id + "/not-merged.json")), ModelMerged.class);
+        assertThat(recorded.merged()).isFalse();
+        assertThat(recorded.reason()).isEqualTo(event.reason());
     }
 
     @Test

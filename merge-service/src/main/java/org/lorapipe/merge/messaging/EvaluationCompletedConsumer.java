@@ -84,7 +84,9 @@ public class EvaluationCompletedConsumer {
         }
         if (decision instanceof QualityGate.Skip skip) {
             LOG.infof("%s: not merged: %s", id, skip.reason());
-            publish(notMerged(event, skip.reason()));
+            ModelMerged skipped = notMerged(event, skip.reason());
+            merges.recordNotMerged(skipped); // durable, for `lora pull`, before it is announced
+            publish(skipped);
             return "not merged: " + skip.reason();
         }
         DjlRuntime.inferenceMode(); // grad mode is per thread: off on this worker
