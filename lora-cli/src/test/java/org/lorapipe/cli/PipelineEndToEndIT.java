@@ -90,7 +90,7 @@ class PipelineEndToEndIT {
                             Topics.TRAINING_PROGRESS,
                             Topics.ADAPTER_TRAINED);
 
-            var heldOut = evaluation.results().get("generation");
+            var heldOut = evaluation.results().get("held-out-pairings"); // the example's task label
             assertThat(heldOut.tuned().get("pass_rate"))
                     .as("tuned follows the instruction better than the base")
                     .isGreaterThan(heldOut.base().get("pass_rate"));

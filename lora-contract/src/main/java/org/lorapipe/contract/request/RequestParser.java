@@ -19,6 +19,9 @@ public final class RequestParser {
     /** Letters, digits, '.', '_' and '-': the id names a folder in storage and is the Kafka key. */
     public static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+    /** An evaluation task's label: the key of its results. */
+    public static final Pattern TASK_LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     private final String bucket;
 
     /** @param bucket the only bucket request URIs may point into */
@@ -307,8 +310,8 @@ public final class RequestParser {
         JsonNode tasksNode = f.raw("tasks");
         f.rejectUnknown();
         if (tasksNode.isMissingNode() || tasksNode.isNull()) {
-            return new EvaluationSpec(
-                    List.of(new EvalTask(EvalTaskName.PERPLEXITY, null, null, List.of(), EvalTask.DEFAULT_MAX_TOKENS)));
+            return new EvaluationSpec(List.of(
+                    new EvalTask(EvalTaskName.PERPLEXITY, null, null, List.of(), EvalTask.DEFAULT_MAX_TOKENS, null)));
         }
         if (!tasksNode.isArray()) {
             problems.add("evaluation.tasks", "must be a list of tasks like [{\"name\": \"perplexity\"}]", tasksNode);
@@ -321,7 +324,15 @@ public final class RequestParser {
                 tasks.add(task);
             }
         }
-        return new EvaluationSpec(tasks);
+        EvaluationSpec spec = new EvaluationSpec(tasks);
+        List<String> keys = spec.keys();
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.indexOf(keys.get(i)) != i) {
+                problems.add("evaluation.tasks[" + i + "] reports its results as '" + keys.get(i)
+                        + "', which an earlier task already uses: give the tasks distinct labels");
+            }
+        }
+        return spec;
     }
 
     private EvalTask task(Fields f, Problems problems) {
@@ -350,8 +361,15 @@ public final class RequestParser {
             problems.add(f.path("prompts") + " is required for task 'generation' (or a uri of a JSONL file of"
                     + " {\"prompt\", \"expect\": [...]} lines)");
         }
+        String label = f.string("label", null);
+        if (label != null && !TASK_LABEL.matcher(label).matches()) {
+            problems.add(
+                    f.path("label"),
+                    "must be 1-64 letters, digits, '_', '.' or '-' starting with a letter or digit",
+                    label);
+        }
         f.rejectUnknown();
-        return name == null ? null : new EvalTask(name, uri, limit, prompts, maxTokens == null ? 0 : maxTokens);
+        return name == null ? null : new EvalTask(name, uri, limit, prompts, maxTokens == null ? 0 : maxTokens, label);
     }
 
     private static List<GenerationCheck> prompts(Fields f, Problems problems) {
@@ -405,8 +423,7 @@ public final class RequestParser {
             String task = g.string("task", null);
             String metric = g.string("metric", null);
             Double tolerance = g.number("tolerance", 0);
-            List<String> taskNames =
-                    evaluation.tasks().stream().map(t -> t.name().wire()).toList();
+            List<String> taskNames = evaluation.keys();
             problems.check(
                     task != null && taskNames.contains(task),
                     g.path("task"),

@@ -148,6 +148,24 @@ class RequestParserTest {
     }
 
     @Test
+    void taskLabelsNameTheResultsAndTheGateMayUseThem() {
+        String gen = "{\"name\": \"generation\", \"prompts\": [{\"prompt\": \"Once\", \"expect\": [\"cat\"]}]";
+        TrainingRequest labelled = parser.parse(minimalWith("\"evaluation\": {\"tasks\": [" + gen + "}, " + gen
+                + ", \"label\": \"unseen-names\"}, " + gen + "}]},"
+                + " \"merge\": {\"gate\": {\"task\": \"unseen-names\", \"metric\": \"passRate\"}}"));
+        assertThat(labelled.evaluation().keys()).containsExactly("generation", "unseen-names", "generation_2");
+        assertThat(labelled.merge().gate().task()).isEqualTo("unseen-names");
+
+        String clash = minimalWith("\"evaluation\": {\"tasks\": [" + gen + "}, " + gen
+                + ", \"label\": \"generation\"}, " + gen + ", \"label\": \"bad label!\"}]}");
+        assertThatThrownBy(() -> parser.parse(clash))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("evaluation.tasks[1] reports its results as 'generation', which an"
+                                + " earlier task already uses"))
+                        .anyMatch(p -> p.startsWith("evaluation.tasks[2].label must be 1-64 letters")));
+    }
+
+    @Test
     void targetModulesAcceptAllLinearAsAString() {
         TrainingRequest request = parser.parse(
                 minimalWith(

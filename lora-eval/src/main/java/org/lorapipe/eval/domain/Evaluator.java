@@ -3,13 +3,12 @@ package org.lorapipe.eval.domain;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.EvalTask;
+import org.lorapipe.contract.request.EvaluationSpec;
 import org.lorapipe.contract.request.GenerationCheck;
 import org.lorapipe.model.DjlRuntime;
 
@@ -74,11 +73,11 @@ public final class Evaluator {
 
     private List<Prepared> prepare(List<EvalTask> tasks) {
         List<Prepared> prepared = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        for (EvalTask task : tasks) {
+        List<String> keys = new EvaluationSpec(tasks).keys();
+        for (int i = 0; i < tasks.size(); i++) {
+            EvalTask task = tasks.get(i);
             String name = task.name().wire();
-            int count = seen.merge(name, 1, Integer::sum);
-            String key = count == 1 ? name : name + "_" + count;
+            String key = keys.get(i);
             prepared.add(
                     switch (task.name()) {
                         case ARC -> {

@@ -40,8 +40,8 @@ class EvaluatorReportTest {
         Path data = Files.createDirectories(tmp.resolve("dataset"));
         PerplexityTaskTestSupport.writeValidation(data);
         List<EvalTask> tasks = List.of(
-                new EvalTask(EvalTaskName.ARC, EvalTestData.arcEasy().toString(), 40, null, 0),
-                new EvalTask(EvalTaskName.PERPLEXITY, null, null, null, 0),
+                new EvalTask(EvalTaskName.ARC, EvalTestData.arcEasy().toString(), 40, null, 0, null),
+                new EvalTask(EvalTaskName.PERPLEXITY, null, null, null, 0, null),
                 new EvalTask(
                         EvalTaskName.GENERATION,
                         null,
@@ -50,7 +50,8 @@ class EvaluatorReportTest {
                                 new GenerationCheck("Once upon a time", List.of("girl"), null),
                                 new GenerationCheck("Lily and Ben", List.of("park"), "\\."),
                                 new GenerationCheck("The dog", List.of(), null)),
-                        24));
+                        24,
+                        "story-checks"));
         ModelVariant base = ModelVariant.directory(EvalTestData.stories());
         // "tuned": the base with its last MLP output halved (in place), standing in for base + adapter
         ModelVariant tuned = base.map(m -> {
@@ -60,11 +61,11 @@ class EvaluatorReportTest {
         EvaluationReport report =
                 new Evaluator(EvalSources.local(data), 16).evaluate("stories-test", tasks, base, tuned);
 
-        assertThat(report.results()).containsOnlyKeys("arc", "perplexity", "generation");
+        assertThat(report.results()).containsOnlyKeys("arc", "perplexity", "story-checks"); // a label names its results
         assertThat(report.results().get("arc").base()).containsKeys("acc", "acc_norm", "acc_stderr", "n");
         assertThat(report.results().get("arc").base().get("n")).isEqualTo(40.0);
         assertThat(report.results().get("perplexity").tuned()).containsKeys("perplexity", "nll");
-        assertThat(report.results().get("generation").tuned().get("n")).isEqualTo(3.0);
+        assertThat(report.results().get("story-checks").tuned().get("n")).isEqualTo(3.0);
         double basePpl = report.results().get("perplexity").base().get("perplexity");
         double tunedPpl = report.results().get("perplexity").tuned().get("perplexity");
         assertThat(tunedPpl).isNotEqualTo(basePpl);
@@ -108,7 +109,7 @@ class EvaluatorReportTest {
         assertThat(Files.readString(files.get(2)))
                 .contains("arc · acc")
                 .contains(">perplexity<")
-                .contains("generation · pass_rate");
+                .contains("story-checks · pass_rate");
         assertThat(Files.readString(files.get(3))).contains("Training loss").contains("step");
 
         // a copy to look at (target/ is the module's build directory)
@@ -119,7 +120,7 @@ class EvaluatorReportTest {
     @Test
     void badBenchmarkFailsBeforeAnyModelIsLoaded() {
         List<EvalTask> tasks =
-                List.of(new EvalTask(EvalTaskName.ARC, tmp.resolve("nope.jsonl").toString(), null, null, 0));
+                List.of(new EvalTask(EvalTaskName.ARC, tmp.resolve("nope.jsonl").toString(), null, null, 0, null));
         ModelVariant never = () -> {
             throw new AssertionError("no model should be loaded");
         };
