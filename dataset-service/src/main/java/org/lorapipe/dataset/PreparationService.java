@@ -17,6 +17,7 @@ import org.lorapipe.dataset.domain.DatasetBuilder;
 import org.lorapipe.dataset.domain.DatasetException;
 import org.lorapipe.dataset.storage.ModelTokenizers;
 import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
@@ -29,7 +30,7 @@ import org.lorapipe.storage.S3Uri;
  * A dataset already published for the request is reused, so a redelivered request costs nothing.
  */
 @ApplicationScoped
-public class PreparationService {
+public class PreparationService implements StageOutput {
     private static final Logger LOG = Logger.getLogger(PreparationService.class);
     public static final String MANIFEST = "manifest.json";
 
@@ -44,6 +45,11 @@ public class PreparationService {
     }
 
     /** The published dataset folder of a request. */
+    @Override
+    public S3Uri outputFolder(String requestId) {
+        return datasetFolder(requestId);
+    }
+
     public S3Uri datasetFolder(String requestId) {
         return store.config().bucketRoot().resolve("datasets/" + requestId + "/");
     }

@@ -32,6 +32,7 @@ import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
@@ -45,7 +46,7 @@ import org.lorapipe.storage.S3Uri;
  * payload. A run already published is not merged again: its recorded event is returned as it was.
  */
 @ApplicationScoped
-public class MergeService {
+public class MergeService implements StageOutput {
     private static final Logger LOG = Logger.getLogger(MergeService.class);
 
     /** The published ModelMerged payload, next to the model. */
@@ -66,6 +67,11 @@ public class MergeService {
         this.store = store;
         this.inputs = inputs;
         this.config = config;
+    }
+
+    @Override
+    public S3Uri outputFolder(String requestId) {
+        return mergedFolder(requestId);
     }
 
     /** Where the merged model of a request is published. */

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.service.jobs.StageFailure;
+import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
@@ -16,11 +17,16 @@ import org.lorapipe.storage.S3Uri;
 
 /** The eval-service's view of storage: what it reads (model, adapter, data, benchmarks) and the report it publishes. */
 @ApplicationScoped
-public class EvalStorage {
+public class EvalStorage implements StageOutput {
     private final ObjectStore store;
 
     public EvalStorage(ObjectStore store) {
         this.store = store;
+    }
+
+    @Override
+    public S3Uri outputFolder(String requestId) {
+        return reportFolder(requestId);
     }
 
     public S3Uri reportFolder(String requestId) {

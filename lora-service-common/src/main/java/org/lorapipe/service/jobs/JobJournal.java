@@ -40,6 +40,11 @@ public class JobJournal {
         store.putString(entry(requestId), inputJson);
     }
 
+    /** Whether {@code requestId} is accepted and not finished, by this or any instance of the stage. */
+    public boolean holds(String requestId) {
+        return store.exists(entry(requestId));
+    }
+
     /** Forgets a job whose outcome (success or failure event) has been published. */
     public void finish(String requestId) {
         try {

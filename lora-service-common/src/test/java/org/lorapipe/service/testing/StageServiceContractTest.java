@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.quarkus.arc.Arc;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.service.jobs.StageOutput;
+import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.testkit.KafkaTestClient;
 
 /**
@@ -130,6 +133,22 @@ public abstract class StageServiceContractTest {
                         .filter(r -> id.equals(r.key())))
                 .as("no failure for a valid input")
                 .isEmpty();
+    }
+
+    @Test
+    void aJobThisInstanceNeverSawIsAnsweredFromStorage() throws Exception {
+        ObjectStore store = Arc.container().instance(ObjectStore.class).get();
+        StageOutput output = Arc.container().instance(StageOutput.class).get();
+        String id = id("elsewhere");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("published-");
+        java.nio.file.Files.writeString(dir.resolve("result.json"), "{}");
+        store.publish(output.outputFolder(id), dir); // as another replica would have published it
+        given().get("/api/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("done"))
+                .body("message", containsString(output.outputFolder(id).toString()));
+        given().get("/api/jobs/..%2Fx").then().statusCode(404);
     }
 
     @Test

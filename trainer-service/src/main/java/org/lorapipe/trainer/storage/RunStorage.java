@@ -18,6 +18,7 @@ import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
@@ -30,7 +31,7 @@ import org.lorapipe.trainer.domain.TrainingFailure;
  * publishes. Every multi-file result is a publication: visible only once complete.
  */
 @ApplicationScoped
-public class RunStorage {
+public class RunStorage implements StageOutput {
     private static final Pattern STEP = Pattern.compile("step-(\\d+)/?$");
 
     private final ObjectStore store;
@@ -41,6 +42,11 @@ public class RunStorage {
 
     public S3Uri run(String requestId) {
         return store.config().bucketRoot().resolve("runs/" + requestId + "/");
+    }
+
+    @Override
+    public S3Uri outputFolder(String requestId) {
+        return adapterFolder(requestId);
     }
 
     public S3Uri adapterFolder(String requestId) {
