@@ -44,12 +44,12 @@ public class PreparationService implements StageOutput {
         this.config = config;
     }
 
-    /** The published dataset folder of a request. */
     @Override
     public S3Uri outputFolder(String requestId) {
         return datasetFolder(requestId);
     }
 
+    /** The published dataset folder of a request. */
     public S3Uri datasetFolder(String requestId) {
         return store.config().bucketRoot().resolve("datasets/" + requestId + "/");
     }

@@ -74,7 +74,7 @@ public final class PullCommand implements Callable<Integer> {
         try (ObjectStore store = new ObjectStore(config)) {
             Optional<Manifest> published = store.readManifest(prefix);
             if (published.isEmpty()) {
-                S3Uri decision = new S3Uri(config.bucket(), "runs/" + requestId + "/not-merged.json");
+                S3Uri decision = new S3Uri(config.bucket(), "runs/" + requestId + "/" + ModelMerged.NOT_MERGED_RECORD);
                 if (store.exists(decision)) {
                     throw new IllegalStateException(notMerged(store.getString(decision), config.bucket()));
                 }

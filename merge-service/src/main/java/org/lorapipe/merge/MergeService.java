@@ -52,9 +52,6 @@ public class MergeService implements StageOutput {
     /** The published ModelMerged payload, next to the model. */
     public static final String RECORD = "merge.json";
 
-    /** Beside {@code merged/}: the decision of a run that is not merged. */
-    public static final String NOT_MERGED = "not-merged.json";
-
     /** Held-out text when the run has no validation split. */
     static final String FALLBACK_TEXT = "Once upon a time, there was a little girl named Lily. She loved to play"
             + " outside in the park with her friends. One day, she saw a big red ball under a tree.";
@@ -84,7 +81,7 @@ public class MergeService implements StageOutput {
      * the ModelMerged it announced, so that {@code lora pull} can say so instead of "not yet".
      */
     public S3Uri notMergedRecord(String requestId) {
-        return inputs.runFolder(requestId).resolve(NOT_MERGED);
+        return inputs.runFolder(requestId).resolve(ModelMerged.NOT_MERGED_RECORD);
     }
 
     /** Writes {@code decision} (merged = false) to {@link #notMergedRecord}. */

@@ -19,4 +19,11 @@ public record ModelMerged(
         Verification verification,
         Boolean merged,
         String reason)
-        implements PipelineEvent {}
+        implements PipelineEvent {
+
+    /**
+     * A run not merged on purpose keeps this event as {@code runs/{requestId}/not-merged.json} (an
+     * extension of the storage layout), for whoever asks for its model later.
+     */
+    public static final String NOT_MERGED_RECORD = "not-merged.json";
+}

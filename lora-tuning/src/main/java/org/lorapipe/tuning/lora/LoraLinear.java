@@ -49,7 +49,7 @@ public final class LoraLinear implements LinearLayer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return base.forward(x).add(delta(x)); // [..., out]
+        return forward(x, 0);
     }
 
     /** As {@link #forward(NDArray)} on one of several pieces of an input (see {@link Dropout#apply(NDArray, int, long)}). */

@@ -15,15 +15,17 @@ public final class Autograd {
 
     /** Recording on until {@link Recording#close()}, which restores the previous mode. */
     public static Recording record() {
-        boolean previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
-        return new Recording(previous);
+        return mode(true);
     }
 
     /** Recording off until {@link Recording#close()}, which restores the previous mode. */
     public static Recording pause() {
+        return mode(false);
+    }
+
+    private static Recording mode(boolean recording) {
         boolean previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        JniUtils.setGradMode(recording);
         return new Recording(previous);
     }
 

@@ -204,7 +204,7 @@ final class LayerTape implements AutoCloseable {
     /** True when every projection's base is frozen NF4 or a dense weight without gradient (cuts are exact). */
     static boolean canCut(Iterable<LinearLayer> projections) {
         for (LinearLayer layer : projections) {
-            LinearLayer base = layer instanceof LoraLinear lora ? lora.base() : layer;
+            LinearLayer base = ModelMemory.unwrap(layer);
             boolean frozen = base instanceof Nf4Linear
                     || (base instanceof Linear dense && !dense.weight().hasGradient());
             if (!frozen) {
@@ -235,7 +235,7 @@ final class LayerTape implements AutoCloseable {
         }
         LinearLayer layer = lm.linear(name);
         LoraLinear lora = layer instanceof LoraLinear adapted ? adapted : null;
-        LinearLayer base = lora == null ? layer : lora.base();
+        LinearLayer base = ModelMemory.unwrap(layer);
         NDArray detached = in.stopGradient(); // in the work manager, like every result below
         NDArray out = base.forward(detached); // [..., out], nothing recorded: no input needs a gradient
         if (intoResidual) {
