@@ -8,19 +8,24 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.testkit.InfraJars;
 
 /**
  * The deployment files render and say what operators need: kustomize overlays give every service
  * Deployment an image, probes on /q/health, resources and its S3 credentials from the Secret; the GPU
- * overlay puts the trainer on a GPU; docker-compose.yml is valid. Needs kubectl and docker-compose
+ * overlay puts the trainer on a GPU; docker-compose.yml is valid; every deployment runs the native
+ * memory policy. Needs kubectl and docker-compose
  * (.ci/run installs docker-compose).
  */
 class DeploymentManifestsTest {
@@ -78,7 +83,50 @@ class DeploymentManifestsTest {
         for (String service : SERVICES) {
             assertThat(config).contains(service + ":");
         }
+        NativeMemoryPolicy.load(root)
+                .variables()
+                .forEach((k, v) -> assertThat(config).as("compose env").containsPattern(k + ": ['\"]?" + v));
         assertThat(config).contains("apache/kafka").contains("minio/minio").contains("mc mb --ignore-existing");
+    }
+
+    /**
+     * The native memory policy is decided in native-memory.env; the places that cannot read that file
+     * (Dockerfiles, the Kubernetes ConfigMap, the Maven test JVMs) carry exactly its values.
+     */
+    @Test
+    void everyDeploymentRunsTheNativeMemoryPolicy() throws Exception {
+        Map<String, String> policy = NativeMemoryPolicy.load(root).variables();
+        assertThat(policy).containsKey("MALLOC_MMAP_THRESHOLD_");
+        for (String service : SERVICES) {
+            String dockerfile = Files.readString(root.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            policy.forEach((k, v) -> assertThat(dockerfile)
+                    .as("%s Dockerfile", service)
+                    .containsPattern("(?m)^\\s+" + k + "=" + v + " \\\\$"));
+            for (String other : NativeMemoryPolicy.VARIABLES) {
+                if (!policy.containsKey(other)) {
+                    assertThat(dockerfile).as("%s Dockerfile", service).doesNotContain(other + "=");
+                }
+            }
+        }
+        JsonNode config = yaml(run(
+                        "kubectl", "kustomize", root.resolve("k8s/overlays/cpu").toString()))
+                .stream()
+                .filter(o -> o.at("/metadata/name").asText().equals("lora-config"))
+                .findFirst()
+                .orElseThrow()
+                .path("data");
+        Map<String, String> k8s = new TreeMap<>();
+        config.fields().forEachRemaining(e -> {
+            if (NativeMemoryPolicy.VARIABLES.contains(e.getKey())) {
+                k8s.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        assertThat(k8s).as("k8s ConfigMap").isEqualTo(new TreeMap<>(policy));
+        String pom = Files.readString(root.resolve("pom.xml"));
+        policy.forEach((k, v) -> assertThat(pom.split("<" + k + ">" + v + "</" + k + ">", -1))
+                .as("surefire and failsafe set %s=%s", k, v)
+                .hasSize(3));
+        assertThat(Files.readString(root.resolve("docker-compose.yml"))).contains("env_file: native-memory.env");
     }
 
     private static List<JsonNode> yaml(String text) throws IOException {

@@ -18,6 +18,7 @@ import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.TrainingProgress;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.service.testing.StoriesFixture;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
@@ -156,7 +157,7 @@ class TrainerCrashIT {
         pb.environment().put("S3_SECRET_KEY", infra.secretKey());
         pb.environment().put("S3_BUCKET", infra.bucket());
         pb.environment().put("DJL_OFFLINE", "true");
-        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1048576");
+        NativeMemoryPolicy.load(root).applyTo(pb.environment());
         Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         return p;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.testkit.KafkaBroker;
 import org.lorapipe.testkit.Ports;
 import org.lorapipe.testkit.S3Server;
@@ -161,7 +162,7 @@ public final class EmbeddedStack {
         pb.environment().put("S3_SECRET_KEY", SECRET_KEY);
         pb.environment().put("S3_BUCKET", BUCKET);
         pb.environment().put("DJL_OFFLINE", "true");
-        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1048576");
+        NativeMemoryPolicy.load(projectRoot).applyTo(pb.environment());
         pb.environment().put("LORA_HOME", projectRoot.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

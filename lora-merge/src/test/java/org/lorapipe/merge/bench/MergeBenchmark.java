@@ -18,6 +18,7 @@ import org.lorapipe.merge.domain.Merger;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
 import org.lorapipe.model.io.SafetensorsWriter;
@@ -92,7 +93,7 @@ public final class MergeBenchmark {
                 adapter.toString(),
                 out.toString());
         pb.environment().put("DJL_OFFLINE", "true");
-        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1048576");
+        NativeMemoryPolicy.ofProject().applyTo(pb.environment());
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String result = null;
