@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <pre>
  *   q, k, v = x Wq^T, x Wk^T, x Wv^T       (+ biases for Qwen2-style configs)
- *   att     = softmax(rope(q) rope(k)^T / sqrt(hs) + mask)
+ *   att     = softmax((rope(q) / sqrt(hs)) rope(k)^T + mask)
  *   y       = (att v) Wo^T
  * </pre>
  */
@@ -20,7 +20,7 @@ final class Attention {
     private final String k;
     private final String v;
     private final String o;
-    private final float scale;
+    private final float invScale;
 
     Attention(LlamaConfig config, LinearModules modules, String prefix) {
         this.c = config;
@@ -29,7 +29,7 @@ final class Attention {
         this.k = prefix + "k_proj";
         this.v = prefix + "v_proj";
         this.o = prefix + "o_proj";
-        this.scale = (float) Math.sqrt(config.headDim());
+        this.invScale = (float) (1.0 / Math.sqrt(config.headDim()));
     }
 
     /**
@@ -47,7 +47,9 @@ final class Attention {
         NDArray qh = modules.get(q).forward(x).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // [B, nh, T, hs]
         NDArray kh = modules.get(k).forward(x).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B, nkv, T, hs]
         NDArray vh = modules.get(v).forward(x).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B, nkv, T, hs]
-        qh = rope.apply(qh, cos, sin);
+        // 1/sqrt(hs) on q [.., T, hs] rather than on the scores [.., T, Tk]: fewer elements to scale (HF
+        // applies its `scaling` to the scores; equal up to rounding)
+        qh = rope.apply(qh, cos, sin).mul(invScale);
         kh = rope.apply(kh, cos, sin);
         if (cache != null) {
             NDArray[] kv = cache.append(layer, kh, vh);
@@ -59,7 +61,7 @@ final class Attention {
         NDArray qg = qh.reshape(b, nkv, rep * t, hs); // [B, nkv, rep*T, hs]
         NDArray kt = kh.transpose(0, 1, 3, 2); // [B, nkv, hs, Tk]
         kt.attach(x.getManager()); // a view of cache-owned keys must not pile up in the cache's manager
-        NDArray att = qg.matMul(kt).div(scale); // [B, nkv, rep*T, Tk]
+        NDArray att = qg.matMul(kt); // [B, nkv, rep*T, Tk]
         att = att.reshape(b, nh, t, tk); // [B, nh, T, Tk]
         if (mask != null) {
             att = att.add(mask);

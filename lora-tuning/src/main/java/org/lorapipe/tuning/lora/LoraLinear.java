@@ -10,7 +10,7 @@ import org.lorapipe.model.LinearLayer;
  * <pre>
  *        x ──────────────► base (frozen W) ─────────────┐
  *        │                                               (+) ──► h
- *        └─► dropout ─► A [r, in] ─► B [out, r] ─► * s ─┘
+ *        └─► dropout ─► A [r, in] ─► * s ─► B [out, r] ─┘
  *
  *   h = base(x) + s * B(A(dropout(x))),   s = alpha / r   (alpha / sqrt(r) with rsLoRA)
  * </pre>
@@ -64,11 +64,13 @@ public final class LoraLinear implements LinearLayer {
 
     private NDArray delta(NDArray x, long dropoutStream) {
         NDArray in = dropout == null ? x : dropout.apply(x, moduleIndex, dropoutStream); // [..., in]
-        NDArray low = ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow(); // [..., r]
-        NDArray up = ai.djl.nn.core.Linear.linear(low, b, null).singletonOrThrow(); // [..., out]
-        // not up.mul(float): DJL wraps the scalar in a tensor over a Java direct buffer and closes it at
-        // once, while autograd keeps it for backward; once collected, backward reads freed memory.
-        return up.mul(scaleTensor); // [..., out]
+        // s applied to the rank-r activations, not to the [..., out] result: the same product, r/out times
+        // fewer elements to scale forward and backward. Not low.mul(float): DJL wraps the scalar in a tensor
+        // over a Java direct buffer and closes it at once, while autograd keeps it for backward; once
+        // collected, backward reads freed memory.
+        NDArray low =
+                ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow().mul(scaleTensor); // [..., r]
+        return ai.djl.nn.core.Linear.linear(low, b, null).singletonOrThrow(); // [..., out]
     }
 
     public LinearLayer base() {

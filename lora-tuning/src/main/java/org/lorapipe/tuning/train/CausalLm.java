@@ -52,8 +52,8 @@ public final class CausalLm implements AutoCloseable {
     private final RmsNorm finalNorm;
     private final NDManager own;
     private final RotaryEmbedding rope;
-    /** sqrt(hs) as a tensor we own: see {@link #scalar}. */
-    private final NDArray attnScale;
+    /** 1/sqrt(hs) as a tensor we own: see {@link #scalar}. */
+    private final NDArray attnInvScale;
 
     private long logitsChunkBytes = LOGITS_CHUNK_BYTES;
 
@@ -73,7 +73,7 @@ public final class CausalLm implements AutoCloseable {
         this.finalNorm = new RmsNorm(model.weights().get("model.norm.weight"), c.rmsNormEps());
         this.own = model.manager().newSubManager();
         this.rope = new RotaryEmbedding(own, c.headDim(), c.ropeTheta());
-        this.attnScale = scalar(own, (float) Math.sqrt(c.headDim()));
+        this.attnInvScale = scalar(own, 1.0 / Math.sqrt(c.headDim()));
     }
 
     public LlamaModel model() {
@@ -361,11 +361,13 @@ public final class CausalLm implements AutoCloseable {
         NDArray qh = q.reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // [B,nh,T,hs]
         NDArray kh = k.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
         NDArray vh = v.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
-        qh = rope.apply(qh, cos, sin);
+        // 1/sqrt(hs) on q [.., T, hs] rather than on the scores [.., T, T]: T/hs times fewer elements to
+        // scale, forward and backward (HF applies its `scaling` to the scores; equal up to rounding)
+        qh = rope.apply(qh, cos, sin).mul(attnInvScale);
         kh = rope.apply(kh, cos, sin);
         NDArray qg = qh.reshape(b, nkv, rep * t, hs); // [B, nkv, rep*T, hs]
         NDArray kt = kh.transpose(0, 1, 3, 2); // [B, nkv, hs, T]
-        NDArray att = qg.matMul(kt).div(attnScale).reshape(b, nh, t, t); // [B, nh, T, T]
+        NDArray att = qg.matMul(kt).reshape(b, nh, t, t); // [B, nh, T, T]
         att = att.add(mask).softmax(-1); // [B, nh, T, T]
         NDArray y = att.reshape(b, nkv, rep * t, t).matMul(vh); // [B, nkv, rep*T, hs]
         return y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // [B, T, nh*hs]
