@@ -1,40 +1,249 @@
 package org.lorapipe.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.lorapipe.cli.demo.StoriesModel;
+import org.lorapipe.tuning.bench.BenchConfig;
+import org.lorapipe.tuning.bench.BenchModel;
+import org.lorapipe.tuning.bench.CompareBenchmark;
+import org.lorapipe.tuning.bench.TorchReference;
+import org.lorapipe.tuning.bench.TrainingBenchmark;
+import org.lorapipe.tuning.bench.Trajectory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lora bench model|training [ARGS...]}: the printed benchmarks of the model engine (forward and
- * generation tokens/s, KV cache vs recompute) and of training (LoRA, all-linear LoRA, QLoRA, gradient
- * checkpointing and full fine-tuning: tokens/s and peak memory, the article-style QLoRA table). Figures, not pass/fail.
+ * {@code lora bench model|training|compare}: printed benchmark figures, not pass/fail. The model engine
+ * (forward, generation, KV cache, matmul peak); training (every configuration repeated, min/median/max);
+ * our trainer against plain PyTorch on the same configurations, and step for step on the same data.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
             "Print benchmark figures on this machine (stories260K and a synthetic ~100M Llama).",
-            "  lora bench model      forward and greedy tokens/s, KV cache vs recompute",
-            "  lora bench training   LoRA / all-linear / QLoRA (with and without gradient checkpointing) /",
-            "                        full fine-tuning: tokens/s, peak memory, QLoRA vs LoRA",
-            "                        (options: --steps N --warmup N --threads N --only stories|100m)"
+            "  lora bench model                      forward and greedy tokens/s, KV cache, matmul peak",
+            "  lora bench training [--only 100m]     LoRA / all-linear / QLoRA / checkpointing / full",
+            "                                        fine-tuning: tokens/s (median, min-max) and peak memory",
+            "  lora bench compare [--only stories]   the same configurations in plain PyTorch, back to back",
+            "  lora bench compare --trajectory       the same training as PyTorch, loss by loss"
+        },
+        subcommands = {
+            BenchCommand.Model.class,
+            BenchCommand.Training.class,
+            BenchCommand.Compare.class,
+            CommandLine.HelpCommand.class
         })
-public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "model or training")
-    String what;
+public final class BenchCommand {
 
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Passed to the benchmark.")
-    List<String> args = List.of();
+    /** Options of the training benchmarks. */
+    static final class RunOptions {
+        @Option(
+                names = "--only",
+                paramLabel = "MODEL",
+                description = "stories or 100m (default: both)",
+                defaultValue = "")
+        String only;
 
-    @Override
-    public Integer call() throws Exception {
-        String[] rest = args.toArray(String[]::new);
-        switch (what) {
-            case "model" -> org.lorapipe.model.bench.ModelBenchmark.main(rest);
-            case "training" -> org.lorapipe.tuning.bench.TrainingBenchmark.main(rest);
-            default -> throw new UsageProblem("lora bench takes model or training, got '" + what + "'");
+        @Option(
+                names = "--steps",
+                description = "Timed steps per run on the 100M model; stories260K runs 10x as many, at least 30"
+                        + " (default: ${DEFAULT-VALUE}).",
+                defaultValue = "4")
+        int steps;
+
+        @Option(
+                names = "--warmup",
+                description = "Untimed steps per run (default: ${DEFAULT-VALUE}).",
+                defaultValue = "1")
+        int warmup;
+
+        @Option(
+                names = "--repeats",
+                description = "Runs per configuration (default: ${DEFAULT-VALUE}).",
+                defaultValue = "3")
+        int repeats;
+
+        @Option(names = "--threads", description = "PyTorch threads (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+        int threads;
+
+        @Option(
+                names = "--configs",
+                paramLabel = "KEYS",
+                description = "Comma-separated configurations: lora-qv, qlora-qv, lora-qv-ckpt, qlora-qv-ckpt,"
+                        + " lora-all, qlora-all, full (default: all of them).",
+                defaultValue = "")
+        String configs;
+
+        @Option(
+                names = "--stories",
+                paramLabel = "DIR",
+                description = "Folder with stories260K.bin (default: as lora demo finds it).")
+        Path stories;
+
+        /** Arguments after {@code --} (the older form {@code lora bench training -- --only 100m}). */
+        @Parameters(hidden = true)
+        List<String> legacy = new ArrayList<>();
+
+        TrainingBenchmark.Options resolve() {
+            if (!legacy.isEmpty()) {
+                RunOptions again = new RunOptions();
+                new CommandLine(again).parseArgs(legacy.toArray(String[]::new));
+                again.stories = again.stories != null ? again.stories : stories;
+                return again.resolve();
+            }
+            if (!only.isEmpty() && !only.equals("stories") && !only.equals("100m")) {
+                throw new UsageProblem("--only takes stories or 100m, got '" + only + "'");
+            }
+            if (steps < 1 || warmup < 0 || repeats < 1 || threads < 1) {
+                throw new UsageProblem("--steps, --repeats and --threads must be >= 1 and --warmup >= 0");
+            }
+            try {
+                return new TrainingBenchmark.Options(
+                        only, steps, warmup, repeats, threads, storiesBin(), BenchConfig.select(configs));
+            } catch (IllegalArgumentException e) {
+                throw new UsageProblem(e.getMessage());
+            }
         }
-        return 0;
+
+        Path storiesBin() {
+            if (only.equals("100m")) {
+                return null;
+            }
+            Path root = Path.of(System.getProperty("lora.project.root", "."));
+            return StoriesModel.locate(stories, root, root.resolve(".lora/cache/stories260K"))
+                    .resolve(StoriesModel.MODEL);
+        }
+    }
+
+    @Command(
+            name = "model",
+            mixinStandardHelpOptions = true,
+            description = "Forward and greedy tokens/s, KV cache against recomputation, and the fp32 matmul peak.")
+    static final class Model implements Callable<Integer> {
+        @Parameters(paramLabel = "ARGS", description = "--threads 1,2  --skip-100m  --gen-100m N  --stories FILE")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.lorapipe.model.bench.ModelBenchmark.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "training",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Training tokens/s and peak memory of every configuration, each run --repeats times (round robin),",
+                "as median (min-max); then QLoRA vs LoRA and LoRA vs full fine-tuning.",
+                "With --soak N: N jobs back to back in this one process, RSS after each (does it level off?).",
+                "",
+                "Examples:  lora bench training --only stories",
+                "           lora bench training --only 100m --steps 4",
+                "           lora bench training --soak 20"
+            })
+    static final class Training implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--soak", paramLabel = "N", description = "Run N jobs back to back instead (100M model).")
+        int soak;
+
+        @Override
+        public Integer call() {
+            TrainingBenchmark bench = new TrainingBenchmark(run.resolve(), System.out);
+            if (soak > 0) {
+                bench.soak(soak);
+            } else {
+                bench.run();
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "compare",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Our trainer against plain PyTorch (shared/bench/torch_lora_ref.py) on the same configurations,",
+                "back to back: tokens/s median (min-max) of each, the ratio, peak memory, and the targets.",
+                "With --trajectory: the same initial adapter and 20 batches trained by both (dropout 0, constant",
+                "learning rate, AdamW), the losses side by side, for q,v and all-linear (and QLoRA's difference).",
+                "",
+                "Needs a Python with torch: apt-get install -y python3-torch libopenblas0-pthread (Debian).",
+                "",
+                "Examples:  lora bench compare --only stories",
+                "           lora bench compare --only 100m --steps 4",
+                "           lora bench compare --trajectory"
+            })
+    static final class Compare implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--trajectory", description = "Compare loss curves step by step instead of speed.")
+        boolean trajectory;
+
+        @Option(
+                names = "--python",
+                paramLabel = "FILE",
+                description = "Python with torch (default: ${DEFAULT-VALUE}).",
+                defaultValue = "/usr/bin/python3")
+        Path python;
+
+        @Option(
+                names = "--reference",
+                paramLabel = "FILE",
+                description = "torch_lora_ref.py (default: $LORA_TORCH_REFERENCE or shared/bench beside the project).")
+        Path reference;
+
+        @Option(
+                names = "--lr",
+                description = "Trajectory learning rate (default: ${DEFAULT-VALUE}).",
+                defaultValue = "1e-3")
+        double lr;
+
+        @Option(
+                names = "--weight-decay",
+                description = "Trajectory weight decay (default: ${DEFAULT-VALUE}).",
+                defaultValue = "0.01")
+        double weightDecay;
+
+        @Option(
+                names = "--trajectory-steps",
+                description = "Trajectory steps (default: ${DEFAULT-VALUE}).",
+                defaultValue = "20")
+        int trajectorySteps;
+
+        @Override
+        public Integer call() throws IOException {
+            TrainingBenchmark.Options options = run.resolve();
+            Path root = Path.of(System.getProperty("lora.project.root", "."));
+            TorchReference torch =
+                    new TorchReference(python, TorchReference.findScript(reference, root), options.threads());
+            String problem = torch.problem();
+            if (problem != null) {
+                throw new UsageProblem("lora bench compare needs the PyTorch reference: " + problem);
+            }
+            if (!trajectory) {
+                new CompareBenchmark(options, torch, System.out).run();
+                return 0;
+            }
+            Path stories = options.stories() != null ? options.stories() : run.storiesBin();
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
+            Path work = Files.createTempDirectory("lora-trajectory");
+            System.out.println("initial adapters and batches: " + work);
+            List<Trajectory.Result> results = new Trajectory(
+                            BenchModel.stories(stories), torch, System.out, trajectorySteps, lr, weightDecay)
+                    .run(work);
+            return results.stream().allMatch(r -> !r.checked() || r.agrees()) ? 0 : 1;
+        }
     }
 }

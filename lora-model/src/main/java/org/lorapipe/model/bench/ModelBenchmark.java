@@ -22,7 +22,8 @@ import org.lorapipe.model.generate.Sampler;
  * <ul>
  *   <li>forward tokens/s on a [B, T] batch (what training and scoring see),
  *   <li>greedy generation tokens/s with the KV cache,
- *   <li>the same greedy generation recomputing the whole sequence every step (no cache), same process.
+ *   <li>the same greedy generation recomputing the whole sequence every step (no cache), same process;
+ *   <li>the fp32 matmul peak ({@link MatmulPeak}), the ceiling for a training step's GFLOP/s.
  * </ul>
  *
  * Usage: {@code ModelBenchmark [--stories PATH/stories260K.bin] [--threads 1,2] [--skip-100m] [--gen-100m N]}.
@@ -65,6 +66,12 @@ public final class ModelBenchmark {
         System.out.printf(
                 "cores=%d, java=%s, load average %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
+        for (int t : threads) {
+            JniUtils.setNumThreads(t);
+            System.out.printf(
+                    "fp32 matmul peak, 1024 x 1024, threads=%d: %.1f GFLOP/s%n",
+                    DjlRuntime.threads(), MatmulPeak.gflops());
+        }
         try (LlamaModel m = LlamaModel.fromLlama2c(stories, Device.cpu())) {
             for (int t : threads) {
                 JniUtils.setNumThreads(t);

@@ -1,310 +1,293 @@
 package org.lorapipe.tuning.bench;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.function.Supplier;
-import org.lorapipe.contract.dataset.TokenizedSequence;
-import org.lorapipe.contract.request.LoraSpec;
-import org.lorapipe.contract.request.OptimizerType;
-import org.lorapipe.contract.request.QuantizationSpec;
-import org.lorapipe.contract.request.QuantizationType;
-import org.lorapipe.contract.request.SchedulerType;
-import org.lorapipe.contract.request.TrainingSpec;
 import org.lorapipe.model.DjlRuntime;
-import org.lorapipe.model.LlamaConfig;
-import org.lorapipe.model.LlamaModel;
-import org.lorapipe.tuning.lora.LoraAdapters;
-import org.lorapipe.tuning.lora.LoraPlan;
-import org.lorapipe.tuning.nf4.QuantizedModels;
 import org.lorapipe.tuning.train.MemoryProbe;
-import org.lorapipe.tuning.train.StepReport;
-import org.lorapipe.tuning.train.TrainableParameter;
-import org.lorapipe.tuning.train.Trainer;
-import org.lorapipe.tuning.train.TrainingListener;
 
 /**
  * Training throughput and memory of LoRA (q,v and all-linear), QLoRA (NF4 + double quant), both with and
  * without gradient checkpointing, and full fine-tuning, on stories260K and a synthetic ~100M Llama, in
- * one process; then QLoRA against LoRA in the article's terms (memory saved, time added). Prints figures, asserts
- * nothing. Same workload as {@code shared/bench/torch_lora_ref.py}: random token ids, every label
- * counted, AdamW lr 3e-4 wd 0.01, r 8, alpha 16, dropout 0.05; tokens/s counts B x T labels per step
- * over the steps after the warm-up ones.
+ * one process; then QLoRA against LoRA in the article's terms (memory saved, time added) and LoRA
+ * against full fine-tuning. Prints figures, asserts nothing.
  *
- * <p>Peak memory per configuration: VmHWM is reset through {@code /proc/self/clear_refs} ("5") before
- * each one and every model is closed after its run, so each figure is that configuration's own peak
- * (process baseline included). Run with {@code MALLOC_MMAP_THRESHOLD_=1048576}.
- *
- * <pre>
- *   java -cp ... org.lorapipe.tuning.bench.TrainingBenchmark [--steps 3] [--warmup 1] [--threads 1] [--only stories|100m]
- * </pre>
+ * <p>Stable enough to decide by: every configuration runs {@code repeats} times (round robin over the
+ * configurations, so a slow spell of the machine spreads over all of them), each run at least 30 steps
+ * on stories260K after untimed warm-up steps, and the table prints the median with the min-max range.
+ * Each run is a fresh JVM ({@link TrainingRun#inChildProcess}), so its peak RSS is its own and not the
+ * freed memory an earlier, bigger configuration left in the malloc heap.
  */
 public final class TrainingBenchmark {
 
-    private record Row(
-            String model,
-            String config,
-            long trainable,
-            double tokensPerSecond,
-            long peakRss,
-            long weightBytes,
-            long optimizerBytes,
-            double firstLoss,
-            double lastLoss) {}
+    /**
+     * @param only "stories", "100m" or "" for both
+     * @param steps timed steps per run on the 100M model (stories260K runs 10x as many, at least 30)
+     * @param warmup untimed steps per run before them
+     * @param repeats runs per configuration
+     * @param threads PyTorch intra-op threads
+     * @param stories stories260K.bin, or null to look for it
+     * @param configs the configurations to run
+     */
+    public record Options(
+            String only, int steps, int warmup, int repeats, int threads, Path stories, List<BenchConfig> configs) {
+        public static Options defaults() {
+            return new Options("", 4, 1, 3, 1, null, BenchConfig.ALL_CONFIGS);
+        }
 
-    public static void main(String[] args) throws Exception {
-        int steps = intArg(args, "--steps", 3);
-        int warmup = intArg(args, "--warmup", 1);
-        String only = strArg(args, "--only", "");
+        int stepsFor(BenchModel m) {
+            return m.stories() != null ? Math.max(30, steps * 10) : steps;
+        }
+
+        int warmupFor(BenchModel m) {
+            return m.stories() != null ? Math.max(3, warmup * 3) : warmup;
+        }
+    }
+
+    /** The samples of one configuration on one model. */
+    public record Row(BenchModel model, BenchConfig config, List<TrainingRun.Sample> samples) {
+        public Spread tokensPerSecond() {
+            return Spread.of(
+                    samples.stream().map(TrainingRun.Sample::tokensPerSecond).toList());
+        }
+
+        public Spread peakMiB() {
+            return Spread.of(samples.stream().map(s -> mib(s.peakRss())).toList());
+        }
+
+        public TrainingRun.Sample first() {
+            return samples.get(0);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public TrainingBenchmark(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Options d = Options.defaults();
+        Options o = new Options(
+                strArg(args, "--only", d.only()),
+                intArg(args, "--steps", d.steps()),
+                intArg(args, "--warmup", d.warmup()),
+                intArg(args, "--repeats", d.repeats()),
+                intArg(args, "--threads", d.threads()),
+                null,
+                BenchConfig.select(strArg(args, "--configs", "")));
+        new TrainingBenchmark(o, System.out).run();
+    }
+
+    /** The models selected by {@code --only} (stories260K only when its file is found). */
+    public List<BenchModel> models() {
+        List<BenchModel> models = new ArrayList<>();
+        Path stories = options.stories() != null ? options.stories() : BenchModel.findStories();
+        if (!options.only().equals("100m")) {
+            if (stories == null) {
+                out.println("stories260K not found (set LORA_STORIES_DIR): its rows are skipped");
+            } else {
+                models.add(BenchModel.stories(stories));
+            }
+        }
+        if (!options.only().equals("stories")) {
+            models.add(BenchModel.synthetic100m());
+        }
+        return models;
+    }
+
+    /** Sets the thread count and starts the engine; prints the settings that decide the figures. */
+    public void start() {
         // 1 thread by default: on a shared 2-core machine OpenMP threads fighting for cores slow small ops 10x
-        System.setProperty("ai.djl.pytorch.num_threads", strArg(args, "--threads", "1"));
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
         DjlRuntime.engine();
-        System.out.printf(
-                "PyTorch threads: %d; MALLOC_MMAP_THRESHOLD_=%s%n",
-                DjlRuntime.threads(), System.getenv("MALLOC_MMAP_THRESHOLD_"));
-        List<Row> rows = new ArrayList<>();
-        Path stories = findStories();
-        if (!only.equals("100m") && stories != null) {
-            Supplier<LlamaModel> fp32 = () -> LlamaModel.fromLlama2c(stories, Device.cpu());
-            Supplier<LlamaModel> nf4 = () -> QuantizedModels.fromLlama2c(stories, nf4(), Device.cpu());
-            suite("stories260K", fp32, nf4, 8, 128, steps * 5, warmup * 3, rows);
-        }
-        if (!only.equals("stories")) {
-            LlamaConfig c = LlamaConfig.llama(768, 2048, 12, 12, 4, 32000, 1024, true);
-            Supplier<LlamaModel> fp32 = () -> LlamaModel.random(c, 0, Device.cpu());
-            Supplier<LlamaModel> nf4 = () -> QuantizedModels.random(c, 0, nf4(), Device.cpu());
-            suite("synthetic-100M", fp32, nf4, 4, 128, steps, warmup, rows);
-        }
-        print(rows);
-    }
-
-    private static QuantizationSpec nf4() {
-        return new QuantizationSpec(QuantizationType.NF4, true, 64);
-    }
-
-    private static void suite(
-            String name,
-            Supplier<LlamaModel> fp32,
-            Supplier<LlamaModel> nf4,
-            int batch,
-            int seq,
-            int steps,
-            int warmup,
-            List<Row> rows) {
-        LoraSpec qv = new LoraSpec(8, 16, 0.05, List.of("q_proj", "v_proj"), Map.of(), Map.of(), false);
-        LoraSpec all = new LoraSpec(8, 16, 0.05, List.of(LoraSpec.ALL_LINEAR), Map.of(), Map.of(), false);
-        // an unreported first run: JVM heap growth and JIT warm-up would otherwise land on the first row
-        lora(name, "(warm-up, not reported)", nf4, qv, batch, seq, 1, 1);
-        System.out.println();
-        rows.add(lora(name, "QLoRA nf4+dq r8 q,v", nf4, qv, batch, seq, steps, warmup));
-        rows.add(lora(name, "LoRA r8 q,v", fp32, qv, batch, seq, steps, warmup));
-        rows.add(lora(name, "QLoRA nf4+dq r8 q,v + checkpointing", nf4, qv, batch, seq, steps, warmup, true));
-        rows.add(lora(name, "LoRA r8 q,v + checkpointing", fp32, qv, batch, seq, steps, warmup, true));
-        rows.add(lora(name, "QLoRA nf4+dq r8 all-linear", nf4, all, batch, seq, steps, warmup));
-        rows.add(lora(name, "LoRA r8 all-linear", fp32, all, batch, seq, steps, warmup));
-        rows.add(full(name, fp32, batch, seq, steps, warmup));
-    }
-
-    private static Row lora(
-            String name, String label, Supplier<LlamaModel> load, LoraSpec spec, int b, int t, int steps, int warmup) {
-        return lora(name, label, load, spec, b, t, steps, warmup, false);
-    }
-
-    private static Row lora(
-            String name,
-            String label,
-            Supplier<LlamaModel> load,
-            LoraSpec spec,
-            int b,
-            int t,
-            int steps,
-            int warmup,
-            boolean checkpointing) {
-        resetPeak();
-        try (LlamaModel model = load.get();
-                LoraAdapters adapters = LoraAdapters.attach(model, LoraPlan.resolve(spec, model.linears()), 0);
-                Trainer trainer = Trainer.forAdapters(adapters, spec(b, steps + warmup, checkpointing))) {
-            return measure(name, label, model, trainer, adapters.parameterCount(), b, t, steps, warmup);
-        }
-    }
-
-    private static Row full(String name, Supplier<LlamaModel> load, int b, int t, int steps, int warmup) {
-        resetPeak();
-        try (LlamaModel model = load.get()) {
-            List<TrainableParameter> params = new ArrayList<>();
-            long count = 0;
-            for (Map.Entry<String, NDArray> e : model.weights().entrySet()) {
-                e.getValue().setRequiresGradient(true);
-                params.add(new TrainableParameter(e.getKey(), e.getValue()));
-                count += e.getValue().getShape().size();
-            }
-            try (Trainer trainer = new Trainer(
-                    model, params, spec(b, steps + warmup, false), new Trainer.Options(null, false, true))) {
-                return measure(name, "full fine-tuning", model, trainer, count, b, t, steps, warmup);
-            }
-        }
-    }
-
-    private static TrainingSpec spec(int batch, int steps, boolean checkpointing) {
-        return new TrainingSpec(
-                OptimizerType.ADAMW,
-                3e-4,
-                0.01,
-                0.9,
-                SchedulerType.CONSTANT,
-                0,
-                1,
-                steps,
-                batch,
-                1,
-                0,
-                0,
-                0,
-                checkpointing);
-    }
-
-    private static Row measure(
-            String name,
-            String label,
-            LlamaModel model,
-            Trainer trainer,
-            long trainable,
-            int b,
-            int t,
-            int steps,
-            int warmup) {
-        int vocab = model.config().vocabSize();
-        SplittableRandom r = new SplittableRandom(0);
-        List<TokenizedSequence> data = new ArrayList<>();
-        for (int i = 0; i < (steps + warmup) * b; i++) {
-            int[] ids = new int[t + 1];
-            boolean[] tr = new boolean[t + 1];
-            for (int j = 0; j <= t; j++) {
-                ids[j] = r.nextInt(3, vocab);
-                tr[j] = true;
-            }
-            data.add(new TokenizedSequence(ids, tr, new int[] {0}));
-        }
-        List<StepReport> reports = new ArrayList<>();
-        long[] warmEnd = new long[1];
-        List<Double> losses = trainer.train(data, new TrainingListener() {
-                    @Override
-                    public void onStep(StepReport s) {
-                        reports.add(s);
-                        if (s.step() == warmup) {
-                            warmEnd[0] = System.nanoTime();
-                        }
-                    }
-                })
-                .losses();
-        double seconds = (System.nanoTime() - warmEnd[0]) / 1e9;
-        StepReport last = reports.get(reports.size() - 1);
-        Row row = new Row(
-                name,
-                label,
-                trainable,
-                steps * (double) b * t / seconds,
-                MemoryProbe.read().peakRssBytes(),
-                last.memory().weightBytes(),
-                last.memory().optimizerBytes(),
-                losses.get(0),
-                losses.get(losses.size() - 1));
-        System.out.printf(
+        out.printf(
                 Locale.ROOT,
-                "%-15s %-36s %9.1f tok/s  peak %6.0f MiB  loss %.4f -> %.4f%n",
-                name,
-                label,
-                row.tokensPerSecond(),
-                mib(row.peakRss()),
-                row.firstLoss(),
-                row.lastLoss());
-        return row;
+                "PyTorch threads: %d; native memory: %s; %d repeats per configuration%n",
+                DjlRuntime.threads(),
+                NativeMemoryReport.describe(),
+                options.repeats());
     }
 
-    private static void print(List<Row> rows) {
-        System.out.println();
-        System.out.println("| model | configuration | trainable params | tokens/s | peak RSS (MiB) | base weights (MiB)"
-                + " | optimizer state (MiB) |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
-        for (Row r : rows) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | %s | %,d | %.1f | %.0f | %.1f | %.1f |%n",
-                    r.model(),
-                    r.config(),
-                    r.trainable(),
-                    r.tokensPerSecond(),
-                    mib(r.peakRss()),
-                    mib(r.weightBytes()),
-                    mib(r.optimizerBytes()));
+    public List<Row> run() {
+        start();
+        List<Row> rows = new ArrayList<>();
+        for (BenchModel m : models()) {
+            rows.addAll(measure(m, options.configs()));
         }
-        System.out.println();
-        for (String model : rows.stream().map(Row::model).distinct().toList()) {
-            String[][] pairs = {
-                {"LoRA r8 q,v", "QLoRA nf4+dq r8 q,v"},
-                {"LoRA r8 all-linear", "QLoRA nf4+dq r8 all-linear"},
-                {"LoRA r8 q,v + checkpointing", "QLoRA nf4+dq r8 q,v + checkpointing"},
-                {"LoRA r8 q,v", "QLoRA nf4+dq r8 q,v + checkpointing"},
-            };
-            for (String[] pair : pairs) {
-                Row lora = find(rows, model, pair[0]);
-                Row q = find(rows, model, pair[1]);
+        printTable(rows);
+        printComparisons(rows);
+        return rows;
+    }
+
+    /** Every configuration of {@code configs} on {@code m}, {@code repeats} times round robin. */
+    public List<Row> measure(BenchModel m, List<BenchConfig> configs) {
+        int steps = options.stepsFor(m);
+        int warmup = options.warmupFor(m);
+        Map<BenchConfig, List<TrainingRun.Sample>> samples = new LinkedHashMap<>();
+        for (int rep = 1; rep <= options.repeats(); rep++) {
+            for (BenchConfig c : configs) {
+                TrainingRun.Sample s = TrainingRun.inChildProcess(m, c, steps, warmup, options.threads());
+                samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
+                printSample(m, c, rep, s);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        samples.forEach((c, list) -> rows.add(new Row(m, c, List.copyOf(list))));
+        return rows;
+    }
+
+    private void printSample(BenchModel m, BenchConfig c, int rep, TrainingRun.Sample s) {
+        out.printf(
+                Locale.ROOT,
+                "%-15s %-36s run %d: %9.1f tok/s  peak %6.0f MiB  loss %.4f -> %.4f%n",
+                m.name(),
+                c.label(),
+                rep,
+                s.tokensPerSecond(),
+                mib(s.peakRss()),
+                s.firstLoss(),
+                s.lastLoss());
+    }
+
+    public void printTable(List<Row> rows) {
+        out.println();
+        out.println("| model | configuration | trainable params | tokens/s median (min-max) | peak RSS MiB median"
+                + " (min-max) | base weights (MiB) | optimizer state (MiB) |");
+        out.println("|---|---|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %,d | %s | %s | %.1f | %.1f |%n",
+                    r.model().name(),
+                    r.config().label(),
+                    r.first().trainable(),
+                    r.tokensPerSecond().format(1),
+                    r.peakMiB().format(0),
+                    mib(r.first().weightBytes()),
+                    mib(r.first().optimizerBytes()));
+        }
+        out.println();
+    }
+
+    /** QLoRA against LoRA (the article's question) and LoRA against full fine-tuning, from medians. */
+    public void printComparisons(List<Row> rows) {
+        BenchConfig[][] pairs = {
+            {BenchConfig.LORA_QV, BenchConfig.QLORA_QV},
+            {BenchConfig.LORA_ALL, BenchConfig.QLORA_ALL},
+            {BenchConfig.LORA_QV_CKPT, BenchConfig.QLORA_QV_CKPT},
+            {BenchConfig.LORA_QV, BenchConfig.QLORA_QV_CKPT},
+        };
+        for (BenchModel m : rows.stream().map(Row::model).distinct().toList()) {
+            for (BenchConfig[] pair : pairs) {
+                Row lora = find(rows, m, pair[0]);
+                Row q = find(rows, m, pair[1]);
                 if (lora != null && q != null) {
-                    System.out.printf(
+                    out.printf(
                             Locale.ROOT,
                             "%s: %s vs %s: peak memory %+.0f%% (%.0f -> %.0f MiB), base weights %.1f -> %.1f"
                                     + " MiB, time per token %+.0f%%%n",
-                            model,
-                            pair[1],
-                            pair[0],
-                            100.0 * (q.peakRss() - lora.peakRss()) / lora.peakRss(),
-                            mib(lora.peakRss()),
-                            mib(q.peakRss()),
-                            mib(lora.weightBytes()),
-                            mib(q.weightBytes()),
-                            100.0 * (lora.tokensPerSecond() / q.tokensPerSecond() - 1));
+                            m.name(),
+                            pair[1].label(),
+                            pair[0].label(),
+                            100.0 * (q.peakMiB().median() / lora.peakMiB().median() - 1),
+                            lora.peakMiB().median(),
+                            q.peakMiB().median(),
+                            mib(lora.first().weightBytes()),
+                            mib(q.first().weightBytes()),
+                            100.0
+                                    * (lora.tokensPerSecond().median()
+                                                    / q.tokensPerSecond().median()
+                                            - 1));
+                }
+            }
+            Row full = find(rows, m, BenchConfig.FULL_FT);
+            for (BenchConfig c : List.of(BenchConfig.LORA_QV, BenchConfig.LORA_ALL)) {
+                Row lora = find(rows, m, c);
+                if (full != null && lora != null) {
+                    double ratio = lora.tokensPerSecond().median()
+                            / full.tokensPerSecond().median();
+                    out.printf(
+                            Locale.ROOT,
+                            "%s: %s vs full fine-tuning: %.2fx the tokens/s (%s)%n",
+                            m.name(),
+                            c.label(),
+                            ratio,
+                            ratio >= 1 ? "LoRA is faster, as it should be" : "LoRA is SLOWER than full fine-tuning");
                 }
             }
         }
     }
 
-    private static Row find(List<Row> rows, String model, String config) {
+    static Row find(List<Row> rows, BenchModel m, BenchConfig c) {
         return rows.stream()
-                .filter(r -> r.model().equals(model) && r.config().equals(config))
+                .filter(r -> r.model().equals(m) && r.config().equals(c))
                 .findFirst()
                 .orElse(null);
     }
 
-    private static void resetPeak() {
-        System.gc();
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (Exception e) {
-            // not Linux, or not permitted: peaks accumulate over the run
+    /**
+     * Many jobs back to back in this one process, as a long-lived trainer-service runs them: the 100M
+     * model alternately as LoRA q,v, QLoRA q,v and LoRA all-linear, each loaded, trained a few steps and
+     * closed. Prints RSS after each job: under a good native memory policy it levels off.
+     */
+    public List<Long> soak(int jobs) {
+        start();
+        BenchModel m = new BenchModel("synthetic-100M", "100m", null, BenchModel.SYNTHETIC_100M, 2, 128);
+        List<BenchConfig> cycle = List.of(BenchConfig.LORA_QV, BenchConfig.QLORA_QV, BenchConfig.LORA_ALL);
+        List<Long> rss = new ArrayList<>();
+        long hwm = 0;
+        for (int j = 1; j <= jobs; j++) {
+            BenchConfig c = cycle.get((j - 1) % cycle.size());
+            long t0 = System.nanoTime();
+            TrainingRun.Sample s = TrainingRun.run(m, c, 2, 1);
+            System.gc();
+            MemoryProbe.Rss now = MemoryProbe.read();
+            hwm = Math.max(hwm, s.peakRss());
+            rss.add(now.rssBytes());
+            out.printf(
+                    Locale.ROOT,
+                    "job %2d %-28s %6.1f s  %6.1f tok/s  job peak %6.0f MiB  RSS after %6.0f MiB%n",
+                    j,
+                    c.label(),
+                    (System.nanoTime() - t0) / 1e9,
+                    s.tokensPerSecond(),
+                    mib(s.peakRss()),
+                    mib(now.rssBytes()));
         }
+        int half = jobs / 2;
+        if (jobs >= 4) {
+            double early = mib(rss.subList(0, half).stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(0));
+            double late = mib(rss.subList(half, jobs).stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(0));
+            out.printf(
+                    Locale.ROOT,
+                    "RSS after a job: highest of jobs 1-%d %.0f MiB, of jobs %d-%d %.0f MiB (%+.0f%%); highest job"
+                            + " peak %.0f MiB%n",
+                    half,
+                    early,
+                    half + 1,
+                    jobs,
+                    late,
+                    100 * (late / early - 1),
+                    mib(hwm));
+        }
+        return rss;
     }
 
-    private static double mib(long bytes) {
+    static double mib(long bytes) {
         return bytes / (1024.0 * 1024.0);
-    }
-
-    private static Path findStories() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            for (Path c : List.of(
-                    p.resolve("shared/data/models/stories260K/stories260K.bin"),
-                    p.resolve("../shared/data/models/stories260K/stories260K.bin"))) {
-                if (Files.isRegularFile(c)) {
-                    return c.normalize();
-                }
-            }
-        }
-        return null;
     }
 
     private static int intArg(String[] args, String name, int def) {

@@ -314,8 +314,11 @@ public final class Trainer implements AutoCloseable {
         return lm;
     }
 
-    /** Epoch {@code e}'s order of sequence indices: Fisher-Yates with SplittableRandom(mix(seed, e)). */
-    static int[] order(int n, long seed, int e) {
+    /**
+     * Epoch {@code e}'s order of sequence indices: Fisher-Yates with SplittableRandom(mix(seed, e)); the
+     * i-th sequence trained in the epoch is {@code data[order[i]]}.
+     */
+    public static int[] order(int n, long seed, int e) {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;

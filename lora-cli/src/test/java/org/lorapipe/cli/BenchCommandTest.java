@@ -1,0 +1,55 @@
+package org.lorapipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.lorapipe.tuning.bench.BenchConfig;
+import org.lorapipe.tuning.bench.TrainingBenchmark;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+    private static TrainingBenchmark.Options parse(String... args) {
+        CommandLine.ParseResult pr = LoraCommand.commandLine().parseArgs(args);
+        Object command = pr.subcommand().subcommand().commandSpec().userObject();
+        return ((BenchCommand.Training) command).run.resolve();
+    }
+
+    @Test
+    void theReadmeFormParses() {
+        assertThat(parse("bench", "training", "--only", "100m", "--steps", "4", "--repeats", "2"))
+                .isEqualTo(new TrainingBenchmark.Options("100m", 4, 1, 2, 1, null, BenchConfig.ALL_CONFIGS));
+    }
+
+    @Test
+    void theOlderFormAfterADoubleDashMeansTheSame() {
+        assertThat(parse("bench", "training", "--", "--only", "100m", "--steps", "4"))
+                .isEqualTo(parse("bench", "training", "--only", "100m", "--steps", "4"));
+    }
+
+    @Test
+    void configurationsAreChosenByKey() {
+        assertThat(parse("bench", "training", "--only", "100m", "--configs", "lora-qv,full")
+                        .configs())
+                .containsExactly(BenchConfig.LORA_QV, BenchConfig.FULL_FT);
+        Cli.Run run = Cli.run("bench", "training", "--only", "100m", "--configs", "lora-xyz");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("no benchmark configuration 'lora-xyz'").contains("qlora-all");
+    }
+
+    @Test
+    void aWrongModelIsAUsageProblem() {
+        Cli.Run run = Cli.run("bench", "training", "--only", "7b");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--only takes stories or 100m, got '7b'");
+    }
+
+    @Test
+    void compareWithoutPyTorchSaysHowToInstallIt() {
+        Cli.Run run = Cli.run("bench", "compare", "--only", "100m", "--python", "/nonexistent/python3");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("/nonexistent/python3 does not exist")
+                .contains("apt-get install -y python3-torch libopenblas0-pthread");
+    }
+}

@@ -1,0 +1,204 @@
+package org.lorapipe.tuning.bench;
+
+import ai.djl.ndarray.NDArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.contract.request.OptimizerType;
+import org.lorapipe.contract.request.SchedulerType;
+import org.lorapipe.contract.request.TrainingSpec;
+import org.lorapipe.model.LlamaModel;
+import org.lorapipe.tuning.lora.LoraAdapters;
+import org.lorapipe.tuning.lora.LoraPlan;
+import org.lorapipe.tuning.train.MemoryProbe;
+import org.lorapipe.tuning.train.StepReport;
+import org.lorapipe.tuning.train.TrainableParameter;
+import org.lorapipe.tuning.train.Trainer;
+import org.lorapipe.tuning.train.TrainingListener;
+
+/**
+ * One timed training run of a configuration, through the real {@link Trainer}: the model is loaded,
+ * trained for {@code warmup + steps} optimizer steps on random token ids (every label counted, AdamW lr
+ * 3e-4 wd 0.01, constant schedule, no clipping: the PyTorch reference script's workload) and closed.
+ * Tokens/s counts B x T labels per step over the steps after the warm-up ones.
+ *
+ * <p>Peak memory: VmHWM is reset through {@code /proc/self/clear_refs} ("5") before the model is
+ * loaded, so the figure is this run's own peak (the process's baseline included).
+ */
+public final class TrainingRun {
+
+    /** Figures of one run. */
+    public record Sample(
+            double tokensPerSecond,
+            long peakRss,
+            long trainable,
+            long weightBytes,
+            long optimizerBytes,
+            double firstLoss,
+            double lastLoss) {}
+
+    private TrainingRun() {}
+
+    /**
+     * One run in a fresh JVM, as the PyTorch reference runs in a fresh Python: its peak RSS is then this
+     * configuration's own (a process that ran a bigger job before keeps that job's freed memory in its
+     * malloc heap), and no JIT or heap state carries over between configurations. Same classpath, same
+     * environment (so the same native memory policy).
+     */
+    public static Sample inChildProcess(BenchModel bm, BenchConfig config, int steps, int warmup, int threads) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=" + threads,
+                TrainingRun.class.getName(),
+                bm.stories() != null ? bm.stories().toString() : bm.key(),
+                Integer.toString(bm.batch()),
+                Integer.toString(bm.seq()),
+                config.key(),
+                Integer.toString(steps),
+                Integer.toString(warmup)));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+            if (code != 0 || !last.startsWith(RESULT)) {
+                throw new IllegalStateException(
+                        "the benchmark run failed (exit " + code + "): " + String.join(" ", cmd) + "\n" + out);
+            }
+            String[] f = last.substring(RESULT.length()).strip().split(" ");
+            return new Sample(
+                    Double.parseDouble(f[0]),
+                    Long.parseLong(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[4]),
+                    Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot start a benchmark run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static final String RESULT = "training-run:";
+
+    /** {@code TrainingRun MODEL BATCH SEQ CONFIG STEPS WARMUP}: MODEL is a stories260K.bin path or "100m". */
+    public static void main(String[] args) {
+        BenchModel m = args[0].equals("100m")
+                ? new BenchModel("synthetic-100M", "100m", null, BenchModel.SYNTHETIC_100M, 0, 0)
+                : BenchModel.stories(Path.of(args[0]));
+        BenchModel bm = new BenchModel(
+                m.name(), m.key(), m.stories(), m.config(), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        BenchConfig c = BenchConfig.select(args[3]).get(0);
+        Sample s = run(bm, c, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        System.out.println(RESULT + " " + s.tokensPerSecond() + " " + s.peakRss() + " " + s.trainable() + " "
+                + s.weightBytes() + " " + s.optimizerBytes() + " " + s.firstLoss() + " " + s.lastLoss());
+        System.exit(0);
+    }
+
+    public static Sample run(BenchModel bm, BenchConfig config, int steps, int warmup) {
+        resetPeak();
+        boolean nf4 = config.mode() == BenchConfig.Mode.QLORA;
+        TrainingSpec spec = spec(bm.batch(), steps + warmup, config.checkpointing());
+        try (LlamaModel model = bm.load(nf4)) {
+            if (config.mode() == BenchConfig.Mode.FULL) {
+                List<TrainableParameter> params = new ArrayList<>();
+                long count = 0;
+                for (Map.Entry<String, NDArray> e : model.weights().entrySet()) {
+                    e.getValue().setRequiresGradient(true);
+                    params.add(new TrainableParameter(e.getKey(), e.getValue()));
+                    count += e.getValue().getShape().size();
+                }
+                try (Trainer trainer = new Trainer(model, params, spec, new Trainer.Options(null, false, true))) {
+                    return measure(model, trainer, count, bm, steps, warmup);
+                }
+            }
+            try (LoraAdapters adapters =
+                            LoraAdapters.attach(model, LoraPlan.resolve(config.loraSpec(), model.linears()), 0);
+                    Trainer trainer = Trainer.forAdapters(adapters, spec)) {
+                return measure(model, trainer, adapters.parameterCount(), bm, steps, warmup);
+            }
+        }
+    }
+
+    static TrainingSpec spec(int batch, int steps, boolean checkpointing) {
+        return new TrainingSpec(
+                OptimizerType.ADAMW,
+                3e-4,
+                0.01,
+                0.9,
+                SchedulerType.CONSTANT,
+                0,
+                1,
+                steps,
+                batch,
+                1,
+                0,
+                0,
+                0,
+                checkpointing);
+    }
+
+    /** {@code n} sequences of {@code t + 1} random ids in [3, vocab), every label counted. */
+    static List<TokenizedSequence> randomSequences(int n, int t, int vocab, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<TokenizedSequence> data = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] ids = new int[t + 1];
+            boolean[] counted = new boolean[t + 1];
+            for (int j = 0; j <= t; j++) {
+                ids[j] = r.nextInt(3, vocab);
+                counted[j] = true;
+            }
+            data.add(new TokenizedSequence(ids, counted, new int[] {0}));
+        }
+        return data;
+    }
+
+    private static Sample measure(
+            LlamaModel model, Trainer trainer, long trainable, BenchModel bm, int steps, int warmup) {
+        List<TokenizedSequence> data = randomSequences(
+                (steps + warmup) * bm.batch(), bm.seq(), model.config().vocabSize(), 0);
+        List<StepReport> reports = new ArrayList<>();
+        long[] warmEnd = {System.nanoTime()};
+        List<Double> losses = trainer.train(data, new TrainingListener() {
+                    @Override
+                    public void onStep(StepReport s) {
+                        reports.add(s);
+                        if (s.step() == warmup) {
+                            warmEnd[0] = System.nanoTime();
+                        }
+                    }
+                })
+                .losses();
+        double seconds = (System.nanoTime() - warmEnd[0]) / 1e9;
+        StepReport last = reports.get(reports.size() - 1);
+        return new Sample(
+                steps * (double) bm.batch() * bm.seq() / seconds,
+                MemoryProbe.read().peakRssBytes(),
+                trainable,
+                last.memory().weightBytes(),
+                last.memory().optimizerBytes(),
+                losses.get(0),
+                losses.get(losses.size() - 1));
+    }
+
+    /** Resets VmHWM to the current RSS (Linux); elsewhere peaks accumulate over the process. */
+    public static void resetPeak() {
+        System.gc();
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (Exception e) {
+            // not Linux, or not permitted: peaks accumulate over the run
+        }
+    }
+}
