@@ -190,6 +190,7 @@ public final class LlamaModel implements AutoCloseable {
                 a.setName(name);
                 weights.put(name, a);
             }
+            NativeHeap.trim(); // the tensors were staged through buffers that are free now
             return new LlamaModel(config, manager, weights);
         } catch (RuntimeException e) {
             manager.close();

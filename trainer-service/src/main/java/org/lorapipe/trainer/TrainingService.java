@@ -26,6 +26,7 @@ import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.ModelFormatException;
+import org.lorapipe.model.NativeHeap;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
 import org.lorapipe.service.jobs.WorkDir;
@@ -99,6 +100,9 @@ public class TrainingService {
             return run(event, work, progress);
         } finally {
             WorkDir.deleteQuietly(work);
+            // the job's model, activations and optimizer state are freed: give that memory back rather
+            // than hold the job's peak until the next one (see NativeMemoryPolicy)
+            NativeHeap.trim();
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.model.NativeHeap;
 import org.lorapipe.tuning.train.MemoryProbe;
 
 /**
@@ -235,7 +236,8 @@ public final class TrainingBenchmark {
     /**
      * Many jobs back to back in this one process, as a long-lived trainer-service runs them: the 100M
      * model alternately as LoRA q,v, QLoRA q,v and LoRA all-linear, each loaded, trained a few steps and
-     * closed. Prints RSS after each job: under a good native memory policy it levels off.
+     * closed, then the heap trimmed as the trainer-service does after a job. Prints RSS after each job:
+     * under a good native memory policy it levels off.
      */
     public List<Long> soak(int jobs) {
         start();
@@ -248,6 +250,7 @@ public final class TrainingBenchmark {
             long t0 = System.nanoTime();
             TrainingRun.Sample s = TrainingRun.run(m, c, 2, 1);
             System.gc();
+            NativeHeap.trim(); // as the trainer-service does after each job
             MemoryProbe.Rss now = MemoryProbe.read();
             hwm = Math.max(hwm, s.peakRss());
             rss.add(now.rssBytes());
