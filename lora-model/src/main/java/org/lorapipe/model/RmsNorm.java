@@ -2,22 +2,31 @@ package org.lorapipe.model;
 
 import ai.djl.ndarray.NDArray;
 
-/** RMSNorm: y = x / sqrt(mean(x^2) + eps) * g, over the last dimension (fp32). */
+/**
+ * RMSNorm: y = (x * rsqrt(mean(x^2) + eps)) * g, over the last dimension (fp32), in the order of
+ * Hugging Face's LlamaRMSNorm (and of run.c, which also multiplies by the inverse). The inverse is taken
+ * on the [..., 1] statistic, so the [..., D] tensor sees multiplications only: cheaper than a division,
+ * forward and backward.
+ */
 public final class RmsNorm {
 
     private final NDArray weight; // [D]
     private final float eps;
+    /** 1 as a tensor owned with the weight: a Java scalar on a recorded path is unsafe (see STACK.md). */
+    private final NDArray one;
 
     public RmsNorm(NDArray weight, double eps) {
         this.weight = weight;
         this.eps = (float) eps;
+        this.one = weight.getManager().create(1f);
     }
 
     /** [..., D] -> [..., D], attached to x's manager. */
     public NDArray forward(NDArray x) {
         NDArray ms = x.square().mean(new int[] {-1}, true); // [..., 1]
-        NDArray rms = ms.add(eps).sqrt(); // [..., 1]
-        return x.div(rms).mul(weight); // [..., D]
+        NDArray inv = one.div(ms.add(eps).sqrt()); // [..., 1]
+        inv.attach(x.getManager()); // a result attaches to its first operand's manager: keep it with x
+        return x.mul(inv).mul(weight); // [..., D]
     }
 
     public NDArray weight() {
