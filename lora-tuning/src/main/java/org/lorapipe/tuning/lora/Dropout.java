@@ -1,6 +1,10 @@
 package org.lorapipe.tuning.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +21,9 @@ import java.util.SplittableRandom;
 public final class Dropout {
 
     private final double p;
+    /** Staging for masks; one trainer thread uses a Dropout at a time (see {@link #scratch}). */
+    private ByteBuffer scratchBytes;
+
     private volatile long key;
     private volatile boolean active;
 
@@ -56,21 +63,35 @@ public final class Dropout {
             return x;
         }
         long n = x.getShape().size();
-        if (n > Integer.MAX_VALUE) {
+        if (n > Integer.MAX_VALUE / Float.BYTES) {
             throw new IllegalArgumentException("dropout input too large: " + x.getShape());
         }
-        float[] mask = new float[(int) n];
+        FloatBuffer mask = scratch((int) n);
         float keep = (float) (1.0 / (1.0 - p));
         SplittableRandom rnd = new SplittableRandom(mix(key, moduleIndex, 0x5DEECE66DL + stream));
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = rnd.nextDouble() < p ? 0f : keep;
+        for (int i = 0; i < n; i++) {
+            mask.put(i, rnd.nextDouble() < p ? 0f : keep);
         }
-        // create(float[]) wraps a Java direct buffer without copying (torch from_blob): once the handle
-        // is closed and collected, autograd would read freed memory. duplicate() gives torch-owned storage.
-        try (NDArray wrapped = x.getManager().create(mask, x.getShape())) {
+        // create(direct buffer) wraps the scratch memory without copying (torch from_blob); duplicate()
+        // copies it into torch-owned storage, which autograd may keep for backward, so the scratch buffer
+        // can be refilled by the next call.
+        ByteBuffer bytes = scratchBytes.slice(0, (int) n * Float.BYTES).order(ByteOrder.nativeOrder());
+        try (NDArray wrapped = x.getManager().create(bytes, x.getShape(), DataType.FLOAT32)) {
             NDArray m = wrapped.duplicate(); // [..., in]
             return x.mul(m);
         }
+    }
+
+    /**
+     * The mask's staging memory, reused from call to call: a fresh array per call was garbage the JVM
+     * let pile up (a heap grown by hundreds of MiB on an all-linear run) and a direct buffer per call
+     * was native memory held until a collection.
+     */
+    private FloatBuffer scratch(int n) {
+        if (scratchBytes == null || scratchBytes.capacity() < n * Float.BYTES) {
+            scratchBytes = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder());
+        }
+        return scratchBytes.asFloatBuffer();
     }
 
     /** A 64-bit mix of three values (SplitMix64 finalizer over a combination). */
