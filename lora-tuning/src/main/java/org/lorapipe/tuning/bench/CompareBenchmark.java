@@ -58,8 +58,12 @@ public final class CompareBenchmark {
             Map<BenchConfig, List<TrainingRun.Sample>> ours = new LinkedHashMap<>();
             Map<BenchConfig, List<JsonNode>> theirs = new LinkedHashMap<>();
             List<TrainingRun.Sample> qlora = new ArrayList<>();
+            List<BenchConfig> comparable = BenchConfig.COMPARABLE.stream()
+                    .filter(options.configs()::contains)
+                    .toList();
+            boolean withQlora = options.configs().contains(BenchConfig.QLORA_QV);
             for (int rep = 1; rep <= options.repeats(); rep++) {
-                for (BenchConfig c : BenchConfig.COMPARABLE) {
+                for (BenchConfig c : comparable) {
                     TrainingRun.Sample s = TrainingRun.inChildProcess(m, c, steps, warmup, options.threads());
                     ours.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
                     List<String> args = new ArrayList<>(m.torchArgs());
@@ -78,6 +82,9 @@ public final class CompareBenchmark {
                             t.get("tokens_per_s").asDouble(),
                             t.get("peak_rss_mb").asDouble());
                 }
+                if (!withQlora) {
+                    continue;
+                }
                 TrainingRun.Sample q =
                         TrainingRun.inChildProcess(m, BenchConfig.QLORA_QV, steps, warmup, options.threads());
                 qlora.add(q);
@@ -91,8 +98,10 @@ public final class CompareBenchmark {
                         TrainingBenchmark.mib(q.peakRss()));
             }
             ours.forEach((c, list) -> rows.add(new Row(m, c, List.copyOf(list), List.copyOf(theirs.get(c)))));
-            oursOnly.add(new TrainingBenchmark.Row(m, BenchConfig.QLORA_QV, List.copyOf(qlora)));
-            for (BenchConfig c : BenchConfig.COMPARABLE) {
+            if (withQlora) {
+                oursOnly.add(new TrainingBenchmark.Row(m, BenchConfig.QLORA_QV, List.copyOf(qlora)));
+            }
+            for (BenchConfig c : comparable) {
                 oursOnly.add(new TrainingBenchmark.Row(m, c, List.copyOf(ours.get(c))));
             }
         }
@@ -144,21 +153,28 @@ public final class CompareBenchmark {
             TrainingBenchmark.Row lora = TrainingBenchmark.find(ours, m, BenchConfig.LORA_QV);
             TrainingBenchmark.Row q = TrainingBenchmark.find(ours, m, BenchConfig.QLORA_QV);
             TrainingBenchmark.Row full = TrainingBenchmark.find(ours, m, BenchConfig.FULL_FT);
-            double overhead =
-                    lora.tokensPerSecond().median() / q.tokensPerSecond().median() - 1;
-            target(
-                    overhead <= 0.20,
-                    "%s QLoRA vs LoRA q,v: time %+.0f%% (target <= +20%%), peak memory %+.0f%%",
-                    m.name(),
-                    100 * overhead,
-                    100 * (q.peakMiB().median() / lora.peakMiB().median() - 1));
-            double vsFull =
-                    lora.tokensPerSecond().median() / full.tokensPerSecond().median();
-            target(
-                    vsFull >= 1.0,
-                    "%s LoRA q,v vs full fine-tuning: %.2fx the tokens/s (target >= 1.0x)",
-                    m.name(),
-                    vsFull);
+            if (lora == null) {
+                continue; // the targets below are all read against LoRA q,v
+            }
+            if (q != null) {
+                double overhead =
+                        lora.tokensPerSecond().median() / q.tokensPerSecond().median() - 1;
+                target(
+                        overhead <= 0.20,
+                        "%s QLoRA vs LoRA q,v: time %+.0f%% (target <= +20%%), peak memory %+.0f%%",
+                        m.name(),
+                        100 * overhead,
+                        100 * (q.peakMiB().median() / lora.peakMiB().median() - 1));
+            }
+            if (full != null) {
+                double vsFull =
+                        lora.tokensPerSecond().median() / full.tokensPerSecond().median();
+                target(
+                        vsFull >= 1.0,
+                        "%s LoRA q,v vs full fine-tuning: %.2fx the tokens/s (target >= 1.0x)",
+                        m.name(),
+                        vsFull);
+            }
             if (m.config() != null) {
                 LlamaConfig c = m.config();
                 double flops = StepFlops.perToken(c, m.seq(), BenchConfig.LORA_QV);
