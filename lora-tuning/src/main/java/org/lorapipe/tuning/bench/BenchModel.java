@@ -1,13 +1,14 @@
 package org.lorapipe.tuning.bench;
 
 import ai.djl.Device;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.lorapipe.contract.request.QuantizationSpec;
 import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.bench.ModelBenchmark;
 import org.lorapipe.tuning.nf4.QuantizedModels;
 
 /**
@@ -23,8 +24,8 @@ import org.lorapipe.tuning.nf4.QuantizedModels;
  */
 public record BenchModel(String name, String key, Path stories, LlamaConfig config, int batch, int seq) {
 
-    /** dim 768, hidden 2048, 12 layers, 12 heads, 4 kv heads, vocab 32000, tied: as the script's {@code 100m}. */
-    public static final LlamaConfig SYNTHETIC_100M = LlamaConfig.llama(768, 2048, 12, 12, 4, 32000, 1024, true);
+    /** The model benchmark's ~100M Llama, which is also the reference script's {@code 100m}. */
+    public static final LlamaConfig SYNTHETIC_100M = ModelBenchmark.synthetic100m();
 
     public static BenchModel stories(Path bin) {
         return new BenchModel("stories260K", "stories", bin, null, 8, 128);
@@ -47,31 +48,22 @@ public record BenchModel(String name, String key, Path stories, LlamaConfig conf
     /** The reference script's arguments naming this model and batch. */
     public List<String> torchArgs() {
         List<String> model = stories != null ? List.of("--model", stories.toString()) : List.of("--synthetic", key);
-        return java.util.stream.Stream.concat(
-                        model.stream(), List.of("--batch", "" + batch, "--seq", "" + seq).stream())
+        return Stream.concat(model.stream(), List.of("--batch", "" + batch, "--seq", "" + seq).stream())
                 .toList();
     }
 
-    /**
-     * stories260K: {@code LORA_STORIES_DIR}, then {@code shared/data/models/stories260K} beside any folder
-     * above the working directory or the project root; null when it is nowhere.
-     */
-    public static Path findStories() {
-        String env = System.getenv("LORA_STORIES_DIR");
-        if (env != null && Files.isRegularFile(Path.of(env, "stories260K.bin"))) {
-            return Path.of(env, "stories260K.bin");
-        }
-        String root = System.getProperty("lora.project.root");
-        for (Path start : root == null
-                ? List.of(Path.of("").toAbsolutePath())
-                : List.of(Path.of(root).toAbsolutePath(), Path.of("").toAbsolutePath())) {
-            for (Path p = start; p != null; p = p.getParent()) {
-                Path c = p.resolve("shared/data/models/stories260K/stories260K.bin");
-                if (Files.isRegularFile(c)) {
-                    return c.normalize();
-                }
-            }
-        }
-        return null;
+    /** This model with another batch shape. */
+    public BenchModel withBatch(int batch, int seq) {
+        return new BenchModel(name, key, stories, config, batch, seq);
+    }
+
+    /** How a child process is told the model: the stories260K.bin path, or the synthetic model's key. */
+    public String argument() {
+        return stories != null ? stories.toString() : key;
+    }
+
+    /** The model an {@link #argument()} names (with the default batch shape). */
+    public static BenchModel fromArgument(String argument) {
+        return argument.equals(synthetic100m().key()) ? synthetic100m() : stories(Path.of(argument));
     }
 }

@@ -21,9 +21,9 @@ public final class CompareBenchmark {
 
     /** Ours and PyTorch's figures for one configuration. */
     public record Row(BenchModel model, BenchConfig config, List<TrainingRun.Sample> ours, List<JsonNode> torch) {
-        Spread oursTps() {
-            return Spread.of(
-                    ours.stream().map(TrainingRun.Sample::tokensPerSecond).toList());
+        /** Our samples as the training benchmark's row (its spreads, its comparisons). */
+        TrainingBenchmark.Row oursRow() {
+            return new TrainingBenchmark.Row(model, config, ours);
         }
 
         Spread torchTps() {
@@ -32,7 +32,7 @@ public final class CompareBenchmark {
         }
 
         double ratio() {
-            return oursTps().median() / torchTps().median();
+            return oursRow().tokensPerSecond().median() / torchTps().median();
         }
     }
 
@@ -51,7 +51,7 @@ public final class CompareBenchmark {
     public List<Row> run() {
         bench.start();
         List<Row> rows = new ArrayList<>();
-        List<TrainingBenchmark.Row> oursOnly = new ArrayList<>();
+        List<TrainingBenchmark.Row> qloraRows = new ArrayList<>();
         for (BenchModel m : bench.models()) {
             int steps = options.stepsFor(m);
             int warmup = options.warmupFor(m);
@@ -99,13 +99,12 @@ public final class CompareBenchmark {
             }
             ours.forEach((c, list) -> rows.add(new Row(m, c, List.copyOf(list), List.copyOf(theirs.get(c)))));
             if (withQlora) {
-                oursOnly.add(new TrainingBenchmark.Row(m, BenchConfig.QLORA_QV, List.copyOf(qlora)));
-            }
-            for (BenchConfig c : comparable) {
-                oursOnly.add(new TrainingBenchmark.Row(m, c, List.copyOf(ours.get(c))));
+                qloraRows.add(new TrainingBenchmark.Row(m, BenchConfig.QLORA_QV, List.copyOf(qlora)));
             }
         }
         printTable(rows);
+        List<TrainingBenchmark.Row> oursOnly = new ArrayList<>(qloraRows);
+        rows.forEach(r -> oursOnly.add(r.oursRow()));
         printTargets(rows, oursOnly);
         return rows;
     }
@@ -121,13 +120,10 @@ public final class CompareBenchmark {
                     "| %s | %s | %s | %s | %.2fx | %.0f | %.0f |%n",
                     r.model().name(),
                     r.config().label(),
-                    r.oursTps().format(1),
+                    r.oursRow().tokensPerSecond().format(1),
                     r.torchTps().format(1),
                     r.ratio(),
-                    Spread.of(r.ours().stream()
-                                    .map(s -> TrainingBenchmark.mib(s.peakRss()))
-                                    .toList())
-                            .median(),
+                    r.oursRow().peakMiB().median(),
                     Spread.of(r.torch().stream()
                                     .map(j -> j.get("peak_rss_mb").asDouble())
                                     .toList())

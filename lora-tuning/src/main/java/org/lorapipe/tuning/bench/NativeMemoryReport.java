@@ -5,19 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.lorapipe.model.NativeMemoryPolicy;
 
 /** Which native allocator and glibc malloc settings this process runs with, for benchmark headers. */
 public final class NativeMemoryReport {
-
-    private static final List<String> VARIABLES =
-            List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_");
 
     private NativeMemoryReport() {}
 
     public static String describe() {
         List<String> parts = new ArrayList<>();
         parts.add(jemallocLoaded() ? "jemalloc" : "glibc malloc");
-        for (String v : VARIABLES) {
+        for (String v : NativeMemoryPolicy.VARIABLES) {
             String value = System.getenv(v);
             if (value != null) {
                 parts.add(v + "=" + value);

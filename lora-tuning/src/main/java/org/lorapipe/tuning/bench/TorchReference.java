@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.lorapipe.tuning.train.MemoryProbe;
 
 /**
  * The plain-PyTorch LoRA step our trainer is measured against ({@code shared/bench/torch_lora_ref.py}),
@@ -76,20 +75,15 @@ public final class TorchReference {
             return python + " does not exist: " + HOW_TO_INSTALL;
         }
         try {
-            Process p = new ProcessBuilder(python.toString(), "-c", "import torch")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                String last = out.strip().lines().reduce((a, b) -> b).orElse("no output");
+            ChildProcess check =
+                    ChildProcess.run(new ProcessBuilder(python.toString(), "-c", "import torch"), 1, p -> {});
+            if (check.exitCode() != 0) {
+                String last = check.lastLine().isEmpty() ? "no output" : check.lastLine();
                 return python + " cannot import torch (" + last + "): " + HOW_TO_INSTALL;
             }
             return null;
-        } catch (IOException e) {
+        } catch (RuntimeException e) {
             return "cannot run " + python + " (" + e.getMessage() + "): " + HOW_TO_INSTALL;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 
@@ -99,26 +93,28 @@ public final class TorchReference {
      * high-water mark across exec, and the child starts as a copy of this JVM.)
      */
     private static final class PeakWatcher extends Thread {
-        private final Path status;
+        private volatile long pid;
         private volatile long peak;
 
-        PeakWatcher(long pid) {
-            this.status = Path.of("/proc", Long.toString(pid), "status");
+        PeakWatcher() {
             setDaemon(true);
+        }
+
+        void watch(long pid) {
+            this.pid = pid;
+            start();
         }
 
         @Override
         public void run() {
             while (!isInterrupted()) {
-                try {
-                    for (String line : Files.readAllLines(status)) {
-                        if (line.startsWith("VmHWM:")) {
-                            peak = Math.max(peak, Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
-                        }
-                    }
-                    Thread.sleep(20);
-                } catch (IOException | RuntimeException e) {
+                long hwm = MemoryProbe.read(pid).peakRssBytes();
+                if (hwm == 0) {
                     return; // exited
+                }
+                peak = Math.max(peak, hwm);
+                try {
+                    Thread.sleep(20);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -135,34 +131,24 @@ public final class TorchReference {
         List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString()));
         cmd.addAll(args);
         cmd.addAll(List.of("--threads", Integer.toString(threads)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        PeakWatcher peak = new PeakWatcher();
+        ChildProcess child = ChildProcess.run(pb, TIMEOUT_MINUTES, p -> peak.watch(p.pid()));
+        peak.interrupt();
+        String last = child.lastLine();
+        if (child.exitCode() != 0 || !last.startsWith("{")) {
+            throw new IllegalStateException("the PyTorch reference failed (exit " + child.exitCode() + "): "
+                    + String.join(" ", cmd) + "\n" + child.output());
+        }
         try {
-            Process p = pb.start();
-            PeakWatcher peak = new PeakWatcher(p.pid());
-            peak.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean done = p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
-            peak.interrupt();
-            if (!done) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the PyTorch reference ran over " + TIMEOUT_MINUTES + " minutes");
-            }
-            String last = out.strip().lines().reduce((a, b) -> b).orElse("");
-            if (p.exitValue() != 0 || !last.startsWith("{")) {
-                throw new IllegalStateException("the PyTorch reference failed (exit " + p.exitValue() + "): "
-                        + String.join(" ", cmd) + "\n" + out);
-            }
             ObjectNode figures = (ObjectNode) JSON.readTree(last);
             // the script's ru_maxrss also counts this JVM: exec keeps the spawning parent's high-water mark
             figures.put("peak_rss_mb", peak.peakBytes() / 1e6);
             return figures;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run the PyTorch reference: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException("the PyTorch reference printed no JSON: " + last, e);
         }
     }
 }

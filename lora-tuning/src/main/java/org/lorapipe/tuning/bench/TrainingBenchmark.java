@@ -31,15 +31,11 @@ public final class TrainingBenchmark {
      * @param warmup untimed steps per run before them
      * @param repeats runs per configuration
      * @param threads PyTorch intra-op threads
-     * @param stories stories260K.bin, or null to look for it
+     * @param stories stories260K.bin (the command line finds it as lora demo does), or null
      * @param configs the configurations to run
      */
     public record Options(
             String only, int steps, int warmup, int repeats, int threads, Path stories, List<BenchConfig> configs) {
-        public static Options defaults() {
-            return new Options("", 4, 1, 3, 1, null, BenchConfig.ALL_CONFIGS);
-        }
-
         int stepsFor(BenchModel m) {
             return m.stories() != null ? Math.max(30, steps * 10) : steps;
         }
@@ -73,28 +69,14 @@ public final class TrainingBenchmark {
         this.out = out;
     }
 
-    public static void main(String[] args) {
-        Options d = Options.defaults();
-        Options o = new Options(
-                strArg(args, "--only", d.only()),
-                intArg(args, "--steps", d.steps()),
-                intArg(args, "--warmup", d.warmup()),
-                intArg(args, "--repeats", d.repeats()),
-                intArg(args, "--threads", d.threads()),
-                null,
-                BenchConfig.select(strArg(args, "--configs", "")));
-        new TrainingBenchmark(o, System.out).run();
-    }
-
-    /** The models selected by {@code --only} (stories260K only when its file is found). */
+    /** The models selected by {@code --only} (stories260K only when its file was given). */
     public List<BenchModel> models() {
         List<BenchModel> models = new ArrayList<>();
-        Path stories = options.stories() != null ? options.stories() : BenchModel.findStories();
         if (!options.only().equals("100m")) {
-            if (stories == null) {
-                out.println("stories260K not found (set LORA_STORIES_DIR): its rows are skipped");
+            if (options.stories() == null) {
+                out.println("stories260K not given (--stories DIR): its rows are skipped");
             } else {
-                models.add(BenchModel.stories(stories));
+                models.add(BenchModel.stories(options.stories()));
             }
         }
         if (!options.only().equals("stories")) {
@@ -241,7 +223,7 @@ public final class TrainingBenchmark {
      */
     public List<Long> soak(int jobs) {
         start();
-        BenchModel m = new BenchModel("synthetic-100M", "100m", null, BenchModel.SYNTHETIC_100M, 2, 128);
+        BenchModel m = BenchModel.synthetic100m().withBatch(2, 128);
         List<BenchConfig> cycle = List.of(BenchConfig.LORA_QV, BenchConfig.QLORA_QV, BenchConfig.LORA_ALL);
         List<Long> rss = new ArrayList<>();
         long hwm = 0;
@@ -291,19 +273,5 @@ public final class TrainingBenchmark {
 
     static double mib(long bytes) {
         return bytes / (1024.0 * 1024.0);
-    }
-
-    private static int intArg(String[] args, String name, int def) {
-        String v = strArg(args, name, null);
-        return v == null ? def : Integer.parseInt(v);
-    }
-
-    private static String strArg(String[] args, String name, String def) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return def;
     }
 }

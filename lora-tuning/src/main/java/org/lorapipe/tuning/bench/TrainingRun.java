@@ -50,54 +50,43 @@ public final class TrainingRun {
      * environment (so the same native memory policy).
      */
     public static Sample inChildProcess(BenchModel bm, BenchConfig config, int steps, int warmup, int threads) {
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + threads,
                 TrainingRun.class.getName(),
-                bm.stories() != null ? bm.stories().toString() : bm.key(),
+                bm.argument(),
                 Integer.toString(bm.batch()),
                 Integer.toString(bm.seq()),
                 config.key(),
                 Integer.toString(steps),
-                Integer.toString(warmup)));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            int code = p.waitFor();
-            String last = out.strip().lines().reduce((a, b) -> b).orElse("");
-            if (code != 0 || !last.startsWith(RESULT)) {
-                throw new IllegalStateException(
-                        "the benchmark run failed (exit " + code + "): " + String.join(" ", cmd) + "\n" + out);
-            }
-            String[] f = last.substring(RESULT.length()).strip().split(" ");
-            return new Sample(
-                    Double.parseDouble(f[0]),
-                    Long.parseLong(f[1]),
-                    Long.parseLong(f[2]),
-                    Long.parseLong(f[3]),
-                    Long.parseLong(f[4]),
-                    Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot start a benchmark run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+                Integer.toString(warmup));
+        ChildProcess child = ChildProcess.run(new ProcessBuilder(cmd), CHILD_TIMEOUT_MINUTES, p -> {});
+        String last = child.lastLine();
+        if (child.exitCode() != 0 || !last.startsWith(RESULT)) {
+            throw new IllegalStateException("the benchmark run failed (exit " + child.exitCode() + "): "
+                    + String.join(" ", cmd) + "\n" + child.output());
         }
+        String[] f = last.substring(RESULT.length()).strip().split(" ");
+        return new Sample(
+                Double.parseDouble(f[0]),
+                Long.parseLong(f[1]),
+                Long.parseLong(f[2]),
+                Long.parseLong(f[3]),
+                Long.parseLong(f[4]),
+                Double.parseDouble(f[5]),
+                Double.parseDouble(f[6]));
     }
 
+    private static final long CHILD_TIMEOUT_MINUTES = 60;
     private static final String RESULT = "training-run:";
 
     /** {@code TrainingRun MODEL BATCH SEQ CONFIG STEPS WARMUP}: MODEL is a stories260K.bin path or "100m". */
     public static void main(String[] args) {
-        BenchModel m = args[0].equals("100m")
-                ? new BenchModel("synthetic-100M", "100m", null, BenchModel.SYNTHETIC_100M, 0, 0)
-                : BenchModel.stories(Path.of(args[0]));
-        BenchModel bm = new BenchModel(
-                m.name(), m.key(), m.stories(), m.config(), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        BenchModel bm =
+                BenchModel.fromArgument(args[0]).withBatch(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         BenchConfig c = BenchConfig.select(args[3]).get(0);
         Sample s = run(bm, c, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
         System.out.println(RESULT + " " + s.tokensPerSecond() + " " + s.peakRss() + " " + s.trainable() + " "
@@ -108,7 +97,7 @@ public final class TrainingRun {
     public static Sample run(BenchModel bm, BenchConfig config, int steps, int warmup) {
         resetPeak();
         boolean nf4 = config.mode() == BenchConfig.Mode.QLORA;
-        TrainingSpec spec = spec(bm.batch(), steps + warmup, config.checkpointing());
+        TrainingSpec spec = spec(bm.batch(), steps + warmup, 3e-4, 0.01, 0, config.checkpointing());
         try (LlamaModel model = bm.load(nf4)) {
             if (config.mode() == BenchConfig.Mode.FULL) {
                 List<TrainableParameter> params = new ArrayList<>();
@@ -130,11 +119,16 @@ public final class TrainingRun {
         }
     }
 
-    static TrainingSpec spec(int batch, int steps, boolean checkpointing) {
+    /**
+     * The benchmarks' training loop: AdamW, a constant learning rate without warm-up, one micro-batch
+     * per step, no clipping, no checkpoints (the reference script's loop).
+     */
+    static TrainingSpec spec(
+            int batch, int steps, double lr, double weightDecay, long seed, boolean gradientCheckpointing) {
         return new TrainingSpec(
                 OptimizerType.ADAMW,
-                3e-4,
-                0.01,
+                lr,
+                weightDecay,
                 0.9,
                 SchedulerType.CONSTANT,
                 0,
@@ -143,9 +137,9 @@ public final class TrainingRun {
                 batch,
                 1,
                 0,
+                seed,
                 0,
-                0,
-                checkpointing);
+                gradientCheckpointing);
     }
 
     /** {@code n} sequences of {@code t + 1} random ids in [3, vocab), every label counted. */

@@ -16,9 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.LoraSpec;
-import org.lorapipe.contract.request.OptimizerType;
-import org.lorapipe.contract.request.SchedulerType;
-import org.lorapipe.contract.request.TrainingSpec;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraPlan;
@@ -109,7 +106,8 @@ public final class Trajectory {
                     steps * model.batch(), model.seq(), m.config().vocabSize(), 7);
             writeBatches(dir.resolve("batches.json"), seqs);
             List<TokenizedSequence> data = inTrainerOrder(seqs);
-            try (Trainer trainer = Trainer.forAdapters(adapters, spec())) {
+            try (Trainer trainer = Trainer.forAdapters(
+                    adapters, TrainingRun.spec(model.batch(), steps, lr, weightDecay, SEED, false))) {
                 List<Double> losses =
                         trainer.train(data, new TrainingListener() {}).losses();
                 for (int i = 0; i < steps; i++) {
@@ -139,24 +137,6 @@ public final class Trajectory {
         Result r = new Result(label, ours, theirs, !nf4);
         print(r);
         return r;
-    }
-
-    private TrainingSpec spec() {
-        return new TrainingSpec(
-                OptimizerType.ADAMW,
-                lr,
-                weightDecay,
-                0.9,
-                SchedulerType.CONSTANT,
-                0,
-                1,
-                steps,
-                model.batch(),
-                1,
-                0,
-                SEED,
-                0,
-                false);
     }
 
     /** The sequences placed so that the trainer's epoch-0 order trains them in list order. */

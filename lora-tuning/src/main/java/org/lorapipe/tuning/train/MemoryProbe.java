@@ -16,10 +16,19 @@ public final class MemoryProbe {
     public record Rss(long rssBytes, long peakRssBytes) {}
 
     public static Rss read() {
+        return read(Path.of("/proc/self/status"));
+    }
+
+    /** Another process's figures; zero once it has exited. */
+    public static Rss read(long pid) {
+        return read(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    private static Rss read(Path status) {
         long rss = 0;
         long hwm = 0;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmRSS:")) {
                     rss = kib(line);
                 } else if (line.startsWith("VmHWM:")) {
