@@ -59,8 +59,13 @@ final class Attention {
         long tk = kh.getShape().get(2);
         // GQA without copying k/v: the rep query heads of a group become rep*T rows of one kv head
         NDArray qg = qh.reshape(b, nkv, rep * t, hs); // [B, nkv, rep*T, hs]
-        NDArray kt = kh.transpose(0, 1, 3, 2); // [B, nkv, hs, Tk]
+        NDArray kt = HeadLayout.keysTransposed(kh); // [B, nkv, hs, Tk]
         kt.attach(x.getManager()); // a view of cache-owned keys must not pile up in the cache's manager
+        NDArray laidOut = HeadLayout.values(vh); // [B, nkv, Tk, hs]
+        if (laidOut != vh) {
+            laidOut.attach(x.getManager()); // a copy of cache-owned values, as kt
+            vh = laidOut;
+        }
         NDArray att = qg.matMul(kt); // [B, nkv, rep*T, Tk]
         att = att.reshape(b, nh, t, tk); // [B, nh, T, Tk]
         if (mask != null) {

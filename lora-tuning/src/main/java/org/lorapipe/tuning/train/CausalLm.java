@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
+import org.lorapipe.model.HeadLayout;
 import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LinearModules;
 import org.lorapipe.model.LlamaConfig;
@@ -43,17 +43,6 @@ public final class CausalLm implements AutoCloseable {
 
     /** Logits memory per loss chunk by default; see {@link #headLoss}. */
     static final long LOGITS_CHUNK_BYTES = 16L << 20;
-
-    /**
-     * Head sizes below this use a packed layout for k and v in {@link #attend}. With heads as narrow as
-     * stories260K's 8, the products whose result has hs columns (att @ v, and backward's d(q) and d(att^T))
-     * hit a slow path of the engine's sgemm when their right operand is row-major: [32, 256, 128] x
-     * [32, 128, 8] takes 1.2 ms, 0.6 ms with the right operand a transposed view (libtorch 2.7 with MKL,
-     * 2026-11-29). Copying k^T and v^T into contiguous [hs, T] blocks makes those operands transposed views:
-     * attention forward + backward of one stories260K layer 9.4 -> 6.8 ms, gradients equal. At hs = 64
-     * both layouts time the same, and the copies would be pure cost.
-     */
-    static final int WIDE_HEAD = 32;
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -378,24 +367,12 @@ public final class CausalLm implements AutoCloseable {
         qh = rope.apply(qh, cos, sin).mul(attnInvScale);
         kh = rope.apply(kh, cos, sin);
         NDArray qg = qh.reshape(b, nkv, rep * t, hs); // [B, nkv, rep*T, hs]
-        NDArray kt = kh.transpose(0, 1, 3, 2); // [B, nkv, hs, T]
-        if (hs < WIDE_HEAD) {
-            kt = packed(kt); // [B, nkv, hs, T], contiguous
-            vh = packed(vh.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2); // [B, nkv, T, hs] over [B, nkv, hs, T]
-        }
+        NDArray kt = HeadLayout.keysTransposed(kh); // [B, nkv, hs, T] (packed for narrow heads, see HeadLayout)
+        vh = HeadLayout.values(vh); // [B, nkv, T, hs]
         NDArray att = qg.matMul(kt).reshape(b, nh, t, t); // [B, nh, T, T]
         att = att.add(mask).softmax(-1); // [B, nh, T, T]
         NDArray y = att.reshape(b, nkv, rep * t, t).matMul(vh); // [B, nkv, rep*T, hs]
         return y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // [B, T, nh*hs]
-    }
-
-    /**
-     * {@code x} [a, b, c, d] (any strides) copied into contiguous memory of the same shape. A reshape that
-     * cannot be a view copies, and its backward is a reshape: one copy each way, recorded by autograd.
-     */
-    private static NDArray packed(NDArray x) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).reshape(s); // [a, b, c, d]
     }
 
     LinearLayer linear(String name) {
