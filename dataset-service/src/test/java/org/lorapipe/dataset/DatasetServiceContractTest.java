@@ -27,6 +27,7 @@ import org.lorapipe.service.testing.StageServiceContractTest;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.testkit.TestData;
 
 /** The dataset-service through the real Kafka broker and S3 server, on stories260K and Alpaca data. */
 @QuarkusTest
@@ -186,7 +187,6 @@ class DatasetServiceContractTest extends StageServiceContractTest {
     }
 
     private static Path sharedData() {
-        Path root = Path.of(System.getProperty("lora.project.root", "..")).toAbsolutePath();
-        return root.resolveSibling("shared").resolve("data");
+        return TestData.root();
     }
 }

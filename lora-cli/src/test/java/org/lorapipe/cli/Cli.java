@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.lorapipe.testkit.TestData;
 import picocli.CommandLine;
 
 /** Runs the {@code lora} command line in-process and captures what it prints. */
@@ -34,19 +34,9 @@ final class Cli {
         }
     }
 
-    /** ../shared/data next to the project root (never copied into the repository). */
+    /** The test data (see {@link TestData}). */
     static Path data() {
-        String root = System.getProperty("lora.project.root");
-        for (Path p = Path.of(root != null ? root : System.getProperty("user.dir"))
-                        .toAbsolutePath();
-                p != null;
-                p = p.getParent()) {
-            Path d = p.resolve("../shared/data").normalize();
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("cannot find shared/data next to the project root");
+        return TestData.root();
     }
 
     static Path stories() {

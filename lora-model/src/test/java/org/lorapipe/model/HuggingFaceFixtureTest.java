@@ -11,11 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.model.tokenizer.HfTokenizer;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.testkit.TestData;
 
 /** The GPT-2 fixture: its architecture is refused, its tokenizer.json works. */
 class HuggingFaceFixtureTest {
 
-    static final Path GPT2 = TestData.dir().resolve("models/hf-fake-gpt2");
+    static final Path GPT2 = TestData.dir("models/hf-fake-gpt2");
 
     @Test
     void gpt2ArchitectureIsRefusedWithTheSupportedList() {

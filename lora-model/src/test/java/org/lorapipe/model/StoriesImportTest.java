@@ -26,6 +26,7 @@ import org.lorapipe.model.tokenizer.HfTokenizer;
 import org.lorapipe.model.tokenizer.Llama2cTokenizer;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.testkit.TestData;
 
 /** stories260K imported to the Hugging Face layout behaves exactly like the llama2.c files. */
 class StoriesImportTest {
@@ -40,9 +41,13 @@ class StoriesImportTest {
     @BeforeAll
     static void importOnce() {
         hfDir = tmp.resolve("stories260K");
-        ModelImport.Result r = ModelImport.fromLlama2c(TestData.storiesBin(), TestData.tok512(), hfDir);
+        ModelImport.Result r = ModelImport.fromLlama2c(
+                TestData.file("models/stories260K/stories260K.bin"),
+                TestData.file("models/stories260K/tok512.bin"),
+                hfDir);
         assertThat(r.dir()).isEqualTo(hfDir);
-        fromBin = Generation.fromLlama2c(TestData.storiesBin(), TestData.tok512());
+        fromBin = Generation.fromLlama2c(
+                TestData.file("models/stories260K/stories260K.bin"), TestData.file("models/stories260K/tok512.bin"));
         fromHf = Generation.load(hfDir);
     }
 
@@ -91,7 +96,7 @@ class StoriesImportTest {
 
     @Test
     void importedModelReproducesRuncGreedyOutput() throws IOException {
-        String expected = Files.readString(TestData.stories().resolve("greedy_t0_n256_runc.txt"));
+        String expected = Files.readString(TestData.file("models/stories260K/greedy_t0_n256_runc.txt"));
         assertThat(fromHf.generate("", GenerationConfig.greedy(256)).text() + "\n")
                 .isEqualTo(expected);
     }
@@ -160,16 +165,20 @@ class StoriesImportTest {
 
     @Test
     void refusesANonEmptyOutputDirectory() {
-        assertThatThrownBy(() -> ModelImport.fromLlama2c(TestData.storiesBin(), TestData.tok512(), hfDir))
+        assertThatThrownBy(() -> ModelImport.fromLlama2c(
+                        TestData.file("models/stories260K/stories260K.bin"),
+                        TestData.file("models/stories260K/tok512.bin"),
+                        hfDir))
                 .hasMessageContaining("is not empty");
     }
 
     @Test
     void truncatedCheckpointIsRefused() throws IOException {
-        byte[] all = Files.readAllBytes(TestData.storiesBin());
+        byte[] all = Files.readAllBytes(TestData.file("models/stories260K/stories260K.bin"));
         Path cut = tmp.resolve("cut.bin");
         Files.write(cut, Arrays.copyOf(all, all.length - 1000));
-        assertThatThrownBy(() -> ModelImport.fromLlama2c(cut, TestData.tok512(), tmp.resolve("never")))
+        assertThatThrownBy(() -> ModelImport.fromLlama2c(
+                        cut, TestData.file("models/stories260K/tok512.bin"), tmp.resolve("never")))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining(cut.toString())
                 .hasMessageContaining("truncated");

@@ -53,16 +53,12 @@ public final class TestData {
         return p;
     }
 
-    /** The data folder itself (in the cache case, only the files fetched so far are in it). */
-    public static Path root() {
-        return resolution().root();
-    }
-
     /**
-     * Fetches every downloadable pinned file that is missing (a no-op unless the cache is the source);
-     * files without a public copy are left to the tests that read them, which then say how to make them.
+     * The data folder, with every downloadable pinned file present (in the cache case, fetched on the
+     * first call). Files without a public copy are left to the tests that read them, which then say how
+     * to make them.
      */
-    public static Path fetchAll() {
+    public static Path root() {
         return resolution().provide("");
     }
 

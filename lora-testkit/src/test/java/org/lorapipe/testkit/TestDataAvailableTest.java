@@ -15,7 +15,7 @@ class TestDataAvailableTest {
     @Test
     void everyDownloadableFileOfTheLockIsThere() {
         TestDataLock lock = TestDataLock.read(TestData.projectRoot().resolve(TestDataLock.FILE));
-        var root = TestData.fetchAll();
+        var root = TestData.root();
         assertThat(lock.entries().values().stream()
                         .filter(TestDataLock.Entry::downloadable)
                         .map(e -> e.path())

@@ -2,7 +2,6 @@ package org.lorapipe.tuning;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +16,7 @@ import org.lorapipe.contract.request.SchedulerType;
 import org.lorapipe.contract.request.TrainingSpec;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.testkit.TestData;
 
 /** Tiny models, specs and data shared by the tests. */
 public final class Fixtures {
@@ -136,30 +136,17 @@ public final class Fixtures {
         return true;
     }
 
-    /** ../shared/data next to the project root. */
+    /** The test data (see {@link TestData}). */
     public static Path dataDir() {
-        String root = System.getProperty("lora.project.root");
-        List<Path> candidates = new ArrayList<>();
-        if (root != null) {
-            candidates.add(
-                    Path.of(root).toAbsolutePath().resolve("../shared/data").normalize());
-        }
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            candidates.add(p.resolve("../shared/data").normalize());
-            candidates.add(p.resolve("shared/data"));
-        }
-        return candidates.stream()
-                .filter(Files::isDirectory)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("cannot find shared/data; looked at " + candidates));
+        return TestData.root();
     }
 
     public static Path storiesBin() {
-        return dataDir().resolve("models/stories260K/stories260K.bin");
+        return TestData.file("models/stories260K/stories260K.bin");
     }
 
     public static Path tok512() {
-        return dataDir().resolve("models/stories260K/tok512.bin");
+        return TestData.file("models/stories260K/tok512.bin");
     }
 
     public static String str(float[] a) {

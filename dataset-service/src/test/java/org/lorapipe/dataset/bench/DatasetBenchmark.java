@@ -15,6 +15,7 @@ import org.lorapipe.dataset.domain.DatasetBuilder;
 import org.lorapipe.dataset.domain.dedup.NearDuplicates;
 import org.lorapipe.model.tokenizer.Llama2cTokenizer;
 import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.testkit.TestData;
 
 /**
  * Dataset stage throughput, printed (not a test): alpaca_en_demo.json replicated to about 100k records
@@ -28,10 +29,7 @@ import org.lorapipe.model.tokenizer.TextTokenizer;
 public final class DatasetBenchmark {
     public static void main(String[] args) throws Exception {
         int target = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        Path data = Path.of(System.getProperty("lora.data", "../shared/data")).toAbsolutePath();
-        if (!Files.isDirectory(data)) {
-            data = Path.of("../../shared/data").toAbsolutePath();
-        }
+        Path data = TestData.root();
         JsonNode records = Json.mapper()
                 .readTree(data.resolve("instruct/alpaca_en_demo.json").toFile());
         ByteArrayOutputStream jsonl = new ByteArrayOutputStream();

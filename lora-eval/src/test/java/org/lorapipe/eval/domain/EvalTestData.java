@@ -3,8 +3,9 @@ package org.lorapipe.eval.domain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lorapipe.model.ModelImport;
+import org.lorapipe.testkit.TestData;
 
-/** ../shared/data next to the project root, and stories260K imported once per JVM. */
+/** The test data (see {@link TestData}), and stories260K imported once per JVM. */
 final class EvalTestData {
 
     private static Path stories;
@@ -12,17 +13,7 @@ final class EvalTestData {
     private EvalTestData() {}
 
     static Path dir() {
-        String root = System.getProperty("lora.project.root");
-        for (Path p = Path.of(root != null ? root : System.getProperty("user.dir"))
-                        .toAbsolutePath();
-                p != null;
-                p = p.getParent()) {
-            Path d = p.resolve("../shared/data").normalize();
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("cannot find shared/data next to the project root");
+        return TestData.root();
     }
 
     static Path arcEasy() {

@@ -18,6 +18,7 @@ import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.HfModelExporter;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
 import org.lorapipe.model.io.SafetensorsWriter;
+import org.lorapipe.testkit.TestData;
 
 /** Tiny random base models and hand-built PEFT adapters with non-zero B. */
 final class Fixtures {
@@ -158,21 +159,8 @@ final class Fixtures {
         return max;
     }
 
-    /** ../shared/data next to the project root (surefire passes lora.project.root). */
+    /** The test data (see {@link TestData}). */
     static Path sharedData() {
-        String root = System.getProperty("lora.project.root");
-        if (root != null) {
-            Path d = Path.of(root).toAbsolutePath().resolve("../shared/data").normalize();
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path d = p.resolve("shared/data");
-            if (Files.isDirectory(d)) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("cannot find shared/data next to the project root");
+        return TestData.root();
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.lorapipe.model.TestData;
+import org.lorapipe.testkit.TestData;
 
 class GenerationTest {
 
@@ -17,7 +17,8 @@ class GenerationTest {
 
     @BeforeAll
     static void load() {
-        gen = Generation.fromLlama2c(TestData.storiesBin(), TestData.tok512());
+        gen = Generation.fromLlama2c(
+                TestData.file("models/stories260K/stories260K.bin"), TestData.file("models/stories260K/tok512.bin"));
     }
 
     @AfterAll
@@ -27,7 +28,7 @@ class GenerationTest {
 
     @Test
     void greedyMatchesRuncAndStreamsThePieces() throws IOException {
-        String expected = Files.readString(TestData.stories().resolve("greedy_t0_n256_runc.txt"));
+        String expected = Files.readString(TestData.file("models/stories260K/greedy_t0_n256_runc.txt"));
         List<String> pieces = new ArrayList<>();
         GenerationResult r = gen.generate("", GenerationConfig.greedy(256), pieces::add);
         assertThat(r.text() + "\n").isEqualTo(expected);
@@ -40,7 +41,7 @@ class GenerationTest {
     /** The sample in stories260K.md: run.c -t 1.0 -p 0.9 -s 133742 (same xorshift RNG, same top-p). */
     @Test
     void seededTopPSamplingMatchesRunc() throws IOException {
-        String md = Files.readString(TestData.stories().resolve("stories260K.md"));
+        String md = Files.readString(TestData.file("models/stories260K/stories260K.md"));
         int at = md.indexOf("-s 133742");
         String expected =
                 md.substring(md.indexOf('\n', at) + 1, md.indexOf("```", at)).strip();

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.ModelFormatException;
-import org.lorapipe.model.TestData;
+import org.lorapipe.testkit.TestData;
 
 class SafetensorsTest {
 
@@ -103,7 +103,7 @@ class SafetensorsTest {
             assertThat(a.toFloatArray()).containsExactly(arrays.get(a.getName()).toFloatArray());
         }
         // the GPT-2 fixture was written by the Python safetensors library
-        Path gpt2 = TestData.dir().resolve("models/hf-fake-gpt2/model.safetensors");
+        Path gpt2 = TestData.file("models/hf-fake-gpt2/model.safetensors");
         NDList reference = NDList.decode(m, Files.readAllBytes(gpt2));
         try (SafetensorsFile sf = SafetensorsFile.open(gpt2)) {
             assertThat(sf.names()).hasSize(reference.size());

@@ -9,11 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.lorapipe.model.TestData;
 import org.lorapipe.model.generate.Generation;
 import org.lorapipe.model.generate.GenerationConfig;
 import org.lorapipe.model.generate.GenerationResult;
 import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.testkit.TestData;
 
 class ScorerTest {
 
@@ -23,7 +23,8 @@ class ScorerTest {
 
     @BeforeAll
     static void load() {
-        gen = Generation.fromLlama2c(TestData.storiesBin(), TestData.tok512());
+        gen = Generation.fromLlama2c(
+                TestData.file("models/stories260K/stories260K.bin"), TestData.file("models/stories260K/tok512.bin"));
         scorer = new Scorer(gen.model());
         tok = gen.tokenizer();
     }

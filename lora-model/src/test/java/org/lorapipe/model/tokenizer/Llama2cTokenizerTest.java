@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.model.ModelFormatException;
-import org.lorapipe.model.TestData;
+import org.lorapipe.testkit.TestData;
 
 class Llama2cTokenizerTest {
 
@@ -20,7 +20,7 @@ class Llama2cTokenizerTest {
 
     @BeforeAll
     static void load() {
-        tok = Llama2cTokenizer.load(TestData.tok512());
+        tok = Llama2cTokenizer.load(TestData.file("models/stories260K/tok512.bin"));
     }
 
     @Test
@@ -99,7 +99,7 @@ class Llama2cTokenizerTest {
 
     @Test
     void truncatedFileIsRefused(@TempDir Path tmp) throws IOException {
-        byte[] all = Files.readAllBytes(TestData.tok512());
+        byte[] all = Files.readAllBytes(TestData.file("models/stories260K/tok512.bin"));
         Path cut = tmp.resolve("tok.bin");
         Files.write(cut, Arrays.copyOf(all, all.length - 3));
         assertThatThrownBy(() -> Llama2cTokenizer.load(cut))

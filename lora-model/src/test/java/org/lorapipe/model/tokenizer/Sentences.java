@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.lorapipe.model.TestData;
+import org.lorapipe.testkit.TestData;
 
 /** Test sentences: hand-picked edge cases plus every text field of the alpaca demo set. */
 final class Sentences {
@@ -33,7 +33,7 @@ final class Sentences {
 
     static List<String> alpaca() throws IOException {
         JsonNode records = new ObjectMapper()
-                .readTree(TestData.dir().resolve("instruct/alpaca_en_demo.json").toFile());
+                .readTree(TestData.file("instruct/alpaca_en_demo.json").toFile());
         List<String> out = new ArrayList<>();
         for (JsonNode r : records) {
             for (String f : List.of("instruction", "input", "output")) {

@@ -21,6 +21,7 @@ import org.lorapipe.model.tokenizer.Tokenizers;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
 import org.lorapipe.storage.S3Uri;
+import org.lorapipe.testkit.TestData;
 
 /**
  * Real inputs for the stages after the dataset one: stories260K imported to Hugging Face layout at
@@ -41,9 +42,9 @@ public final class StoriesFixture {
         this.store = store;
     }
 
+    /** The test data (see {@link TestData}). */
     public static Path sharedData() {
-        Path root = Path.of(System.getProperty("lora.project.root", "..")).toAbsolutePath();
-        return root.resolveSibling("shared").resolve("data");
+        return TestData.root();
     }
 
     /** stories260K in Hugging Face layout, imported once per JVM. */
