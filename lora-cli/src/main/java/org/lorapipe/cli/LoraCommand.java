@@ -5,7 +5,7 @@ import org.lorapipe.cli.watch.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code lora}: the pipeline's command line (shared/CONTRACT.md, "The lora command"). */
+/** {@code lora}: the pipeline's command line (docs/CONTRACT.md, "The lora command"). */
 @Command(
         name = "lora",
         mixinStandardHelpOptions = true,

@@ -3,7 +3,7 @@ package org.lorapipe.contract;
 import java.util.List;
 
 /**
- * The Kafka topics of the pipeline (shared/CONTRACT.md, "Flow and topics"). The record key is the
+ * The Kafka topics of the pipeline (docs/CONTRACT.md, "Topics"). The record key is the
  * {@code requestId} on every topic, so one run's events stay ordered in one partition.
  */
 public final class Topics {

@@ -7,7 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The few process-wide DJL settings this module relies on: offline mode (no telemetry or download CDN,
- * see STACK.md), the PyTorch engine, the compute device, and per-thread inference mode.
+ * see docs/STACK.md), the PyTorch engine, the compute device, and per-thread inference mode.
  */
 public final class DjlRuntime {
 

@@ -12,7 +12,7 @@ public final class RmsNorm {
 
     private final NDArray weight; // [D]
     private final float eps;
-    /** 1 as a tensor owned with the weight: a Java scalar on a recorded path is unsafe (see STACK.md). */
+    /** 1 as a tensor owned with the weight: a Java scalar on a recorded path is unsafe (see docs/STACK.md). */
     private final NDArray one;
 
     public RmsNorm(NDArray weight, double eps) {

@@ -17,7 +17,7 @@ import org.lorapipe.testkit.Ports;
 import org.lorapipe.testkit.S3Server;
 
 /**
- * The embedded default of shared/CONTRACT.md: a real Kafka broker on 127.0.0.1:9092, an S3 server on
+ * The embedded default of docs/CONTRACT.md: a real Kafka broker on 127.0.0.1:9092, an S3 server on
  * 127.0.0.1:9000 (minioadmin / minioadmin, bucket {@code lora}) and every stage service that has been
  * built, as background processes whose data and logs live under one folder (default {@code .lora/}).
  * The processes outlive the command; their pids are kept in {@link StackState}.

@@ -11,7 +11,7 @@ import org.lorapipe.contract.json.Json;
 
 /**
  * Turns a TrainingRequested JSON document into a {@link TrainingRequest}: fills every default listed in
- * shared/CONTRACT.md and checks every rule, collecting ALL problems into one
+ * docs/CONTRACT.md and checks every rule, collecting ALL problems into one
  * {@link InvalidRequestException} whose message says how to fix each. The services, {@code lora submit}
  * and the HTTP endpoint all use this one parser, so a request is judged the same way everywhere.
  */

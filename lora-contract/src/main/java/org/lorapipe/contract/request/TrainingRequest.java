@@ -2,7 +2,7 @@ package org.lorapipe.contract.request;
 
 /**
  * The request a team publishes on {@code lora.training.requested}: every field filled, defaults
- * included. Build one with {@link RequestParser}, which applies the defaults of shared/CONTRACT.md and
+ * included. Build one with {@link RequestParser}, which applies the defaults of docs/CONTRACT.md and
  * collects every problem at once.
  *
  * @param requestId the run's id: Kafka key on every topic and the folder of its results in storage

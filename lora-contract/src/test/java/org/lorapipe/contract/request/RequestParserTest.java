@@ -15,7 +15,7 @@ class RequestParserTest {
               "baseModel": "s3://lora/models/stories260K",
               "dataset": { "uri": "s3://lora/data/stories-instruct.jsonl" } }""";
 
-    /** The full form with defaults, copied from shared/CONTRACT.md. */
+    /** The full form with defaults, copied from docs/CONTRACT.md. */
     private static final String CONTRACT_FULL_FORM =
             """
             { "requestId": "stories-r8",

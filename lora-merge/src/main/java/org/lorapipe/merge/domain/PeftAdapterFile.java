@@ -23,7 +23,7 @@ import org.lorapipe.model.io.SafetensorsFile;
  * {@link #loadA}/{@link #loadB}; both are small (r x features).
  *
  * <p>This reader duplicates the one in lora-tuning on purpose (merge-service must not depend on the
- * trainer); both follow shared/CONTRACT.md.
+ * trainer); both follow docs/CONTRACT.md.
  */
 public final class PeftAdapterFile implements AutoCloseable {
 

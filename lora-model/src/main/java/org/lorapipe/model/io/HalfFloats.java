@@ -2,7 +2,7 @@ package org.lorapipe.model.io;
 
 /**
  * Bit-exact conversions between fp32 and the two 16-bit formats, done in Java because bf16 arrays
- * abort the JVM inside DJL's PyTorch JNI layer (see STACK.md).
+ * abort the JVM inside DJL's PyTorch JNI layer (see docs/STACK.md).
  */
 public final class HalfFloats {
 

@@ -29,7 +29,7 @@ public final class Autograd {
         return new Recording(previous);
     }
 
-    /** Recording off for this thread (worker threads start with it on, see STACK.md). */
+    /** Recording off for this thread (worker threads start with it on, see docs/STACK.md). */
     public static void off() {
         JniUtils.setGradMode(false);
     }

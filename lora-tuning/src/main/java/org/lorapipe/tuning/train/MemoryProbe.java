@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Resident memory of this process from {@code /proc/self/status}: VmRSS (now) and VmHWM (peak). Native
  * tensors live outside the JVM heap, so these are the figures that matter (run with
- * {@code MALLOC_MMAP_THRESHOLD_} set, see STACK.md). Zero where /proc is unavailable.
+ * {@code MALLOC_MMAP_THRESHOLD_} set, see docs/STACK.md). Zero where /proc is unavailable.
  */
 public final class MemoryProbe {
 
