@@ -27,11 +27,13 @@ import org.lorapipe.service.testing.StageServiceContractTest;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.testkit.NeedsInfra;
 import org.lorapipe.testkit.TestData;
 
 /** The dataset-service through the real Kafka broker and S3 server, on stories260K and Alpaca data. */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
+@NeedsInfra
 class DatasetServiceContractTest extends StageServiceContractTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static boolean modelUploaded;

@@ -16,10 +16,12 @@ import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.testkit.NeedsInfra;
 
 /** POST /api/requests: 202 and the same Kafka event as `lora submit`, or 400 with every problem. */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
+@NeedsInfra
 class RequestsResourceTest {
     @Test
     void validRequestIsPublishedWithItsDefaults() {

@@ -25,10 +25,12 @@ import org.lorapipe.service.testing.StoriesFixture;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.testkit.NeedsInfra;
 
 /** The eval-service through the real Kafka broker and S3 server, scoring stories260K with and without an adapter. */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
+@NeedsInfra
 class EvalServiceContractTest extends StageServiceContractTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.testkit.InfraJars;
+import org.lorapipe.testkit.NeedsTools;
 
 /**
  * The deployment files render and say what operators need: kustomize overlays give every service
@@ -28,6 +29,7 @@ import org.lorapipe.testkit.InfraJars;
  * memory policy. Needs kubectl and docker-compose
  * (.ci/run installs docker-compose).
  */
+@NeedsTools
 class DeploymentManifestsTest {
     private static final List<String> SERVICES =
             List.of("dataset-service", "trainer-service", "eval-service", "merge-service");

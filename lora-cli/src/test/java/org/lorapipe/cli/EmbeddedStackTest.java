@@ -20,6 +20,7 @@ import org.lorapipe.cli.stack.StackState;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.testkit.InfraJars;
 import org.lorapipe.testkit.KafkaTestClient;
+import org.lorapipe.testkit.NeedsInfra;
 import org.lorapipe.testkit.Ports;
 
 /**
@@ -28,6 +29,7 @@ import org.lorapipe.testkit.Ports;
  * contract through the broker, {@code up} twice starts nothing new, and {@code down} leaves no process
  * and no open port behind.
  */
+@NeedsInfra
 class EmbeddedStackTest {
     @TempDir
     Path dir;

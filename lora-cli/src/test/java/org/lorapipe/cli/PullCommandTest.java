@@ -15,12 +15,14 @@ import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.storage.StorageConfig;
+import org.lorapipe.testkit.NeedsInfra;
 import org.lorapipe.testkit.S3Server;
 
 /**
  * {@code lora pull} against a real S3 server (the s3proxy of LocalInfra, without the broker pull does
  * not need): a published merged folder arrives intact, a tampered object is named and nothing is written.
  */
+@NeedsInfra
 class PullCommandTest {
 
     static S3Server s3;

@@ -13,8 +13,10 @@ import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.LocalInfra;
+import org.lorapipe.testkit.NeedsInfra;
 
 /** {@code lora import --name} publishes to a real S3 server; {@code lora generate} runs from the s3:// URI. */
+@NeedsInfra
 class S3RoundTripTest {
 
     static LocalInfra infra;

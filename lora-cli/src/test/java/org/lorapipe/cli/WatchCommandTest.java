@@ -34,8 +34,10 @@ import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.LocalInfra;
+import org.lorapipe.testkit.NeedsInfra;
 
 /** {@code lora watch} against the real broker: a whole run's events, and a failed run. */
+@NeedsInfra
 class WatchCommandTest {
     private static LocalInfra infra;
 

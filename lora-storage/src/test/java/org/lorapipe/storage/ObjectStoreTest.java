@@ -16,8 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.testkit.LocalInfra;
+import org.lorapipe.testkit.NeedsInfra;
 
 /** Every operation against the real s3proxy of the shared {@link LocalInfra}. */
+@NeedsInfra
 class ObjectStoreTest {
 
     private static ObjectStore store;

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.testkit.LocalInfra;
+import org.lorapipe.testkit.NeedsInfra;
 
 /** A publication is invisible until its manifest, written last, exists. */
+@NeedsInfra
 class PublicationTest {
 
     private static ObjectStore store;

@@ -12,10 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.testkit.LocalInfra;
+import org.lorapipe.testkit.NeedsInfra;
 import org.lorapipe.testkit.Ports;
 import org.lorapipe.testkit.S3Server;
 
 /** Transient failures are retried, permanent ones are not; all against real servers. */
+@NeedsInfra
 class RetryTest {
 
     private static final RetryPolicy PATIENT = new RetryPolicy(12, Duration.ofMillis(200), Duration.ofSeconds(2));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A broker restarted on the same data directory is not re-formatted: its records survive. */
+@NeedsInfra
 class KafkaBrokerRestartTest {
 
     @TempDir

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * them and checks that nothing is left: no process, no listening port, no directory.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@NeedsInfra
 class LocalInfraTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

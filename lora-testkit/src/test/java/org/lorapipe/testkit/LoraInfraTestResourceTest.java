@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Quarkus test resource hands out the JVM-wide infrastructure and does not stop it. */
+@NeedsInfra
 class LoraInfraTestResourceTest {
 
     @Test

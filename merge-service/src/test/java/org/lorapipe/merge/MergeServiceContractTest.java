@@ -44,6 +44,7 @@ import org.lorapipe.storage.Manifest;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.testkit.NeedsInfra;
 
 /**
  * The merge-service through the real Kafka broker and S3 server: stories260K as the base, hand-built
@@ -51,6 +52,7 @@ import org.lorapipe.testkit.LoraInfraTestResource;
  */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
+@NeedsInfra
 class MergeServiceContractTest extends StageServiceContractTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String PERPLEXITY_GATE =

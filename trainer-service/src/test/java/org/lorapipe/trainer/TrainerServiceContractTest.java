@@ -25,11 +25,13 @@ import org.lorapipe.service.testing.StoriesFixture;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.LoraInfraTestResource;
+import org.lorapipe.testkit.NeedsInfra;
 import org.lorapipe.tuning.peft.PeftAdapter;
 
 /** The trainer-service through the real Kafka broker and S3 server, training stories260K for real. */
 @QuarkusTest
 @QuarkusTestResource(LoraInfraTestResource.class)
+@NeedsInfra
 class TrainerServiceContractTest extends StageServiceContractTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String FAST =

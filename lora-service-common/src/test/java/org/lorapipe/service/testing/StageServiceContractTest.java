@@ -23,6 +23,7 @@ import org.lorapipe.contract.json.Json;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.testkit.KafkaTestClient;
+import org.lorapipe.testkit.NeedsInfra;
 
 /**
  * What every stage service promises at its door, checked through the REAL broker (the subclass is a
@@ -31,6 +32,7 @@ import org.lorapipe.testkit.KafkaTestClient;
  * {@code lora.dead-letter} with its bytes, the service stays healthy, and {@code /api/jobs/{id}}
  * tells what happened.
  */
+@NeedsInfra
 public abstract class StageServiceContractTest {
     private static final Duration WAIT = Duration.ofSeconds(45);
 

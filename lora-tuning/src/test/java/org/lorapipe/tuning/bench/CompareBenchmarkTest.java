@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lorapipe.testkit.NeedsTools;
 import org.lorapipe.tuning.Fixtures;
 
 /** Ours and the PyTorch reference back to back on stories260K (needs torch, as TrajectoryTest does). */
+@NeedsTools
 class CompareBenchmarkTest {
 
     @Test

@@ -7,8 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.lorapipe.testkit.NeedsTools;
 import org.lorapipe.tuning.Fixtures;
 
+@NeedsTools
 class TrainingBenchmarkTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.contract.dataset.TokenizedSequence;
+import org.lorapipe.testkit.NeedsTools;
 import org.lorapipe.tuning.Fixtures;
 import org.lorapipe.tuning.train.Trainer;
 
@@ -19,6 +20,7 @@ import org.lorapipe.tuning.train.Trainer;
  * math (model, PEFT LoRA, loss, backward, AdamW) to an independent implementation. Needs a system Python
  * with torch ({@code .ci/run} installs Debian's python3-torch); without it the test fails and says how.
  */
+@NeedsTools
 class TrajectoryTest {
 
     @TempDir
