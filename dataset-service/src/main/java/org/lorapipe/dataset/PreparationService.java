@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.json.Json;
@@ -51,7 +52,7 @@ public class PreparationService implements StageOutput {
 
     /** The published dataset folder of a request. */
     public S3Uri datasetFolder(String requestId) {
-        return store.config().bucketRoot().resolve("datasets/" + requestId + "/");
+        return store.config().bucketRoot().resolve(BucketLayout.dataset(requestId));
     }
 
     /** The manifest of a dataset already published for this request, if any. */

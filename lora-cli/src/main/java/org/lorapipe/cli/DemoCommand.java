@@ -10,6 +10,7 @@ import org.lorapipe.cli.demo.StoriesModel;
 import org.lorapipe.cli.stack.EmbeddedStack;
 import org.lorapipe.cli.stack.StackCommand;
 import org.lorapipe.cli.watch.WatchCommand;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
@@ -75,8 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
         CommandLine cli = LoraCommand.commandLine();
         try (ObjectStore store = new ObjectStore(storage)) {
             step("2/6 the base model");
-            if (store.isPublished(S3Uri.parse("s3://lora/models/stories260K/"))) {
-                System.out.println("s3://lora/models/stories260K/ is there already");
+            S3Uri base = storage.bucketRoot().resolve(BucketLayout.model("stories260K"));
+            if (store.isPublished(base)) {
+                System.out.println(base + " is there already");
             } else {
                 Path dir = StoriesModel.locate(stories, root, cacheDir().resolve("stories260K"));
                 int code = cli.execute(

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.ModelImport;
@@ -193,7 +194,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     private void toObjectStore(PrintWriter log) {
         StorageConfig config = storage.config();
-        S3Uri prefix = new S3Uri(config.bucket(), "models/" + name + "/");
+        S3Uri prefix = new S3Uri(config.bucket(), BucketLayout.model(name));
         try (ObjectStore store = new ObjectStore(config)) {
             List<ObjectInfo> existing = store.list(prefix, true);
             if (!existing.isEmpty() && !force) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.checksum.ChecksumVerifier;
 import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.contract.json.Json;
@@ -70,11 +71,11 @@ public final class PullCommand implements Callable<Integer> {
         Path target = dir.toAbsolutePath().normalize();
         validate(target);
         StorageConfig config = storage.config();
-        S3Uri prefix = new S3Uri(config.bucket(), "runs/" + requestId + "/merged/");
+        S3Uri prefix = new S3Uri(config.bucket(), BucketLayout.merged(requestId));
         try (ObjectStore store = new ObjectStore(config)) {
             Optional<Manifest> published = store.readManifest(prefix);
             if (published.isEmpty()) {
-                S3Uri decision = new S3Uri(config.bucket(), "runs/" + requestId + "/" + ModelMerged.NOT_MERGED_RECORD);
+                S3Uri decision = new S3Uri(config.bucket(), BucketLayout.notMerged(requestId));
                 if (store.exists(decision)) {
                     throw new IllegalStateException(notMerged(store.getString(decision), config.bucket()));
                 }

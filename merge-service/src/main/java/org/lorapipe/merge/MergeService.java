@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.ModelFile;
 import org.lorapipe.contract.event.ModelMerged;
@@ -73,7 +74,7 @@ public class MergeService implements StageOutput {
 
     /** Where the merged model of a request is published. */
     public S3Uri mergedFolder(String requestId) {
-        return inputs.runFolder(requestId).resolve("merged/");
+        return inputs.bucketRoot().resolve(BucketLayout.merged(requestId));
     }
 
     /**
@@ -81,7 +82,7 @@ public class MergeService implements StageOutput {
      * the ModelMerged it announced, so that {@code lora pull} can say so instead of "not yet".
      */
     public S3Uri notMergedRecord(String requestId) {
-        return inputs.runFolder(requestId).resolve(ModelMerged.NOT_MERGED_RECORD);
+        return inputs.bucketRoot().resolve(BucketLayout.notMerged(requestId));
     }
 
     /** Writes {@code decision} (merged = false) to {@link #notMergedRecord}. */

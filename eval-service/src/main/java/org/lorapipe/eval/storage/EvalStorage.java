@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectInfo;
@@ -30,12 +32,12 @@ public class EvalStorage implements StageOutput {
     }
 
     public S3Uri reportFolder(String requestId) {
-        return store.config().bucketRoot().resolve("runs/" + requestId + "/eval/");
+        return store.config().bucketRoot().resolve(BucketLayout.evaluation(requestId));
     }
 
     /** The prepared dataset of a run (its validation split feeds the perplexity task). */
     public S3Uri datasetFolder(String requestId) {
-        return store.config().bucketRoot().resolve("datasets/" + requestId + "/");
+        return store.config().bucketRoot().resolve(BucketLayout.dataset(requestId));
     }
 
     public boolean isPublished(S3Uri folder) {
@@ -61,7 +63,7 @@ public class EvalStorage implements StageOutput {
         int n = 0;
         for (ObjectInfo o : store.list(datasetFolder, false)) {
             String name = o.uri().fileName();
-            if (!o.prefix() && name.startsWith("validation-") && name.endsWith(".bin")) {
+            if (!o.prefix() && ShardFormat.isShard(name, ShardFormat.VALIDATION)) {
                 store.download(o.uri(), dir.resolve(name));
                 n++;
             }

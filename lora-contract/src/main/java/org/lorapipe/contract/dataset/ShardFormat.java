@@ -1,5 +1,8 @@
 package org.lorapipe.contract.dataset;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The binary shard layout of {@code datasets/{requestId}/{split}-NNNNN.bin}, little-endian:
  *
@@ -19,9 +22,23 @@ public final class ShardFormat {
     static final int VERSION = 1;
     static final int END = -1;
 
+    public static final String TRAIN = "train";
+    public static final String VALIDATION = "validation";
+
+    private static final Pattern NAME = Pattern.compile("(train|validation)-\\d{5}\\.bin");
+
     /** File name of shard {@code index} of {@code split} ("train" or "validation"). */
     public static String fileName(String split, int index) {
+        if (index < 0 || index > 99_999) {
+            throw new IllegalArgumentException("shard index " + index + " is outside 0..99999");
+        }
         return String.format("%s-%05d.bin", split, index);
+    }
+
+    /** Whether {@code fileName} (no folder) names a shard of {@code split}, e.g. validation-00003.bin. */
+    public static boolean isShard(String fileName, String split) {
+        Matcher m = NAME.matcher(fileName);
+        return m.matches() && m.group(1).equals(split);
     }
 
     private ShardFormat() {}

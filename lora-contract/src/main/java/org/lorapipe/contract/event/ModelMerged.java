@@ -2,6 +2,7 @@ package org.lorapipe.contract.event;
 
 import java.time.Instant;
 import java.util.List;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.request.TrainingRequest;
 
 /**
@@ -25,5 +26,5 @@ public record ModelMerged(
      * A run not merged on purpose keeps this event as {@code runs/{requestId}/not-merged.json} (an
      * extension of the storage layout), for whoever asks for its model later.
      */
-    public static final String NOT_MERGED_RECORD = "not-merged.json";
+    public static final String NOT_MERGED_RECORD = BucketLayout.NOT_MERGED;
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.model.DjlRuntime;
@@ -93,7 +94,8 @@ public final class PerplexityTask {
             throw new IllegalArgumentException("no dataset directory at " + datasetDir);
         }
         try (Stream<Path> s = Files.list(datasetDir)) {
-            List<Path> shards = s.filter(p -> p.getFileName().toString().matches("validation-\\d{5}\\.bin"))
+            List<Path> shards = s.filter(
+                            p -> ShardFormat.isShard(p.getFileName().toString(), ShardFormat.VALIDATION))
                     .sorted()
                     .toList();
             if (shards.isEmpty()) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.service.config.ServiceConfig;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
@@ -28,7 +29,7 @@ public class JobJournal {
     }
 
     private S3Uri folder() {
-        return store.config().bucketRoot().resolve("jobs/" + stage + "/");
+        return store.config().bucketRoot().resolve(BucketLayout.jobs(stage));
     }
 
     private S3Uri entry(String requestId) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.BucketLayout;
+import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.merge.domain.MergeException;
 import org.lorapipe.storage.Manifest;
@@ -41,8 +43,13 @@ public class MergeInputs {
     }
 
     /** The configured bucket's folder of a request's results, e.g. {@code s3://lora/runs/ID/}. */
+    /** The bucket root, against which {@link BucketLayout} keys resolve. */
+    public S3Uri bucketRoot() {
+        return store.config().bucketRoot();
+    }
+
     public S3Uri runFolder(String requestId) {
-        return store.config().bucketRoot().resolve("runs/" + requestId + "/");
+        return store.config().bucketRoot().resolve(BucketLayout.run(requestId));
     }
 
     /**
@@ -120,14 +127,14 @@ public class MergeInputs {
      * of a published dataset), each cut to {@code maxTokens}; empty when the run has no validation data.
      */
     public List<int[]> validationSequences(String requestId, int count, int maxTokens) {
-        S3Uri folder = store.config().bucketRoot().resolve("datasets/" + requestId + "/");
+        S3Uri folder = store.config().bucketRoot().resolve(BucketLayout.dataset(requestId));
         Optional<Manifest> manifest = store.readManifest(folder);
         List<int[]> out = new ArrayList<>();
         if (manifest.isEmpty()) {
             return out;
         }
         for (Manifest.Entry shard : manifest.get().files()) {
-            if (!shard.path().startsWith("validation-") || !shard.path().endsWith(".bin")) {
+            if (!ShardFormat.isShard(shard.path(), ShardFormat.VALIDATION)) {
                 continue;
             }
             try (InputStream in = store.get(folder.resolve(shard.path()));

@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
@@ -32,8 +31,6 @@ import org.lorapipe.trainer.domain.TrainingFailure;
  */
 @ApplicationScoped
 public class RunStorage implements StageOutput {
-    private static final Pattern STEP = Pattern.compile("step-(\\d+)/?$");
-
     private final ObjectStore store;
 
     public RunStorage(ObjectStore store) {
@@ -41,7 +38,7 @@ public class RunStorage implements StageOutput {
     }
 
     public S3Uri run(String requestId) {
-        return store.config().bucketRoot().resolve("runs/" + requestId + "/");
+        return store.config().bucketRoot().resolve(BucketLayout.run(requestId));
     }
 
     @Override
@@ -50,11 +47,11 @@ public class RunStorage implements StageOutput {
     }
 
     public S3Uri adapterFolder(String requestId) {
-        return run(requestId).resolve("adapter/");
+        return store.config().bucketRoot().resolve(BucketLayout.adapter(requestId));
     }
 
     public S3Uri checkpoint(String requestId, long step) {
-        return run(requestId).resolve("checkpoints/step-" + step + "/");
+        return store.config().bucketRoot().resolve(BucketLayout.checkpoint(requestId, step));
     }
 
     public boolean isPublished(S3Uri folder) {
@@ -120,13 +117,11 @@ public class RunStorage implements StageOutput {
 
     private List<Long> checkpointSteps(String requestId) {
         List<Long> steps = new ArrayList<>();
-        for (ObjectInfo o : store.list(run(requestId).resolve("checkpoints/"), false)) {
-            Matcher m = STEP.matcher(o.uri().key());
-            if (m.find()) {
-                long step = Long.parseLong(m.group(1));
-                if (store.isPublished(checkpoint(requestId, step))) {
-                    steps.add(step);
-                }
+        for (ObjectInfo o :
+                store.list(store.config().bucketRoot().resolve(BucketLayout.checkpoints(requestId)), false)) {
+            long step = BucketLayout.checkpointStep(o.uri().key());
+            if (step >= 0 && store.isPublished(checkpoint(requestId, step))) {
+                steps.add(step);
             }
         }
         return steps;

@@ -1,0 +1,79 @@
+package org.lorapipe.contract;
+
+import java.util.regex.Pattern;
+
+/**
+ * Where everything lives in the bucket (docs/CONTRACT.md, "Object storage"): every key the stages, the
+ * command line and the journal use comes from here, so the layout is spelled once. Keys are relative
+ * to the bucket; folders end with {@code /}.
+ *
+ * <pre>
+ *   models/{name}/                    an imported base model (Hugging Face layout)
+ *   datasets/{id}/                    token shards of a run (names: ShardFormat.fileName)
+ *   runs/{id}/checkpoints/step-{N}/   resumable training state
+ *   runs/{id}/adapter/                the PEFT adapter and training.json
+ *   runs/{id}/eval/                   the evaluation report
+ *   runs/{id}/merged/                 the merged model
+ *   runs/{id}/not-merged.json         a run not merged on purpose
+ *   jobs/{stage}/{id}.json            a stage's journal entry
+ * </pre>
+ */
+public final class BucketLayout {
+
+    public static final String MODELS = "models/";
+    public static final String DATASETS = "datasets/";
+    public static final String RUNS = "runs/";
+    public static final String JOBS = "jobs/";
+
+    public static final String NOT_MERGED = "not-merged.json";
+
+    private static final Pattern STEP = Pattern.compile("step-(\\d+)/?$");
+
+    private BucketLayout() {}
+
+    public static String model(String name) {
+        return MODELS + name + "/";
+    }
+
+    public static String dataset(String requestId) {
+        return DATASETS + requestId + "/";
+    }
+
+    public static String run(String requestId) {
+        return RUNS + requestId + "/";
+    }
+
+    public static String checkpoints(String requestId) {
+        return run(requestId) + "checkpoints/";
+    }
+
+    public static String checkpoint(String requestId, long step) {
+        return checkpoints(requestId) + "step-" + step + "/";
+    }
+
+    /** The step of a checkpoint folder key (or its last segment), or -1 when it is not one. */
+    public static long checkpointStep(String key) {
+        var m = STEP.matcher(key);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    public static String adapter(String requestId) {
+        return run(requestId) + "adapter/";
+    }
+
+    public static String evaluation(String requestId) {
+        return run(requestId) + "eval/";
+    }
+
+    public static String merged(String requestId) {
+        return run(requestId) + "merged/";
+    }
+
+    public static String notMerged(String requestId) {
+        return run(requestId) + NOT_MERGED;
+    }
+
+    public static String jobs(String stage) {
+        return JOBS + stage + "/";
+    }
+}
