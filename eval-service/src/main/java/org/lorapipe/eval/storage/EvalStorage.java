@@ -1,12 +1,7 @@
 package org.lorapipe.eval.storage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.dataset.ShardFormat;
@@ -14,7 +9,6 @@ import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
-import org.lorapipe.storage.Publication;
 import org.lorapipe.storage.S3Uri;
 
 /** The eval-service's view of storage: what it reads (model, adapter, data, benchmarks) and the report it publishes. */
@@ -86,17 +80,7 @@ public class EvalStorage implements StageOutput {
 
     /** Publishes every file of {@code dir} under {@code folder}, atomically. */
     public void publish(Path dir, S3Uri folder) {
-        Publication publication = store.beginPublication(folder);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(Files::isRegularFile)
-                    .sorted(Comparator.naturalOrder())
-                    .toList()) {
-                publication.putFile(file.getFileName().toString(), file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        publication.commit();
+        store.publish(folder, dir);
     }
 
     private static S3Uri folder(String uri) {

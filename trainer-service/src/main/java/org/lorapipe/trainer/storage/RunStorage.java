@@ -4,13 +4,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.dataset.ShardReader;
@@ -20,7 +18,6 @@ import org.lorapipe.contract.json.Json;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
-import org.lorapipe.storage.Publication;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.trainer.domain.TrainingFailure;
 
@@ -133,15 +130,7 @@ public class RunStorage implements StageOutput {
 
     /** Publishes every file of {@code dir} under {@code folder}, atomically. */
     public void publish(Path dir, S3Uri folder) {
-        Publication publication = store.beginPublication(folder);
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                publication.putFile(dir.relativize(file).toString().replace('\\', '/'), file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
-        }
-        publication.commit();
+        store.publish(folder, dir);
     }
 
     /** Deletes all but the newest {@code keep} checkpoints of a run. */
