@@ -31,6 +31,7 @@ import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.HfModelExporter;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
 import org.lorapipe.model.io.SafetensorsWriter;
+import org.lorapipe.model.io.ShardedSafetensors;
 import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
 
@@ -179,59 +180,25 @@ public final class Merger {
     /** Writes the planned tensors into one file or shards (+ index); returns the tensor bytes written. */
     private static long writeWeights(
             MergePlan plan, TensorSource base, PeftAdapterFile adapter, Path dir, Options options) throws IOException {
-        List<List<TensorInfo>> shards = new ArrayList<>();
-        List<TensorInfo> current = new ArrayList<>();
-        long currentBytes = 0;
-        long total = 0;
-        for (MergePlan.Entry e : plan.entries()) {
-            TensorInfo t = TensorInfo.of(e.name(), options.dtype(), e.shape());
-            if (!current.isEmpty() && currentBytes + t.byteSize() > options.maxShardBytes()) {
-                shards.add(current);
-                current = new ArrayList<>();
-                currentBytes = 0;
-            }
-            current.add(t);
-            currentBytes += t.byteSize();
-            total += t.byteSize();
-        }
-        shards.add(current);
+        List<TensorInfo> tensors = new ArrayList<>();
         Map<String, MergePlan.Entry> byName = new LinkedHashMap<>();
-        plan.entries().forEach(e -> byName.put(e.name(), e));
-        if (shards.size() == 1) {
-            writeShard(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE), shards.get(0), byName, base, adapter);
-            return total;
+        for (MergePlan.Entry e : plan.entries()) {
+            tensors.add(TensorInfo.of(e.name(), options.dtype(), e.shape()));
+            byName.put(e.name(), e);
         }
-        ObjectNode index = JSON.createObjectNode();
-        index.putObject("metadata").put("total_size", total);
-        ObjectNode weightMap = index.putObject("weight_map");
-        for (int i = 0; i < shards.size(); i++) {
-            String fileName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            writeShard(dir.resolve(fileName), shards.get(i), byName, base, adapter);
-            shards.get(i).forEach(t -> weightMap.put(t.name(), fileName));
-        }
-        Files.writeString(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), JSON.writeValueAsString(index) + "\n");
-        return total;
-    }
-
-    private static void writeShard(
-            Path file,
-            List<TensorInfo> tensors,
-            Map<String, MergePlan.Entry> plan,
-            TensorSource base,
-            PeftAdapterFile adapter)
-            throws IOException {
-        try (SafetensorsWriter w = SafetensorsWriter.create(file, tensors, Map.of("format", "pt"))) {
-            for (TensorInfo t : tensors) {
-                MergePlan.Entry e = plan.get(t.name());
-                try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
-                    NDArray weight = load(base, e.source(), m); // [out, in] fp32
-                    if (e.adapter() == null) {
-                        w.write(t.name(), weight);
-                    } else {
-                        writeMerged(w, t.name(), weight, e.adapter(), adapter);
-                    }
-                }
-            }
+        try {
+            return ShardedSafetensors.write(dir, tensors, options.maxShardBytes(), (w, t) -> {
+                        MergePlan.Entry e = byName.get(t.name());
+                        try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
+                            NDArray weight = load(base, e.source(), m); // [out, in] fp32
+                            if (e.adapter() == null) {
+                                w.write(t.name(), weight);
+                            } else {
+                                writeMerged(w, t.name(), weight, e.adapter(), adapter);
+                            }
+                        }
+                    })
+                    .tensorBytes();
         } catch (UncheckedIOException ex) {
             throw ex.getCause();
         }

@@ -1,7 +1,6 @@
 package org.lorapipe.model.io;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
@@ -57,60 +54,16 @@ public final class HfModelExporter {
     /** Writes the named tensors of {@code source}, sharded when larger than {@code maxShardBytes}. */
     public static List<Path> writeWeights(List<String> names, TensorSource source, Path dir, Options options)
             throws IOException {
-        List<List<TensorInfo>> shards = new ArrayList<>();
-        List<TensorInfo> current = new ArrayList<>();
-        long currentBytes = 0;
-        long total = 0;
+        List<TensorInfo> tensors = new ArrayList<>();
         for (String name : names) {
-            TensorInfo t =
-                    TensorInfo.of(name, options.dtype(), source.info(name).shape());
-            long bytes = t.byteSize();
-            if (!current.isEmpty() && currentBytes + bytes > options.maxShardBytes()) {
-                shards.add(current);
-                current = new ArrayList<>();
-                currentBytes = 0;
-            }
-            current.add(t);
-            currentBytes += bytes;
-            total += bytes;
+            tensors.add(TensorInfo.of(name, options.dtype(), source.info(name).shape()));
         }
-        shards.add(current);
-        Map<String, String> meta = Map.of("format", "pt");
-        List<Path> files = new ArrayList<>();
-        if (shards.size() == 1) {
-            Path f = dir.resolve(SafetensorsCheckpoint.SINGLE_FILE);
-            writeFile(f, shards.get(0), source, meta);
-            files.add(f);
-            return files;
-        }
-        ObjectNode index = JSON.createObjectNode();
-        index.putObject("metadata").put("total_size", total);
-        ObjectNode weightMap = index.putObject("weight_map");
-        Map<String, String> byName = new LinkedHashMap<>();
-        for (int i = 0; i < shards.size(); i++) {
-            String fileName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            Path f = dir.resolve(fileName);
-            writeFile(f, shards.get(i), source, meta);
-            files.add(f);
-            shards.get(i).forEach(t -> byName.put(t.name(), fileName));
-        }
-        byName.forEach(weightMap::put);
-        Path indexFile = dir.resolve(SafetensorsCheckpoint.INDEX_FILE);
-        Files.writeString(indexFile, JSON.writeValueAsString(index) + "\n");
-        files.add(indexFile);
-        return files;
-    }
-
-    private static void writeFile(Path file, List<TensorInfo> tensors, TensorSource source, Map<String, String> meta)
-            throws IOException {
-        try (SafetensorsWriter w = SafetensorsWriter.create(file, tensors, meta)) {
-            for (TensorInfo t : tensors) {
-                try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
-                    NDArray a = source.load(t.name(), m);
-                    w.write(t.name(), a);
-                }
-            }
-        }
+        return ShardedSafetensors.write(dir, tensors, options.maxShardBytes(), (w, t) -> {
+                    try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
+                        w.write(t.name(), source.load(t.name(), m));
+                    }
+                })
+                .files();
     }
 
     public static void writeGenerationConfig(LlamaConfig config, Path dir) throws IOException {
