@@ -1,19 +1,19 @@
 package org.lorapipe.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.LossPoint;
+import org.lorapipe.contract.artifact.TrainingRecord;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.PipelineEvent;
@@ -25,7 +25,6 @@ import org.lorapipe.eval.domain.BenchmarkFormatException;
 import org.lorapipe.eval.domain.EvalSources;
 import org.lorapipe.eval.domain.EvaluationReport;
 import org.lorapipe.eval.domain.Evaluator;
-import org.lorapipe.eval.domain.LossPoint;
 import org.lorapipe.eval.domain.ModelVariant;
 import org.lorapipe.eval.domain.ReportWriter;
 import org.lorapipe.eval.storage.EvalStorage;
@@ -182,13 +181,10 @@ public class EvaluationService {
 
     /** The training loss curve from the adapter's training.json, when the trainer wrote one. */
     private static List<LossPoint> losses(Path adapterDir) throws IOException {
-        Path file = adapterDir.resolve("training.json");
-        List<LossPoint> points = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (JsonNode p : Json.mapper().readTree(file.toFile()).path("losses")) {
-                points.add(new LossPoint(p.path("step").asLong(), p.path("loss").asDouble()));
-            }
+        Path file = adapterDir.resolve(TrainingRecord.FILE);
+        if (!Files.exists(file)) {
+            return List.of();
         }
-        return points;
+        return Json.mapper().readValue(file.toFile(), TrainingRecord.class).losses();
     }
 }

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.LossPoint;
+import org.lorapipe.contract.artifact.TrainingRecord;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetManifest;
@@ -35,7 +37,6 @@ import org.lorapipe.trainer.config.TrainerConfig;
 import org.lorapipe.trainer.domain.LossHistory;
 import org.lorapipe.trainer.domain.ProgressThrottle;
 import org.lorapipe.trainer.domain.TrainingFailure;
-import org.lorapipe.trainer.domain.TrainingRecord;
 import org.lorapipe.trainer.storage.RunStorage;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraPlan;
@@ -248,8 +249,8 @@ public class TrainingService {
         Path dir = work.resolve("resume");
         storage.download(storage.checkpoint(id, step.get()), dir);
         trainer.restore(TrainingState.load(dir));
-        List<LossHistory.Point> points =
-                Json.mapper().readValue(dir.resolve(HISTORY).toFile(), new TypeReference<List<LossHistory.Point>>() {});
+        List<LossPoint> points =
+                Json.mapper().readValue(dir.resolve(HISTORY).toFile(), new TypeReference<List<LossPoint>>() {});
         LOG.infof("%s: resuming from the checkpoint of step %d", id, step.get());
         return new LossHistory(points);
     }

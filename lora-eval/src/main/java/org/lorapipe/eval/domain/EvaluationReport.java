@@ -3,6 +3,7 @@ package org.lorapipe.eval.domain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.event.TaskResult;
 
 /**

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.json.Json;
 
 /**

@@ -13,6 +13,7 @@ import java.util.Random;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.EvalTask;
@@ -30,7 +31,7 @@ class EvaluatorReportTest {
         Random rnd = new Random(1);
         List<LossPoint> points = new ArrayList<>();
         for (int step = 1; step <= 200; step++) {
-            points.add(new LossPoint(step, 1.35 + 2.4 * Math.exp(-step / 45.0) + 0.12 * rnd.nextGaussian()));
+            points.add(new LossPoint(step, 1.35 + 2.4 * Math.exp(-step / 45.0) + 0.12 * rnd.nextGaussian(), 3e-4));
         }
         return points;
     }

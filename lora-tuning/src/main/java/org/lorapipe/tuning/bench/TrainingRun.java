@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.OptimizerType;
 import org.lorapipe.contract.request.SchedulerType;
@@ -164,7 +165,7 @@ public final class TrainingRun {
                 (steps + warmup) * bm.batch(), bm.seq(), model.config().vocabSize(), 0);
         List<StepReport> reports = new ArrayList<>();
         long[] warmEnd = {System.nanoTime()};
-        List<Double> losses = trainer.train(data, new TrainingListener() {
+        List<LossPoint> losses = trainer.train(data, new TrainingListener() {
                     @Override
                     public void onStep(StepReport s) {
                         reports.add(s);
@@ -182,8 +183,8 @@ public final class TrainingRun {
                 trainable,
                 last.memory().weightBytes(),
                 last.memory().optimizerBytes(),
-                losses.get(0),
-                losses.get(losses.size() - 1));
+                losses.get(0).loss(),
+                losses.get(losses.size() - 1).loss());
     }
 
     /** Resets VmHWM to the current RSS (Linux); elsewhere peaks accumulate over the process. */

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.LoraSpec;
 import org.lorapipe.model.LlamaModel;
@@ -108,10 +109,10 @@ public final class Trajectory {
             List<TokenizedSequence> data = inTrainerOrder(seqs);
             try (Trainer trainer = Trainer.forAdapters(
                     adapters, TrainingRun.spec(model.batch(), steps, lr, weightDecay, SEED, false))) {
-                List<Double> losses =
+                List<LossPoint> losses =
                         trainer.train(data, new TrainingListener() {}).losses();
                 for (int i = 0; i < steps; i++) {
-                    ours[i] = losses.get(i);
+                    ours[i] = losses.get(i).loss();
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.MemoryUsage;
 import org.lorapipe.contract.request.OptimizerType;
@@ -133,7 +134,7 @@ public final class Trainer implements AutoCloseable {
         LrSchedule schedule = new LrSchedule(spec.scheduler(), spec.learningRate(), spec.warmupSteps(), totalSteps);
         int microPerEpoch = (int) ceilDiv(data.size(), spec.microBatchSize());
         Autograd.off();
-        List<Double> losses = new ArrayList<>();
+        List<LossPoint> losses = new ArrayList<>();
         long start = System.nanoTime();
         long tokens = 0;
         long startStep = step;
@@ -195,7 +196,7 @@ public final class Trainer implements AutoCloseable {
             optimizer.step(lr);
             step++;
             microBatch += k;
-            losses.add(loss);
+            losses.add(new LossPoint(step, loss, lr));
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             double tps = tokens / Math.max(1e-9, elapsed / 1000.0);
             long done = step - startStep;
@@ -216,7 +217,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         long durationMs = (System.nanoTime() - start) / 1_000_000;
-        double mean = losses.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double mean = losses.stream().mapToDouble(LossPoint::loss).average().orElse(Double.NaN);
         return new TrainingResult(
                 List.copyOf(losses),
                 mean,

@@ -1,11 +1,12 @@
 package org.lorapipe.tuning.train;
 
 import java.util.List;
+import org.lorapipe.contract.artifact.LossPoint;
 
 /**
  * The figures of a finished run (the fields of AdapterTrained's metrics that training knows).
  *
- * @param losses loss of every step run by this call (steps restored from a checkpoint excluded)
+ * @param losses the loss curve of the steps run by this call (steps restored from a checkpoint excluded)
  * @param trainLoss mean of {@code losses}
  * @param steps optimizer steps completed in total
  * @param trainTokens real tokens processed by this call
@@ -14,7 +15,7 @@ import java.util.List;
  * @param peakRssBytes VmHWM at the end
  */
 public record TrainingResult(
-        List<Double> losses,
+        List<LossPoint> losses,
         double trainLoss,
         long steps,
         long trainTokens,

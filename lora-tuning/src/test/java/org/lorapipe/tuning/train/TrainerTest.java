@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.LoraSpec;
 import org.lorapipe.contract.request.OptimizerType;
@@ -39,7 +40,9 @@ class TrainerTest {
         try (LlamaModel model = Fixtures.model(Fixtures.tiny(), 1);
                 LoraAdapters a = adapters(model, dropout, spec.seed());
                 Trainer t = Trainer.forAdapters(a, spec)) {
-            return t.train(DATA, listener).losses();
+            return t.train(DATA, listener).losses().stream()
+                    .map(LossPoint::loss)
+                    .toList();
         }
     }
 
@@ -200,7 +203,9 @@ class TrainerTest {
                     LoraAdapters a = adapters(model, 0.1, 999); // different init: restore must overwrite it
                     Trainer t = Trainer.forAdapters(a, spec)) {
                 t.restore(loaded);
-                List<Double> resumed = t.train(DATA, TrainingListener.NONE).losses();
+                List<Double> resumed = t.train(DATA, TrainingListener.NONE).losses().stream()
+                        .map(LossPoint::loss)
+                        .toList();
                 assertThat(resumed).as(opt.wire()).containsExactlyElementsOf(straight.subList(4, 6));
             }
         }

@@ -2,29 +2,27 @@ package org.lorapipe.trainer.domain;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.lorapipe.contract.artifact.LossPoint;
 
 /**
  * The loss curve of a run, step by step, carried across restarts inside each checkpoint so that the
  * curve of a resumed run is whole. The evaluator draws it; {@link #tailMean} is the reported train loss.
  */
 public final class LossHistory {
-    /** One point of the curve. */
-    public record Point(long step, double loss, double learningRate) {}
-
-    private final List<Point> points = new ArrayList<>();
+    private final List<LossPoint> points = new ArrayList<>();
 
     public LossHistory() {}
 
-    public LossHistory(List<Point> restored) {
+    public LossHistory(List<LossPoint> restored) {
         points.addAll(restored);
     }
 
     public void add(long step, double loss, double learningRate) {
         points.removeIf(p -> p.step() >= step);
-        points.add(new Point(step, loss, learningRate));
+        points.add(new LossPoint(step, loss, learningRate));
     }
 
-    public List<Point> points() {
+    public List<LossPoint> points() {
         return List.copyOf(points);
     }
 
@@ -33,7 +31,7 @@ public final class LossHistory {
         if (points.isEmpty()) {
             return Double.NaN;
         }
-        List<Point> tail = points.subList(Math.max(0, points.size() - n), points.size());
-        return tail.stream().mapToDouble(Point::loss).average().orElse(Double.NaN);
+        List<LossPoint> tail = points.subList(Math.max(0, points.size() - n), points.size());
+        return tail.stream().mapToDouble(LossPoint::loss).average().orElse(Double.NaN);
     }
 }
