@@ -27,6 +27,7 @@ import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.InfraJars;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.Ports;
+import org.lorapipe.testkit.TestData;
 import org.lorapipe.tuning.peft.PeftAdapter;
 
 /**
@@ -50,6 +51,7 @@ class PipelineEndToEndIT {
         try {
             DemoCommand demo = new DemoCommand();
             demo.timeout = "10m"; // a stage that never answers fails the test instead of hanging CI
+            demo.stories = TestData.dir("models/stories260K"); // wherever the test data is
             assertThat(demo.run(stack)).as("lora demo exit code").isZero();
             String id = demo.requestId;
 

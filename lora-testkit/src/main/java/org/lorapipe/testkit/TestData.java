@@ -43,7 +43,10 @@ public final class TestData {
         return p;
     }
 
-    /** A folder of the data, e.g. {@code models/stories260K}, with every pinned file under it present. */
+    /**
+     * A folder of the data, e.g. {@code models/stories260K}, with every downloadable pinned file under it
+     * present (a file without a public copy fails when it is asked for by {@link #file}).
+     */
     public static Path dir(String relative) {
         Path p = resolution().provide(relative);
         if (!Files.isDirectory(p)) {
@@ -157,15 +160,18 @@ public final class TestData {
                     missing.add(e);
                 }
             }
-            List<TestDataLock.Entry> unavailable =
-                    missing.stream().filter(e -> !e.downloadable()).toList();
-            if (!unavailable.isEmpty()) {
-                TestDataLock.Entry e = unavailable.get(0);
-                throw new IllegalStateException(
-                        howToGet(e.path() + " has no public copy (" + e.origin().substring("none:".length()) + ")"));
+            for (TestDataLock.Entry e : missing) {
+                if (!e.downloadable() && e.path().equals(relative)) { // asked for by name: say how to make it
+                    throw new IllegalStateException(howToGet(
+                            e.path() + " has no public copy (" + e.origin().substring("none:".length()) + ")"));
+                }
             }
             try {
-                new TestDataFetcher(r).fetch(missing);
+                // a folder gets every downloadable file; one without a public copy fails only when read
+                new TestDataFetcher(r)
+                        .fetch(missing.stream()
+                                .filter(TestDataLock.Entry::downloadable)
+                                .toList());
             } catch (IOException | RuntimeException e) {
                 String message = howToGet("downloading into " + r + " failed: " + e.getMessage());
                 failure = message; // later calls fail at once instead of waiting on the network again

@@ -159,7 +159,8 @@ class TestDataTest {
         byte[] pinned = "x".getBytes(StandardCharsets.UTF_8);
         Path root = project(line(pinned, "models/out.txt", "none:llama2.c run -t 0 -n 256 output"));
         TestData.Resolution r = TestData.Resolution.find(null, root, tmp.resolve("cache"));
-        assertThatThrownBy(() -> r.provide("models"))
+        assertThat(r.provide("models")).as("a folder does not need it").isEqualTo(tmp.resolve("cache/models"));
+        assertThatThrownBy(() -> r.provide("models/out.txt"))
                 .hasMessageContaining("models/out.txt has no public copy (llama2.c run -t 0 -n 256 output)");
     }
 
