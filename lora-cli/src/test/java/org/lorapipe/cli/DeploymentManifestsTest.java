@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lorapipe.devstack.InfraJars;
 import org.lorapipe.model.NativeMemoryPolicy;
-import org.lorapipe.testkit.InfraJars;
 import org.lorapipe.testkit.NeedsTools;
 
 /**

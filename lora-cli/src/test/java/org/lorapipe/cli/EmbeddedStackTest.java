@@ -18,10 +18,10 @@ import org.lorapipe.cli.stack.StackComponent;
 import org.lorapipe.cli.stack.StackPorts;
 import org.lorapipe.cli.stack.StackState;
 import org.lorapipe.contract.Topics;
-import org.lorapipe.testkit.InfraJars;
+import org.lorapipe.devstack.InfraJars;
+import org.lorapipe.devstack.Ports;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.NeedsInfra;
-import org.lorapipe.testkit.Ports;
 
 /**
  * {@code lora stack up / status / down} for real, on free ports so that it never meets a developer's

@@ -20,13 +20,13 @@ import org.lorapipe.contract.checksum.ChecksumVerifier;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.devstack.InfraJars;
+import org.lorapipe.devstack.Ports;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.storage.StorageConfig;
-import org.lorapipe.testkit.InfraJars;
 import org.lorapipe.testkit.KafkaTestClient;
-import org.lorapipe.testkit.Ports;
 import org.lorapipe.testkit.TestData;
 import org.lorapipe.tuning.peft.PeftAdapter;
 

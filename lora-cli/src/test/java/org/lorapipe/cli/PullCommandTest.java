@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.contract.checksum.Sha256Sums;
+import org.lorapipe.devstack.S3Server;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.NeedsInfra;
-import org.lorapipe.testkit.S3Server;
 
 /**
  * {@code lora pull} against a real S3 server (the s3proxy of LocalInfra, without the broker pull does

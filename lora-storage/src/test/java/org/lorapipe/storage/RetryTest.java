@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.devstack.Ports;
+import org.lorapipe.devstack.S3Server;
 import org.lorapipe.testkit.LocalInfra;
 import org.lorapipe.testkit.NeedsInfra;
-import org.lorapipe.testkit.Ports;
-import org.lorapipe.testkit.S3Server;
 
 /** Transient failures are retried, permanent ones are not; all against real servers. */
 @NeedsInfra

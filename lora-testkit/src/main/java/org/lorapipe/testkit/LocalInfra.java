@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import org.lorapipe.devstack.KafkaBroker;
+import org.lorapipe.devstack.S3Server;
 
 /**
  * The pipeline's infrastructure for one test run: a Kafka broker and an S3 server on free loopback

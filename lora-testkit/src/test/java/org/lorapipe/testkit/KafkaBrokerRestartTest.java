@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.devstack.KafkaBroker;
+import org.lorapipe.devstack.Ports;
 
 /** A broker restarted on the same data directory is not re-formatted: its records survive. */
 @NeedsInfra

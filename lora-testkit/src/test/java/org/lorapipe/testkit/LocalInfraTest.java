@@ -24,6 +24,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.lorapipe.devstack.KafkaBroker;
+import org.lorapipe.devstack.Ports;
 
 /**
  * Drives the real broker and the real S3 server started by {@link LocalInfra}; the last test stops

@@ -2,11 +2,10 @@ package org.lorapipe.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,15 +17,17 @@ import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.TrainingProgress;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.devstack.InfraJars;
+import org.lorapipe.devstack.Ports;
+import org.lorapipe.devstack.ServiceLauncher;
+import org.lorapipe.devstack.StackEnvironment;
 import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.service.testing.StoriesFixture;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.storage.StorageConfig;
-import org.lorapipe.testkit.InfraJars;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.LocalInfra;
-import org.lorapipe.testkit.Ports;
 
 /**
  * Crash safety for real: the packaged trainer-service runs as its own process against a real broker
@@ -137,27 +138,23 @@ class TrainerCrashIT {
 
     private static Process startTrainer(String name) throws Exception {
         Path root = InfraJars.locate().root();
-        Path jar = root.resolve("trainer-service/target/quarkus-app/quarkus-run.jar");
+        Path jar = ServiceLauncher.runner(root, "trainer-service");
         assertThat(jar).as("packaged by the reactor before integration tests").exists();
         Path log = Files.createTempFile("trainer-" + name, ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-Dquarkus.http.port=" + Ports.free(),
-                "-Dlora.trainer.progress-interval-ms=0",
-                "-jar",
-                jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
-        pb.environment().put("S3_ENDPOINT", infra.s3Endpoint());
-        pb.environment().put("S3_ACCESS_KEY", infra.accessKey());
-        pb.environment().put("S3_SECRET_KEY", infra.secretKey());
-        pb.environment().put("S3_BUCKET", infra.bucket());
-        pb.environment().put("DJL_OFFLINE", "true");
-        NativeMemoryPolicy.load(root).applyTo(pb.environment());
+        Map<String, String> policy = new HashMap<>();
+        NativeMemoryPolicy.load(root).applyTo(policy);
+        ProcessBuilder pb = ServiceLauncher.processBuilder(
+                jar,
+                Ports.free(),
+                List.of("lora.trainer.progress-interval-ms=0"),
+                new StackEnvironment(
+                        infra.bootstrapServers(),
+                        infra.s3Endpoint(),
+                        infra.accessKey(),
+                        infra.secretKey(),
+                        infra.bucket()),
+                policy,
+                log);
         Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         return p;

@@ -1,6 +1,5 @@
 package org.lorapipe.cli.stack;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -8,13 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.devstack.KafkaBroker;
+import org.lorapipe.devstack.Ports;
+import org.lorapipe.devstack.S3Server;
+import org.lorapipe.devstack.ServiceLauncher;
+import org.lorapipe.devstack.StackEnvironment;
 import org.lorapipe.model.NativeMemoryPolicy;
-import org.lorapipe.testkit.KafkaBroker;
-import org.lorapipe.testkit.Ports;
-import org.lorapipe.testkit.S3Server;
 
 /**
  * The embedded default of docs/CONTRACT.md: a real Kafka broker on 127.0.0.1:9092, an S3 server on
@@ -148,25 +151,21 @@ public final class EmbeddedStack {
     private StackComponent startService(ServiceSpec service, Path logs) {
         Ports.requireNotListening(HOST, service.port(), service.name());
         Path log = logs.resolve(service.name() + ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "-Xmx1g",
-                "-Dquarkus.http.port=" + service.port(),
-                "-Dquarkus.http.host=" + HOST,
-                "-jar",
-                service.runner(projectRoot).toString());
-        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + ports.kafka());
-        pb.environment().put("S3_ENDPOINT", "http://" + HOST + ":" + ports.s3());
-        pb.environment().put("S3_ACCESS_KEY", ACCESS_KEY);
-        pb.environment().put("S3_SECRET_KEY", SECRET_KEY);
-        pb.environment().put("S3_BUCKET", BUCKET);
-        pb.environment().put("DJL_OFFLINE", "true");
-        NativeMemoryPolicy.load(projectRoot).applyTo(pb.environment());
-        pb.environment().put("LORA_HOME", projectRoot.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> extra = new HashMap<>();
+        NativeMemoryPolicy.load(projectRoot).applyTo(extra);
+        extra.put("LORA_HOME", projectRoot.toString());
+        ProcessBuilder pb = ServiceLauncher.processBuilder(
+                service.runner(projectRoot),
+                service.port(),
+                List.of("quarkus.http.host=" + HOST),
+                new StackEnvironment(
+                        HOST + ":" + ports.kafka(),
+                        "http://" + HOST + ":" + ports.s3(),
+                        ACCESS_KEY,
+                        SECRET_KEY,
+                        BUCKET),
+                extra,
+                log);
         pb.directory(projectRoot.toFile());
         try {
             Process process = pb.start();

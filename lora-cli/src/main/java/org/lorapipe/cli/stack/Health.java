@@ -5,7 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.lorapipe.testkit.Ports;
+import org.lorapipe.devstack.Ports;
 
 /** Is a stack component serving? An HTTP health check for services, an open port for the others. */
 final class Health {

@@ -2,6 +2,7 @@ package org.lorapipe.cli.stack;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.lorapipe.devstack.ServiceLauncher;
 
 /** A stage service of the embedded stack: its module folder and HTTP port. */
 public record ServiceSpec(String name, int port) {
@@ -14,7 +15,7 @@ public record ServiceSpec(String name, int port) {
 
     /** The Quarkus fast-jar launcher built by {@code ./mvnw install}. */
     public Path runner(Path projectRoot) {
-        return projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        return ServiceLauncher.runner(projectRoot, name);
     }
 
     public String healthUrl() {

@@ -2,7 +2,7 @@ package org.lorapipe.cli.stack;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.lorapipe.testkit.InfraJars;
+import org.lorapipe.devstack.InfraJars;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,4 +1,4 @@
-package org.lorapipe.testkit;
+package org.lorapipe.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
