@@ -133,7 +133,15 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            org.lorapipe.model.bench.ModelBenchmark.main(args.toArray(String[]::new));
+            List<String> all = new ArrayList<>(args);
+            if (!all.contains("--stories")) {
+                Path root = Path.of(System.getProperty("lora.project.root", "."));
+                all.add("--stories");
+                all.add(StoriesModel.locate(null, root, root.resolve(".lora/cache/stories260K"))
+                        .resolve(StoriesModel.MODEL)
+                        .toString());
+            }
+            org.lorapipe.model.bench.ModelBenchmark.main(all.toArray(String[]::new));
             return 0;
         }
     }

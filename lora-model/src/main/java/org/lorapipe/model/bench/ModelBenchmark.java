@@ -56,11 +56,9 @@ public final class ModelBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (stories == null) {
-            stories = Path.of("../shared/data/models/stories260K/stories260K.bin");
-            if (!Files.exists(stories)) {
-                stories = Path.of("/work/shared/data/models/stories260K/stories260K.bin");
-            }
+        if (stories == null || !Files.isRegularFile(stories)) {
+            throw new IllegalArgumentException("--stories must name stories260K.bin, got " + stories
+                    + " (`lora bench model` finds it as `lora demo` does)");
         }
         DjlRuntime.inferenceMode();
         System.out.printf(
