@@ -7,7 +7,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.json.Json;
-import org.lorapipe.model.ModelImport;
+import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
 import org.lorapipe.storage.ObjectStore;
@@ -157,13 +156,7 @@ class DatasetServiceContractTest extends StageServiceContractTest {
             return;
         }
         try {
-            Path data = sharedData();
-            Path dir = Files.createTempDirectory("stories-import").resolve("stories260K");
-            ModelImport.fromLlama2c(
-                    data.resolve("models/stories260K/stories260K.bin"),
-                    data.resolve("models/stories260K/tok512.bin"),
-                    dir);
-            store.uploadDirectory(dir, S3Uri.parse("s3://lora/models/stories260K/"));
+            store.uploadDirectory(ModelFixtures.importedStories(), S3Uri.parse("s3://lora/models/stories260K/"));
             modelUploaded = true;
         } catch (Exception e) {
             throw new IllegalStateException(e);

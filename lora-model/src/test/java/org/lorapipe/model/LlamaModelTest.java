@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lorapipe.model.io.NDArrayTensorSource;
+import org.lorapipe.model.testing.ModelFixtures;
 
 class LlamaModelTest {
 
@@ -52,14 +53,14 @@ class LlamaModelTest {
         assertThat(logits.getShape()).isEqualTo(new Shape(2, 4, 50));
         assertThat(logits.getManager()).isSameAs(m);
         NDArray last = model.forwardLast(ids, null, null);
-        assertThat(TinyModels.maxAbsDiff(last, logits.get(new NDIndex(":, -1, :"))))
+        assertThat(ModelFixtures.maxAbsDiff(last, logits.get(new NDIndex(":, -1, :"))))
                 .isLessThan(1e-6f);
         // selected rows of the flattened [B*T] positions: (0, 2), (1, 0), (1, 3)
         NDArray rows = model.forwardRows(ids, null, m.create(new long[] {2, 4, 7}));
         assertThat(rows.getShape()).isEqualTo(new Shape(3, 50));
         NDArray expected = logits.reshape(8, 50).get(new NDIndex("{}", m.create(new long[] {2, 4, 7})));
-        assertThat(TinyModels.maxAbsDiff(rows, expected)).isLessThan(1e-6f);
-        assertThat(TinyModels.maxAbsDiff(rows.get(0), logits.get(0, 2))).isLessThan(1e-6f);
+        assertThat(ModelFixtures.maxAbsDiff(rows, expected)).isLessThan(1e-6f);
+        assertThat(ModelFixtures.maxAbsDiff(rows.get(0), logits.get(0, 2))).isLessThan(1e-6f);
     }
 
     @Test
@@ -80,7 +81,7 @@ class LlamaModelTest {
         assertThat(dots[1]).isCloseTo(dots[0], org.assertj.core.data.Offset.offset(1e-4f));
         assertThat(dots[2]).isCloseTo(dots[0], org.assertj.core.data.Offset.offset(1e-4f));
         NDList zero = rope.cosSin(m.zeros(new Shape(1, 1)));
-        assertThat(TinyModels.maxAbsDiff(rope.apply(q, zero.get(0), zero.get(1)), q))
+        assertThat(ModelFixtures.maxAbsDiff(rope.apply(q, zero.get(0), zero.get(1)), q))
                 .isEqualTo(0f);
     }
 
@@ -107,7 +108,7 @@ class LlamaModelTest {
         }
         try (LlamaModel mha = LlamaModel.create(full, new NDArrayTensorSource(w), Device.cpu())) {
             NDArray ids = TinyModels.ids(m, new int[] {1, 7, 8, 9, 10, 11});
-            assertThat(TinyModels.maxAbsDiff(model.forward(ids, null, null), mha.forward(ids, null, null)))
+            assertThat(ModelFixtures.maxAbsDiff(model.forward(ids, null, null), mha.forward(ids, null, null)))
                     .isLessThan(1e-5f);
         }
     }
@@ -116,8 +117,10 @@ class LlamaModelTest {
     void causalMaskHidesTheFuture() {
         NDArray a = model.forward(TinyModels.ids(m, new int[] {1, 4, 6, 8, 10}), null, null);
         NDArray b = model.forward(TinyModels.ids(m, new int[] {1, 4, 6, 30, 40}), null, null);
-        assertThat(TinyModels.maxAbsDiff(a.get(":, :3, :"), b.get(":, :3, :"))).isLessThan(1e-6f);
-        assertThat(TinyModels.maxAbsDiff(a.get(":, 3:, :"), b.get(":, 3:, :"))).isGreaterThan(1e-4f);
+        assertThat(ModelFixtures.maxAbsDiff(a.get(":, :3, :"), b.get(":, :3, :")))
+                .isLessThan(1e-6f);
+        assertThat(ModelFixtures.maxAbsDiff(a.get(":, 3:, :"), b.get(":, 3:, :")))
+                .isGreaterThan(1e-4f);
     }
 
     @Test
@@ -127,9 +130,9 @@ class LlamaModelTest {
         NDArray ids = TinyModels.ids(m, new int[] {1, 12, 13, 14, 0, 0}, new int[] {1, 2, 3, 4, 5, 6});
         NDArray mask = TinyModels.mask(m, new int[] {1, 1, 1, 1, 0, 0}, new int[] {1, 1, 1, 1, 1, 1});
         NDArray batch = model.forward(ids, mask, null);
-        assertThat(TinyModels.maxAbsDiff(batch.get("0:1, :4, :"), alone)).isLessThan(1e-5f);
+        assertThat(ModelFixtures.maxAbsDiff(batch.get("0:1, :4, :"), alone)).isLessThan(1e-5f);
         NDArray other = model.forward(TinyModels.ids(m, new int[] {1, 2, 3, 4, 5, 6}), null, null);
-        assertThat(TinyModels.maxAbsDiff(batch.get("1:2"), other)).isLessThan(1e-5f);
+        assertThat(ModelFixtures.maxAbsDiff(batch.get("1:2"), other)).isLessThan(1e-5f);
     }
 
     @Test
@@ -139,7 +142,7 @@ class LlamaModelTest {
         NDArray ids = TinyModels.ids(m, new int[] {0, 0, 1, 12, 13, 14}, new int[] {1, 2, 3, 4, 5, 6});
         NDArray mask = TinyModels.mask(m, new int[] {0, 0, 1, 1, 1, 1}, new int[] {1, 1, 1, 1, 1, 1});
         NDArray batch = model.forward(ids, mask, null);
-        assertThat(TinyModels.maxAbsDiff(batch.get("0:1, 2:, :"), alone)).isLessThan(1e-5f);
+        assertThat(ModelFixtures.maxAbsDiff(batch.get("0:1, 2:, :"), alone)).isLessThan(1e-5f);
         assertThat(batch.isNaN().any().getBoolean()).isFalse();
     }
 
@@ -149,10 +152,10 @@ class LlamaModelTest {
         NDArray full = model.forward(TinyModels.ids(m, seq), null, null); // [1, 8, V]
         try (KvCache cache = model.newCache()) {
             NDArray first = model.forward(TinyModels.ids(m, new int[] {1, 20, 21}), null, cache);
-            assertThat(TinyModels.maxAbsDiff(first, full.get(":, :3, :"))).isLessThan(1e-5f);
+            assertThat(ModelFixtures.maxAbsDiff(first, full.get(":, :3, :"))).isLessThan(1e-5f);
             for (int t = 3; t < seq.length; t++) {
                 NDArray step = model.forward(TinyModels.ids(m, new int[] {seq[t]}), null, cache);
-                assertThat(TinyModels.maxAbsDiff(step, full.get(":, " + t + ":" + (t + 1) + ", :")))
+                assertThat(ModelFixtures.maxAbsDiff(step, full.get(":, " + t + ":" + (t + 1) + ", :")))
                         .as("position %d", t)
                         .isLessThan(1e-5f);
             }
@@ -175,7 +178,7 @@ class LlamaModelTest {
                         TinyModels.ids(m, new int[] {rows[0][t]}, new int[] {rows[1][t]}),
                         TinyModels.mask(m, stepMask),
                         cache);
-                assertThat(TinyModels.maxAbsDiff(step, full.get(":, " + t + ":" + (t + 1) + ", :")))
+                assertThat(ModelFixtures.maxAbsDiff(step, full.get(":, " + t + ":" + (t + 1) + ", :")))
                         .isLessThan(1e-5f);
             }
         }
@@ -207,12 +210,12 @@ class LlamaModelTest {
             }
         });
         try {
-            assertThat(TinyModels.maxAbsDiff(model.forward(ids, null, null), before))
+            assertThat(ModelFixtures.maxAbsDiff(model.forward(ids, null, null), before))
                     .isGreaterThan(1e-4f);
         } finally {
             model.linears().replace(name, x -> old);
         }
-        assertThat(TinyModels.maxAbsDiff(model.forward(ids, null, null), before))
+        assertThat(ModelFixtures.maxAbsDiff(model.forward(ids, null, null), before))
                 .isEqualTo(0f);
         assertThatThrownBy(() -> model.linears().replace(name, x -> new Linear(m.ones(new Shape(3, 32)), null)))
                 .hasMessageContaining("maps 32 -> 3");

@@ -40,8 +40,4 @@ final class TinyModels {
         }
         return m.create(flat).reshape(rows.length, t).toType(DataType.FLOAT32, false);
     }
-
-    static float maxAbsDiff(NDArray a, NDArray b) {
-        return a.sub(b).abs().max().getFloat();
-    }
 }

@@ -95,21 +95,6 @@ public final class Fixtures {
         return a.toFloatArray();
     }
 
-    public static float maxAbsDiff(NDArray a, NDArray b) {
-        return maxAbsDiff(a.toFloatArray(), b.toFloatArray());
-    }
-
-    public static float maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException(a.length + " vs " + b.length);
-        }
-        float m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
-        }
-        return m;
-    }
-
     /** Heap copies of every base weight. */
     public static Map<String, float[]> snapshot(LlamaModel model) {
         Map<String, float[]> out = new LinkedHashMap<>();

@@ -148,17 +148,6 @@ final class Fixtures {
         return s;
     }
 
-    static float maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
-        }
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
     /** The test data (see {@link TestData}). */
     static Path sharedData() {
         return TestData.root();

@@ -9,6 +9,7 @@ import java.nio.FloatBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.model.testing.ModelFixtures;
 
 class LowRankDeltaTest {
 
@@ -40,7 +41,7 @@ class LowRankDeltaTest {
                         Merger.mergedRange(weight, delta, in, maxRows, pos, n, buf);
                         pos += n;
                     }
-                    assertThat(Fixtures.maxAbsDiff(got, expected)).isLessThan(1e-6f);
+                    assertThat(ModelFixtures.maxAbsDiff(got, expected)).isLessThan(1e-6f);
                 }
             }
         }

@@ -24,6 +24,7 @@ import org.lorapipe.model.generate.GenerationConfig;
 import org.lorapipe.model.generate.GenerationResult;
 import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
+import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.model.tokenizer.Tokenizers;
 
 class MergerTest {
@@ -79,8 +80,10 @@ class MergerTest {
                 assertThat(out).as(name).isEqualTo(w);
             } else {
                 float[] expected = Fixtures.expectedMerge(w, l, scaleOf(module));
-                assertThat(Fixtures.maxAbsDiff(out, expected)).as(name).isLessThan(1e-6f);
-                assertThat(Fixtures.maxAbsDiff(out, w)).as(name + " changed").isGreaterThan(1e-2f);
+                assertThat(ModelFixtures.maxAbsDiff(out, expected)).as(name).isLessThan(1e-6f);
+                assertThat(ModelFixtures.maxAbsDiff(out, w))
+                        .as(name + " changed")
+                        .isGreaterThan(1e-2f);
             }
         }
         assertThat(merged.mergedTensors())
@@ -275,7 +278,7 @@ class MergerTest {
         float[] embed = Fixtures.tensor(tiedBase, "model.embed_tokens.weight");
         assertThat(Fixtures.tensor(r.dir(), "model.embed_tokens.weight")).isEqualTo(embed);
         float[] expected = Fixtures.expectedMerge(embed, b.modules().get("lm_head"), 2.0);
-        assertThat(Fixtures.maxAbsDiff(Fixtures.tensor(r.dir(), "lm_head.weight"), expected))
+        assertThat(ModelFixtures.maxAbsDiff(Fixtures.tensor(r.dir(), "lm_head.weight"), expected))
                 .isLessThan(1e-6f);
         assertThat(MergeVerification.maxAbsLogitDiff(tiedBase, tiedAdapter, r.dir(), heldOut))
                 .isLessThan(1e-4);

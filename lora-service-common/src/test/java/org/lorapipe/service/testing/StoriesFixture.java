@@ -15,7 +15,7 @@ import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.contract.request.TrainingRequest;
-import org.lorapipe.model.ModelImport;
+import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
 import org.lorapipe.storage.ObjectStore;
@@ -34,8 +34,6 @@ public final class StoriesFixture {
     private static final String[] NAMES = {"Tom", "Lily", "Max", "Sue", "Ben", "Mia", "Sam", "Anna"};
     private static final String[] ANIMALS = {"cat", "dog", "bird", "frog", "fish", "bear"};
 
-    private static Path importedModel;
-
     private final ObjectStore store;
 
     public StoriesFixture(ObjectStore store) {
@@ -48,18 +46,8 @@ public final class StoriesFixture {
     }
 
     /** stories260K in Hugging Face layout, imported once per JVM. */
-    public static synchronized Path importedModel() {
-        if (importedModel == null) {
-            try {
-                Path dir = Files.createTempDirectory("stories-import").resolve("stories260K");
-                Path models = sharedData().resolve("models/stories260K");
-                ModelImport.fromLlama2c(models.resolve("stories260K.bin"), models.resolve("tok512.bin"), dir);
-                importedModel = dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return importedModel;
+    public static Path importedModel() {
+        return ModelFixtures.importedStories();
     }
 
     /** Uploads the model unless it is there already; returns its URI. */

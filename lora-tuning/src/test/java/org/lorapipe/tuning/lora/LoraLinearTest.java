@@ -15,6 +15,7 @@ import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.LoraSpec;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.io.NDArrayTensorSource;
+import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.tuning.Fixtures;
 import org.lorapipe.tuning.train.CausalLm;
 import org.lorapipe.tuning.train.MicroBatch;
@@ -117,7 +118,8 @@ class LoraLinearTest {
                             l.rank(),
                             l.scale());
                     NDArray nd = LoraMerge.merge(w, l.loraA(), l.loraB(), l.scale());
-                    assertThat(Fixtures.maxAbsDiff(heap, nd.toFloatArray())).isLessThan(1e-6f);
+                    assertThat(ModelFixtures.maxAbsDiff(heap, nd.toFloatArray()))
+                            .isLessThan(1e-6f);
                     merged.put(name + ".weight", nd);
                 });
                 assertThat(adapters.layers().get("lm_head").scale()).isEqualTo((float) (16 / Math.sqrt(4)));
@@ -125,11 +127,12 @@ class LoraLinearTest {
                         LlamaModel.create(model.config(), new NDArrayTensorSource(merged), Device.cpu())) {
                     NDManager m2 = mergedModel.manager().newSubManager();
                     float[] viaMerge = mergedModel.forward(ids(m2), null, null).toFloatArray();
-                    assertThat(Fixtures.maxAbsDiff(adapted, viaMerge)).isLessThan(1e-4f);
+                    assertThat(ModelFixtures.maxAbsDiff(adapted, viaMerge)).isLessThan(1e-4f);
                     float[] base = new float[0];
                     adapters.detach();
                     base = model.forward(ids(m), null, null).toFloatArray();
-                    assertThat(Fixtures.maxAbsDiff(adapted, base)).isGreaterThan(1e-3f); // B != 0 changed something
+                    assertThat(ModelFixtures.maxAbsDiff(adapted, base))
+                            .isGreaterThan(1e-3f); // B != 0 changed something
                 }
             }
         }

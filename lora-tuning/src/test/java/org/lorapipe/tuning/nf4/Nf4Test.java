@@ -11,6 +11,7 @@ import org.lorapipe.contract.request.QuantizationSpec;
 import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.tuning.Fixtures;
 import org.lorapipe.tuning.train.ModelMemory;
 
@@ -131,7 +132,7 @@ class Nf4Test {
                 try (NDManager scope = m.newSubManager()) {
                     NDArray nd = lin.dequantize(scope);
                     assertThat(nd.getShape().getShape()).containsExactly(48, 40);
-                    assertThat(Fixtures.maxAbsDiff(nd.toFloatArray(), Nf4.dequantize(t)))
+                    assertThat(ModelFixtures.maxAbsDiff(nd.toFloatArray(), Nf4.dequantize(t)))
                             .isLessThanOrEqualTo(1e-7f);
                 }
             }
@@ -163,7 +164,7 @@ class Nf4Test {
             float[] a = fp32.forward(m.create(ids).reshape(1, 8), null, null).toFloatArray();
             float[] b = q.forward(m2.create(ids).reshape(1, 8), null, null).toFloatArray();
             // same seed, same weights before quantization: logits agree to NF4 precision
-            assertThat(Fixtures.maxAbsDiff(a, b)).isLessThan(0.05f).isGreaterThan(0f);
+            assertThat(ModelFixtures.maxAbsDiff(a, b)).isLessThan(0.05f).isGreaterThan(0f);
         }
     }
 

@@ -21,6 +21,7 @@ import org.lorapipe.contract.request.QuantizationSpec;
 import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.contract.request.TrainingSpec;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.tuning.Fixtures;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraPlan;
@@ -58,7 +59,7 @@ class TrainerTest {
                 assertThat(r.steps()).isEqualTo(4);
                 float[] b1 =
                         a.layers().get("model.layers.1.mlp.down_proj").loraB().toFloatArray();
-                assertThat(Fixtures.maxAbsDiff(b0, b1)).isGreaterThan(0f);
+                assertThat(ModelFixtures.maxAbsDiff(b0, b1)).isGreaterThan(0f);
                 for (var e : model.weights().entrySet()) {
                     assertThat(e.getValue().hasGradient()).as(e.getKey()).isFalse();
                 }
@@ -88,7 +89,7 @@ class TrainerTest {
         }
         assertThat(lossSmall).isCloseTo(lossBig, offset(1e-6));
         for (String k : big.keySet()) {
-            assertThat(Fixtures.maxAbsDiff(big.get(k), small.get(k))).as(k).isLessThan(1e-6f);
+            assertThat(ModelFixtures.maxAbsDiff(big.get(k), small.get(k))).as(k).isLessThan(1e-6f);
         }
         // and through the trainer: micro 2 x accum 2 gives the loss curve of micro 4 x accum 1
         List<Double> a = run(Fixtures.training(OptimizerType.ADAMW, 1e-2, 4, 1, 2, 0, 9), 0, TrainingListener.NONE);
@@ -143,12 +144,12 @@ class TrainerTest {
                     Map<String, float[]> reference = grads.get(full);
                     assertThat(reference.values())
                             .as("some gradient is non-zero")
-                            .anyMatch(g -> Fixtures.maxAbsDiff(g, new float[g.length]) > 1e-4f);
+                            .anyMatch(g -> ModelFixtures.maxAbsDiff(g, new float[g.length]) > 1e-4f);
                     for (String run : losses.keySet()) {
                         String what = run + (quantized ? " nf4 " : " fp32 ") + target;
                         assertThat(losses.get(run)).as(what).isCloseTo(losses.get(full), offset(1e-6));
                         for (String k : reference.keySet()) {
-                            assertThat(Fixtures.maxAbsDiff(
+                            assertThat(ModelFixtures.maxAbsDiff(
                                             reference.get(k), grads.get(run).get(k)))
                                     .as(what + " " + k)
                                     .isLessThan(1e-6f);
