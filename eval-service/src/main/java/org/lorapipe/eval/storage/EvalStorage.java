@@ -2,12 +2,13 @@ package org.lorapipe.eval.storage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.util.List;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
-import org.lorapipe.storage.ObjectInfo;
+import org.lorapipe.storage.Manifest;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 
@@ -52,13 +53,17 @@ public class EvalStorage implements StageOutput {
         store.downloadPrefix(folder, dir);
     }
 
-    /** Downloads the validation shards of a prepared dataset into {@code dir}; returns how many. */
+    /**
+     * Downloads the validation shards of a published dataset into {@code dir}; returns how many. The
+     * files are those its manifest lists (never a listing of the folder, which could hold a stray or
+     * half-written file); an unpublished dataset has none.
+     */
     public int downloadValidation(S3Uri datasetFolder, Path dir) {
         int n = 0;
-        for (ObjectInfo o : store.list(datasetFolder, false)) {
-            String name = o.uri().fileName();
-            if (!o.prefix() && ShardFormat.isShard(name, ShardFormat.VALIDATION)) {
-                store.download(o.uri(), dir.resolve(name));
+        for (Manifest.Entry f :
+                store.readManifest(datasetFolder).map(Manifest::files).orElse(List.of())) {
+            if (ShardFormat.isShard(f.path(), ShardFormat.VALIDATION)) {
+                store.download(datasetFolder.resolve(f.path()), dir.resolve(f.path()));
                 n++;
             }
         }
