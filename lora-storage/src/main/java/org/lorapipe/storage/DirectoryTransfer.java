@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.lorapipe.contract.artifact.Manifest;
 
 /**
  * Mirrors local directories to S3 prefixes and back, for {@link ObjectStore#uploadDirectory},

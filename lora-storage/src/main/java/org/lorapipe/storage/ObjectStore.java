@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.artifact.Manifest;
 
 /**
  * The pipeline's object storage: datasets, base models, adapters and reports in one S3 bucket

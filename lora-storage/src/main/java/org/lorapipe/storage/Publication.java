@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.artifact.Manifest;
 
 /**
  * Atomic publication of a multi-object result (an adapter with its config, a set of dataset
@@ -136,7 +137,11 @@ public final class Publication {
     static Optional<Manifest> readManifest(ObjectStore store, S3Uri prefix) {
         S3Uri manifest = prefix.resolve(Manifest.FILE_NAME);
         try {
-            return Optional.of(Manifest.fromJson(store.getBytes(manifest), manifest));
+            try {
+                return Optional.of(Manifest.fromJson(store.getBytes(manifest), manifest.toString()));
+            } catch (IllegalArgumentException e) {
+                throw new StorageException(StorageException.Kind.FAILED, manifest, e.getMessage(), e);
+            }
         } catch (StorageException e) {
             if (e.isNotFound()) {
                 return Optional.empty();

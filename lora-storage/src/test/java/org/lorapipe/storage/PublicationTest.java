@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.testkit.LocalInfra;
 import org.lorapipe.testkit.NeedsInfra;
 

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
-import org.lorapipe.storage.Manifest;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 

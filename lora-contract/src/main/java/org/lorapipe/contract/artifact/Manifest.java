@@ -1,4 +1,4 @@
-package org.lorapipe.storage;
+package org.lorapipe.contract.artifact;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * The {@value #FILE_NAME} of a publication: which files make up a multi-object result (an adapter,
  * a dataset shard set, an evaluation report), with the size and sha256 of each.
  *
- * <p>It is written last, so its presence is what "published" means (see {@link Publication}), and
+ * <p>It is written last, so its presence is what "published" means (lora-storage's Publication), and
  * readers take the file list from it rather than from a listing, which may show leftovers of an
  * earlier, interrupted attempt. The sha256 lets a reader verify a download; S3 ETags cannot do
  * that for multipart uploads.
@@ -60,7 +60,8 @@ public record Manifest(int version, String createdAt, List<Entry> files) {
         return files.stream().filter(e -> e.path().equals(path)).findFirst();
     }
 
-    byte[] toJson() {
+    /** The JSON written as {@value #FILE_NAME}. */
+    public byte[] toJson() {
         try {
             return JSON.writeValueAsBytes(this);
         } catch (IOException e) {
@@ -68,23 +69,23 @@ public record Manifest(int version, String createdAt, List<Entry> files) {
         }
     }
 
-    static Manifest fromJson(byte[] json, S3Uri where) {
+    /**
+     * Reads a {@value #FILE_NAME}; {@code where} names it in errors.
+     *
+     * @throws IllegalArgumentException when it is not a manifest of version {@value #VERSION}, saying why
+     */
+    public static Manifest fromJson(byte[] json, String where) {
+        Manifest m;
         try {
-            Manifest m = JSON.readValue(json, Manifest.class);
-            if (m.version() != VERSION || m.files() == null) {
-                throw new StorageException(
-                        StorageException.Kind.FAILED,
-                        where,
-                        where + " has manifest version " + m.version() + ", this reader understands " + VERSION
-                                + ": upgrade the reader or re-publish");
-            }
-            return m;
+            m = JSON.readValue(json, Manifest.class);
         } catch (IOException e) {
-            throw new StorageException(
-                    StorageException.Kind.FAILED,
-                    where,
-                    where + " is not a valid manifest (" + e.getMessage() + "): re-publish the prefix",
-                    e);
+            throw new IllegalArgumentException(
+                    where + " is not a valid manifest (" + e.getMessage() + "): re-publish the prefix", e);
         }
+        if (m.version() != VERSION || m.files() == null) {
+            throw new IllegalArgumentException(where + " has manifest version " + m.version()
+                    + ", this reader understands " + VERSION + ": upgrade the reader or re-publish");
+        }
+        return m;
     }
 }
