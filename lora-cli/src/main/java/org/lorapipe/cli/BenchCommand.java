@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lorapipe.cli.demo.StoriesModel;
+import org.lorapipe.eval.bench.EvalBenchmark;
+import org.lorapipe.model.ModelImport;
 import org.lorapipe.tuning.bench.BenchConfig;
 import org.lorapipe.tuning.bench.BenchModel;
 import org.lorapipe.tuning.bench.CompareBenchmark;
@@ -33,12 +35,15 @@ import picocli.CommandLine.Parameters;
             "  training    every training configuration: tokens/s (median, min-max),",
             "              peak memory; --soak N: N jobs in one process",
             "  compare     the same configurations in plain PyTorch, back to back;",
-            "              --trajectory: the same training as PyTorch, loss by loss"
+            "              --trajectory: the same training as PyTorch, loss by loss",
+            "  eval        multiple-choice scoring (ARC-Easy-Dev): tokens/s and items/s",
+            "              by batch size and threads"
         },
         subcommands = {
             BenchCommand.Model.class,
             BenchCommand.Training.class,
             BenchCommand.Compare.class,
+            BenchCommand.Eval.class,
             CommandLine.HelpCommand.class
         })
 public final class BenchCommand {
@@ -142,6 +147,69 @@ public final class BenchCommand {
                         .toString());
             }
             org.lorapipe.model.bench.ModelBenchmark.main(all.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "eval",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Multiple-choice scoring throughput on ARC-Easy-Dev, as lm-evaluation-harness scores it:",
+                "stories260K and a synthetic ~100M Llama, by batch size and PyTorch threads."
+            },
+            footer = {"", "Example:  lora bench eval --items 200 --threads 1 --batches 1,8"})
+    static final class Eval implements Callable<Integer> {
+        @Option(
+                names = "--stories",
+                paramLabel = "DIR",
+                description = "Folder with stories260K.bin and tok512.bin" + " (default: as lora demo finds it).")
+        Path stories;
+
+        @Option(
+                names = "--file",
+                paramLabel = "FILE",
+                description = "ARC-Easy-Dev.jsonl (default: eval/arc/ of ../shared/data beside the project).")
+        Path file;
+
+        @Option(names = "--items", description = "ARC items for stories260K (default: all 570).")
+        int items = 570;
+
+        @Option(names = "--items-100m", description = "ARC items for the ~100M model; 0 skips it (default: 50).")
+        int items100m = 50;
+
+        @Option(names = "--threads", description = "PyTorch thread counts, comma-separated (default: 1,2).")
+        String threads = "1,2";
+
+        @Option(names = "--batches", description = "Batch sizes for stories260K, comma-separated (default: 1,8,16).")
+        String batches = "1,8,16";
+
+        @Override
+        public Integer call() throws Exception {
+            Path root = Path.of(System.getProperty("lora.project.root", "."));
+            Path arc = file != null
+                    ? file
+                    : root.toAbsolutePath().resolveSibling("shared/data/eval/arc/ARC-Easy-Dev.jsonl");
+            if (!Files.isRegularFile(arc)) {
+                throw new UsageProblem("no ARC file at " + arc + ": pass --file ARC-Easy-Dev.jsonl");
+            }
+            Path dir = StoriesModel.locate(stories, root, root.resolve(".lora/cache/stories260K"));
+            Path hf = Files.createTempDirectory("bench-eval-").resolve("stories260K");
+            ModelImport.fromLlama2c(dir.resolve(StoriesModel.MODEL), dir.resolve(StoriesModel.TOKENIZER), hf);
+            EvalBenchmark.main(new String[] {
+                "--model",
+                hf.toString(),
+                "--file",
+                arc.toString(),
+                "--items",
+                Integer.toString(items),
+                "--items-100m",
+                Integer.toString(items100m),
+                "--threads",
+                threads,
+                "--batches",
+                batches
+            });
             return 0;
         }
     }

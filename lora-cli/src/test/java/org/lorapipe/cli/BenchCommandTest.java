@@ -3,6 +3,7 @@ package org.lorapipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.lorapipe.testkit.TestData;
 import org.lorapipe.tuning.bench.BenchConfig;
 import org.lorapipe.tuning.bench.TrainingBenchmark;
 import picocli.CommandLine;
@@ -51,5 +52,33 @@ class BenchCommandTest {
         assertThat(run.err())
                 .contains("/nonexistent/python3 does not exist")
                 .contains("apt-get install -y python3-torch libopenblas0-pthread");
+    }
+
+    @Test
+    void evalScoresArcWithTheModelFromTheTestData() {
+        Cli.Run run = Cli.run(
+                "bench",
+                "eval",
+                "--stories",
+                TestData.dir("models/stories260K").toString(),
+                "--file",
+                TestData.file("eval/arc/ARC-Easy-Dev.jsonl").toString(),
+                "--items",
+                "12",
+                "--items-100m",
+                "0",
+                "--threads",
+                "1",
+                "--batches",
+                "4");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("stories260K +threads=1 batch= 4 +12 items .* tokens/s .* acc 0\\.\\d+");
+    }
+
+    @Test
+    void evalWithoutAnArcFileSaysWhatToPass() {
+        Cli.Run run = Cli.run("bench", "eval", "--file", "/nonexistent/arc.jsonl");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("no ARC file at /nonexistent/arc.jsonl: pass --file");
     }
 }

@@ -1,10 +1,16 @@
-package org.lorapipe.eval.domain;
+package org.lorapipe.eval.bench;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.lorapipe.eval.domain.Benchmark;
+import org.lorapipe.eval.domain.EvalModel;
+import org.lorapipe.eval.domain.LoglikelihoodRequest;
+import org.lorapipe.eval.domain.ModelVariant;
+import org.lorapipe.eval.domain.MultipleChoiceItem;
+import org.lorapipe.eval.domain.MultipleChoiceTask;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
@@ -18,7 +24,9 @@ import org.lorapipe.model.tokenizer.Tokenizers;
  * thread counts. "Tokens" are every token fed to the model (BOS + context + continuation, per choice),
  * "scored" the continuation tokens whose log-probability counts.
  *
- * <p>Usage: {@code EvalBenchmark [--items N] [--items-100m N] [--threads 1,2] [--batches 1,8,16]}.
+ * <p>Usage ({@code lora bench eval} finds the model and the file): {@code EvalBenchmark --model DIR --file
+ * ARC-Easy-Dev.jsonl [--items N] [--items-100m N] [--threads 1,2] [--batches 1,8,16]}, DIR holding stories260K
+ * in the Hugging Face layout.
  */
 public final class EvalBenchmark {
 
@@ -29,8 +37,12 @@ public final class EvalBenchmark {
         int items100m = 50;
         int[] threads = {1, 2};
         int[] batches = {1, 8, 16};
+        Path stories = null;
+        Path file = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--model" -> stories = Path.of(args[++i]);
+                case "--file" -> file = Path.of(args[++i]);
                 case "--items" -> items = Integer.parseInt(args[++i]);
                 case "--items-100m" -> items100m = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = ints(args[++i]);
@@ -40,8 +52,10 @@ public final class EvalBenchmark {
         }
         DjlRuntime.inferenceMode();
         System.out.printf("cores=%d, load average %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
-        Path stories = EvalTestData.stories();
-        Benchmark arc = Benchmark.read(EvalTestData.arcEasy());
+        if (stories == null || file == null) {
+            throw new IllegalArgumentException("--model DIR and --file ARC-Easy-Dev.jsonl are required");
+        }
+        Benchmark arc = Benchmark.read(file);
         try (EvalModel model = ModelVariant.directory(stories).load()) {
             for (int t : threads) {
                 JniUtils.setNumThreads(t);
