@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.lorapipe.cli.demo.StoriesModel;
 import org.lorapipe.eval.bench.EvalBenchmark;
+import org.lorapipe.merge.bench.MergeBenchmark;
 import org.lorapipe.model.ModelImport;
 import org.lorapipe.tuning.bench.BenchConfig;
 import org.lorapipe.tuning.bench.BenchModel;
@@ -37,13 +38,15 @@ import picocli.CommandLine.Parameters;
             "  compare     the same configurations in plain PyTorch, back to back;",
             "              --trajectory: the same training as PyTorch, loss by loss",
             "  eval        multiple-choice scoring (ARC-Easy-Dev): tokens/s and items/s",
-            "              by batch size and threads"
+            "              by batch size and threads",
+            "  merge       W + s B A into 0.47 and 2.1 GB checkpoints: MB/s, peak RSS"
         },
         subcommands = {
             BenchCommand.Model.class,
             BenchCommand.Training.class,
             BenchCommand.Compare.class,
             BenchCommand.Eval.class,
+            BenchCommand.Merge.class,
             CommandLine.HelpCommand.class
         })
 public final class BenchCommand {
@@ -210,6 +213,29 @@ public final class BenchCommand {
                 "--batches",
                 batches
             });
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "merge",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Merge throughput and peak memory: random fp32 checkpoints of 0.47 and",
+                "2.1 GB in 4 shards with an all-linear r=16 adapter, each merged in a",
+                "fresh JVM (a peak RSS flat with model size means the merge streams).",
+                "Needs about 5 GB of free disk under --tmp."
+            })
+    static final class Merge implements Callable<Integer> {
+        @Option(
+                names = "--tmp",
+                paramLabel = "DIR",
+                description = "Where the checkpoints are written (default: java.io.tmpdir).")
+        Path tmp;
+
+        @Override
+        public Integer call() throws Exception {
+            MergeBenchmark.main(tmp == null ? new String[0] : new String[] {tmp.toString()});
             return 0;
         }
     }

@@ -34,7 +34,7 @@ import org.lorapipe.model.io.TensorInfo;
  * merge must show the same peak RSS for both. Temp files are deleted at the end.
  *
  * <pre>
- *   java -cp ... org.lorapipe.merge.bench.MergeBenchmark [TMP_ROOT]
+ *   lora bench merge [--tmp DIR]     (or: java -cp ... org.lorapipe.merge.bench.MergeBenchmark [TMP_ROOT])
  * </pre>
  */
 public final class MergeBenchmark {
