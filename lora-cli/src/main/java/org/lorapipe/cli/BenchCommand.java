@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
             "              --trajectory: the same training as PyTorch, loss by loss",
             "  eval        multiple-choice scoring (ARC-Easy-Dev): tokens/s and items/s",
             "              by batch size and threads",
-            "  merge       W + s B A into 0.47 and 2.1 GB checkpoints: MB/s, peak RSS"
+            "  merge       W + s B A into 0.47 and 2.1 GB checkpoints: MB/s, peak RSS",
+            "  dataset     curation, templating and tokenization of ~100k records"
         },
         subcommands = {
             BenchCommand.Model.class,
@@ -47,6 +48,7 @@ import picocli.CommandLine.Parameters;
             BenchCommand.Compare.class,
             BenchCommand.Eval.class,
             BenchCommand.Merge.class,
+            BenchCommand.Dataset.class,
             CommandLine.HelpCommand.class
         })
 public final class BenchCommand {
@@ -237,6 +239,48 @@ public final class BenchCommand {
         public Integer call() throws Exception {
             MergeBenchmark.main(tmp == null ? new String[0] : new String[] {tmp.toString()});
             return 0;
+        }
+    }
+
+    @Command(
+            name = "dataset",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Dataset stage throughput: Alpaca replicated to about --records records,",
+                "with and without deduplication, and the near-duplicate stage alone.",
+                "The stage's code lives in dataset-service, so this runs the benchmark on",
+                "that module's test classpath through the Maven wrapper (the checkout's)."
+            })
+    static final class Dataset implements Callable<Integer> {
+        static final String MAIN = "org.lorapipe.dataset.bench.DatasetBenchmark";
+
+        @Option(names = "--records", description = "About how many records (default: 100000).")
+        int records = 100_000;
+
+        @Override
+        public Integer call() throws Exception {
+            if (records < 1) {
+                throw new UsageProblem("--records must be >= 1");
+            }
+            Path root = Path.of(System.getProperty("lora.project.root", ".")).toAbsolutePath();
+            Path mvnw = root.resolve("mvnw");
+            if (!Files.isExecutable(mvnw)) {
+                throw new UsageProblem("no Maven wrapper at " + mvnw + ": run lora bench dataset from the checkout");
+            }
+            Process p = new ProcessBuilder(
+                            mvnw.toString(),
+                            "-q",
+                            "-pl",
+                            "dataset-service",
+                            "test-compile",
+                            "exec:java",
+                            "-Dexec.classpathScope=test",
+                            "-Dexec.mainClass=" + MAIN,
+                            "-Dexec.args=" + records)
+                    .directory(root.toFile())
+                    .inheritIO()
+                    .start();
+            return p.waitFor() == 0 ? 0 : 1;
         }
     }
 

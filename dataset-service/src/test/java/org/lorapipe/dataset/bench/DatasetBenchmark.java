@@ -21,7 +21,7 @@ import org.lorapipe.testkit.TestData;
  * Dataset stage throughput, printed (not a test): alpaca_en_demo.json replicated to about 100k records
  * (each copy tagged so it is not an exact duplicate), end to end with deduplication on (most copies are
  * then near duplicates and stop before tokenization) and off (every record templated and tokenized),
- * plus the near-duplicate stage alone. Run:
+ * plus the near-duplicate stage alone. Run with {@code lora bench dataset [--records N]}, which runs:
  *
  * <pre>./mvnw -q -pl dataset-service test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=org.lorapipe.dataset.bench.DatasetBenchmark [-Dexec.args=100000]</pre>
