@@ -33,6 +33,7 @@ import java.util.List;
  * @param qkvBias q/k/v carry a bias but o does not (Qwen2)
  * @param mlpBias gate/up/down carry a bias (Llama {@code mlp_bias})
  * @param torchDtype storage dtype recorded in config.json ("float32", "bfloat16", ...)
+ * @param ropeScaling config.json's {@code rope_scaling} (llama3, linear, dynamic, yarn), or null for plain RoPE
  */
 public record LlamaConfig(
         String architecture,
@@ -52,7 +53,8 @@ public record LlamaConfig(
         boolean attentionBias,
         boolean qkvBias,
         boolean mlpBias,
-        String torchDtype) {
+        String torchDtype,
+        RopeScaling ropeScaling) {
 
     public static final String LLAMA = "LlamaForCausalLM";
     public static final String QWEN2 = "Qwen2ForCausalLM";
@@ -119,7 +121,8 @@ public record LlamaConfig(
                 false,
                 false,
                 false,
-                "float32");
+                "float32",
+                null);
     }
 
     /** Query heads per key/value head. */
@@ -178,7 +181,8 @@ public record LlamaConfig(
                 attentionBias,
                 qkvBias,
                 mlpBias,
-                dtype);
+                dtype,
+                ropeScaling);
     }
 
     /** Reads {@code config.json}; every missing or invalid field is reported at once. */
@@ -215,10 +219,10 @@ public record LlamaConfig(
                     + String.join(", ", missing) + " (a " + arch + " config.json needs hidden_size, intermediate_size,"
                     + " num_hidden_layers, num_attention_heads and vocab_size)");
         }
-        JsonNode scaling = root.get("rope_scaling");
-        if (scaling != null && !scaling.isNull()) {
-            throw new ModelFormatException(where + ": rope_scaling " + scaling
-                    + " is not supported; only plain rotary embeddings (rope_scaling null) are implemented");
+        List<String> scalingProblems = new ArrayList<>();
+        RopeScaling scaling = RopeScaling.parse(root.get("rope_scaling"), scalingProblems);
+        if (!scalingProblems.isEmpty()) {
+            throw new ModelFormatException(where + ": " + String.join("; ", scalingProblems));
         }
         String act = root.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
@@ -245,7 +249,8 @@ public record LlamaConfig(
                 root.path("attention_bias").asBoolean(false),
                 qwen,
                 root.path("mlp_bias").asBoolean(false),
-                root.path("torch_dtype").asText("float32"));
+                root.path("torch_dtype").asText("float32"),
+                scaling);
     }
 
     /** The first entry of "architectures", or a name derived from "model_type". */
@@ -295,7 +300,11 @@ public record LlamaConfig(
         n.put("hidden_act", "silu");
         n.put("rms_norm_eps", rmsNormEps);
         n.put("rope_theta", ropeTheta);
-        n.putNull("rope_scaling");
+        if (ropeScaling == null) {
+            n.putNull("rope_scaling");
+        } else {
+            ropeScaling.write(n.putObject("rope_scaling"));
+        }
         n.put("vocab_size", vocabSize);
         n.put("tie_word_embeddings", tieWordEmbeddings);
         n.put("max_position_embeddings", maxPositionEmbeddings);

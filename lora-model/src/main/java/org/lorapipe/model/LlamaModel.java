@@ -60,7 +60,7 @@ public final class LlamaModel implements AutoCloseable {
         this.manager = manager;
         this.weights = Collections.unmodifiableMap(weights);
         this.embed = weights.get("model.embed_tokens.weight");
-        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        this.rope = new RotaryEmbedding(manager, config);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String p = "model.layers." + i + ".";
             for (String m : List.of("q_proj", "k_proj", "v_proj", "o_proj")) {

@@ -14,21 +14,53 @@ import ai.djl.ndarray.index.NDIndex;
  * </pre>
  *
  * (llama2.c pairs adjacent dimensions instead; its checkpoints are converted on load by permuting the
- * rows of wq and wk, see {@link org.lorapipe.model.io.Llama2cCheckpoint}.)
+ * rows of wq and wk, see {@link org.lorapipe.model.io.Llama2cCheckpoint}.) A config's {@code rope_scaling}
+ * changes the frequencies (and for yarn scales cos and sin), see {@link RopeScaling}.
  */
 public final class RotaryEmbedding {
 
     private final int headDim;
-    private final NDArray invFreq; // [hs/2]
+    private final double theta;
+    private final RopeScaling scaling; // null: plain RoPE
+    private final int maxPositionEmbeddings;
+    private final double[] base; // [hs/2] theta^(-2j/hs), as run.c computes it (in float)
+    private final NDArray invFreq; // [hs/2] after scaling (for dynamic: at lengths up to maxPositionEmbeddings)
 
+    /** Plain rotary embeddings, theta^(-2j/hs). */
     public RotaryEmbedding(NDManager weights, int headDim, double theta) {
+        this(weights, headDim, theta, null, Integer.MAX_VALUE);
+    }
+
+    /** As the model's config says: theta, {@code rope_scaling} and the trained context length. */
+    public RotaryEmbedding(NDManager weights, LlamaConfig config) {
+        this(weights, config.headDim(), config.ropeTheta(), config.ropeScaling(), config.maxPositionEmbeddings());
+    }
+
+    private RotaryEmbedding(
+            NDManager weights, int headDim, double theta, RopeScaling scaling, int maxPositionEmbeddings) {
         this.headDim = headDim;
-        float[] f = new float[headDim / 2];
-        for (int j = 0; j < f.length; j++) {
+        this.theta = theta;
+        this.scaling = scaling;
+        this.maxPositionEmbeddings = maxPositionEmbeddings;
+        this.base = new double[headDim / 2];
+        for (int j = 0; j < base.length; j++) {
             // run.c: 1.0f / powf(theta, head_dim / (float) head_size) with head_dim = 2j, in float
-            f[j] = 1.0f / (float) Math.pow(theta, (float) (2 * j) / (float) headDim);
+            base[j] = 1.0f / (float) Math.pow(theta, (float) (2 * j) / (float) headDim);
         }
-        this.invFreq = weights.create(f);
+        this.invFreq = weights.create(floats(frequencies(maxPositionEmbeddings)));
+    }
+
+    /** The inverse frequencies for an input whose longest position + 1 is {@code seqLen}, [hs/2]. */
+    double[] frequencies(int seqLen) {
+        return scaling == null ? base.clone() : scaling.invFreq(base, headDim, theta, maxPositionEmbeddings, seqLen);
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /**
@@ -38,9 +70,25 @@ public final class RotaryEmbedding {
      * @return [cos, sin], each [B, 1, T, hs]
      */
     public NDList cosSin(NDArray positions) {
-        NDArray angles = positions.expandDims(2).mul(invFreq); // [B, T, hs/2]
+        NDArray freq = invFreq;
+        if (scaling != null && scaling.dependsOnLength()) {
+            // dynamic NTK: the frequencies follow the input's length once it exceeds the trained context
+            // (transformers caches the longest seen; computed per input here)
+            int seqLen = (int) positions.max().getFloat() + 1;
+            if (seqLen > maxPositionEmbeddings) {
+                freq = positions.getManager().create(floats(frequencies(seqLen)));
+            }
+        }
+        NDArray angles = positions.expandDims(2).mul(freq); // [B, T, hs/2]
         NDArray full = angles.concat(angles, 2); // [B, T, hs]
-        return new NDList(full.cos().expandDims(1), full.sin().expandDims(1)); // [B, 1, T, hs] x2
+        NDArray cos = full.cos().expandDims(1); // [B, 1, T, hs]
+        NDArray sin = full.sin().expandDims(1); // [B, 1, T, hs]
+        if (scaling != null && scaling.cosSinScale() != 1.0) {
+            float scale = (float) scaling.cosSinScale(); // yarn's attention factor
+            cos = cos.mul(scale);
+            sin = sin.mul(scale);
+        }
+        return new NDList(cos, sin);
     }
 
     /** [B, h, T, hs] -> [B, h, T, hs]. */

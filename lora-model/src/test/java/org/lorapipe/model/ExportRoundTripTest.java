@@ -20,7 +20,25 @@ class ExportRoundTripTest {
 
     static LlamaConfig qwenish() {
         return new LlamaConfig(
-                LlamaConfig.QWEN2, 32, 40, 2, 4, 2, 8, 1e-6, 1e6, 60, false, 64, 1, 2, false, true, false, "float32");
+                LlamaConfig.QWEN2,
+                32,
+                40,
+                2,
+                4,
+                2,
+                8,
+                1e-6,
+                1e6,
+                60,
+                false,
+                64,
+                1,
+                2,
+                false,
+                true,
+                false,
+                "float32",
+                null);
     }
 
     private static float diff(LlamaModel a, LlamaModel b) {

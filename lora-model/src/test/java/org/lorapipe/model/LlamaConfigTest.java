@@ -40,7 +40,8 @@ class LlamaConfigTest {
                 false,
                 true,
                 false,
-                "bfloat16");
+                "bfloat16",
+                null);
         c.write(tmp.resolve("config.json"));
         assertThat(LlamaConfig.read(tmp.resolve("config.json"))).isEqualTo(c);
     }

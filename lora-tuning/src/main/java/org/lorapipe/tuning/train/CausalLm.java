@@ -73,7 +73,7 @@ public final class CausalLm implements AutoCloseable {
         }
         this.finalNorm = new RmsNorm(model.weights().get("model.norm.weight"), c.rmsNormEps());
         this.own = model.manager().newSubManager();
-        this.rope = new RotaryEmbedding(own, c.headDim(), c.ropeTheta());
+        this.rope = new RotaryEmbedding(own, c);
         this.attnInvScale = scalar(own, 1.0 / Math.sqrt(c.headDim()));
     }
 
