@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The architecture of a Llama-family decoder (Hugging Face {@code config.json} of
- * LlamaForCausalLM / Qwen2ForCausalLM), immutable.
+ * LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM), immutable.
  *
  * @param architecture HF class name, one of {@link #SUPPORTED_ARCHITECTURES}
  * @param hiddenSize model width D
@@ -34,6 +34,8 @@ import java.util.List;
  * @param mlpBias gate/up/down carry a bias (Llama {@code mlp_bias})
  * @param torchDtype storage dtype recorded in config.json ("float32", "bfloat16", ...)
  * @param ropeScaling config.json's {@code rope_scaling} (llama3, linear, dynamic, yarn), or null for plain RoPE
+ * @param slidingWindow Mistral's {@code sliding_window}: a query sees itself and the W - 1 keys before it;
+ *     0 for full causal attention
  */
 public record LlamaConfig(
         String architecture,
@@ -54,11 +56,13 @@ public record LlamaConfig(
         boolean qkvBias,
         boolean mlpBias,
         String torchDtype,
-        RopeScaling ropeScaling) {
+        RopeScaling ropeScaling,
+        int slidingWindow) {
 
     public static final String LLAMA = "LlamaForCausalLM";
     public static final String QWEN2 = "Qwen2ForCausalLM";
-    public static final List<String> SUPPORTED_ARCHITECTURES = List.of(LLAMA, QWEN2);
+    public static final String MISTRAL = "MistralForCausalLM";
+    public static final List<String> SUPPORTED_ARCHITECTURES = List.of(LLAMA, MISTRAL, QWEN2);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -76,6 +80,12 @@ public record LlamaConfig(
         positive(problems, "head_dim", headDim);
         positive(problems, "vocab_size", vocabSize);
         positive(problems, "max_position_embeddings", maxPositionEmbeddings);
+        if (slidingWindow < 0) {
+            problems.add("sliding_window must be > 0 or null, got " + slidingWindow);
+        }
+        if (slidingWindow > 0 && !architecture.equals(MISTRAL)) {
+            problems.add("sliding_window is only implemented for " + MISTRAL + ", not " + architecture);
+        }
         if (numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads != 0) {
             problems.add("num_attention_heads " + numAttentionHeads + " is not a multiple of num_key_value_heads "
                     + numKeyValueHeads);
@@ -122,7 +132,8 @@ public record LlamaConfig(
                 false,
                 false,
                 "float32",
-                null);
+                null,
+                0);
     }
 
     /** Query heads per key/value head. */
@@ -182,7 +193,8 @@ public record LlamaConfig(
                 qkvBias,
                 mlpBias,
                 dtype,
-                ropeScaling);
+                ropeScaling,
+                slidingWindow);
     }
 
     /** Reads {@code config.json}; every missing or invalid field is reported at once. */
@@ -250,7 +262,19 @@ public record LlamaConfig(
                 qwen,
                 root.path("mlp_bias").asBoolean(false),
                 root.path("torch_dtype").asText("float32"),
-                scaling);
+                scaling,
+                arch.equals(MISTRAL) ? slidingWindowOf(root.get("sliding_window"), where) : 0);
+    }
+
+    /** Mistral's sliding_window: null (full attention) or a positive integer. */
+    private static int slidingWindowOf(JsonNode n, String where) {
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() <= 0) {
+            throw new ModelFormatException(where + ": sliding_window must be a positive integer or null, got " + n);
+        }
+        return n.asInt();
     }
 
     /** The first entry of "architectures", or a name derived from "model_type". */
@@ -262,6 +286,7 @@ public record LlamaConfig(
         String type = root.path("model_type").asText("");
         return switch (type) {
             case "llama" -> LLAMA;
+            case "mistral" -> MISTRAL;
             case "qwen2" -> QWEN2;
             default -> type.isEmpty() ? "(none: config.json has neither architectures nor model_type)" : type;
         };
@@ -290,7 +315,7 @@ public record LlamaConfig(
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.putArray("architectures").add(architecture);
-        n.put("model_type", architecture.equals(QWEN2) ? "qwen2" : "llama");
+        n.put("model_type", architecture.equals(QWEN2) ? "qwen2" : architecture.equals(MISTRAL) ? "mistral" : "llama");
         n.put("hidden_size", hiddenSize);
         n.put("intermediate_size", intermediateSize);
         n.put("num_hidden_layers", numHiddenLayers);
@@ -300,6 +325,13 @@ public record LlamaConfig(
         n.put("hidden_act", "silu");
         n.put("rms_norm_eps", rmsNormEps);
         n.put("rope_theta", ropeTheta);
+        if (architecture.equals(MISTRAL)) {
+            if (slidingWindow > 0) {
+                n.put("sliding_window", slidingWindow);
+            } else {
+                n.putNull("sliding_window");
+            }
+        }
         if (ropeScaling == null) {
             n.putNull("rope_scaling");
         } else {

@@ -270,7 +270,7 @@ public final class LlamaModel implements AutoCloseable {
             ids.attach(step);
             NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
             x.attach(step);
-            AttentionMask mask = AttentionMask.build(step, b, t, past, attentionMask);
+            AttentionMask mask = AttentionMask.build(step, b, t, past, attentionMask, config.slidingWindow());
             NDList cs = rope.cosSin(mask.positions()); // [B, 1, T, hs] x2
             for (DecoderLayer layer : layers) {
                 // each layer's temporaries live in their own scope, closed once its output is kept:

@@ -38,7 +38,8 @@ class ExportRoundTripTest {
                 true,
                 false,
                 "float32",
-                null);
+                null,
+                0);
     }
 
     private static float diff(LlamaModel a, LlamaModel b) {

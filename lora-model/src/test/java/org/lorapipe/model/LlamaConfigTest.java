@@ -41,7 +41,8 @@ class LlamaConfigTest {
                 true,
                 false,
                 "bfloat16",
-                null);
+                null,
+                0);
         c.write(tmp.resolve("config.json"));
         assertThat(LlamaConfig.read(tmp.resolve("config.json"))).isEqualTo(c);
     }

@@ -39,6 +39,11 @@ public record MicroBatch(
 
     /** Builds the arrays in {@code m}; sequences must be non-empty. */
     public static MicroBatch of(NDManager m, List<TokenizedSequence> seqs) {
+        return of(m, seqs, 0);
+    }
+
+    /** As {@link #of(NDManager, List)} for a model with a sliding attention window of {@code window} keys (0: none). */
+    public static MicroBatch of(NDManager m, List<TokenizedSequence> seqs, int window) {
         int b = seqs.size();
         int t = seqs.stream().mapToInt(TokenizedSequence::length).max().orElse(0);
         if (b == 0 || t < 2) {
@@ -90,7 +95,8 @@ public record MicroBatch(
             for (int r = 0; r < b; r++) {
                 for (int q = 0; q < t; q++) {
                     for (int k = 0; k < t; k++) {
-                        boolean ok = k <= q && segment[r * t + k] == segment[r * t + q];
+                        boolean ok =
+                                k <= q && segment[r * t + k] == segment[r * t + q] && (window == 0 || q - k < window);
                         add[(r * t + q) * t + k] = ok ? 0f : AttentionMask.BLOCKED;
                     }
                 }
@@ -98,7 +104,7 @@ public record MicroBatch(
             maskArr = m.create(add, new Shape(b, 1, t, t));
             posArr = m.create(positions, new Shape(b, t));
         } else {
-            AttentionMask am = AttentionMask.build(m, b, t, 0, null); // the model's own causal mask
+            AttentionMask am = AttentionMask.build(m, b, t, 0, null, window); // the model's own causal mask
             maskArr = am.additive();
             posArr = am.positions();
         }

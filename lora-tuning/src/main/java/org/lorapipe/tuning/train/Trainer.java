@@ -165,7 +165,8 @@ public final class Trainer implements AutoCloseable {
                     options.dropout().enable(Dropout.mix(spec.seed(), epoch, microBatch + j));
                 }
                 try (NDManager m = model.manager().newSubManager()) {
-                    MicroBatch batch = MicroBatch.of(m, micros.get(j));
+                    MicroBatch batch =
+                            MicroBatch.of(m, micros.get(j), model.config().slidingWindow());
                     loss += lm.trainStep(batch, normalizer, options.recompute(), options.embeddingTrainable());
                     tokens += batch.tokens();
                 } finally {
