@@ -21,8 +21,14 @@ final class Attention {
     private final String v;
     private final String o;
     private final float invScale;
+    private final RmsNorm qNorm; // Qwen3: over each head of q, before RoPE; else null
+    private final RmsNorm kNorm;
 
     Attention(LlamaConfig config, LinearModules modules, String prefix) {
+        this(config, modules, prefix, null, null);
+    }
+
+    Attention(LlamaConfig config, LinearModules modules, String prefix, RmsNorm qNorm, RmsNorm kNorm) {
         this.c = config;
         this.modules = modules;
         this.q = prefix + "q_proj";
@@ -30,6 +36,8 @@ final class Attention {
         this.v = prefix + "v_proj";
         this.o = prefix + "o_proj";
         this.invScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
     }
 
     /**
@@ -44,8 +52,8 @@ final class Attention {
         int nkv = c.numKeyValueHeads();
         int hs = c.headDim();
         int rep = c.groupSize();
-        NDArray qh = modules.get(q).forward(x).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // [B, nh, T, hs]
-        NDArray kh = modules.get(k).forward(x).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B, nkv, T, hs]
+        NDArray qh = HeadLayout.split(modules.get(q).forward(x), b, t, nh, hs, qNorm); // [B, nh, T, hs]
+        NDArray kh = HeadLayout.split(modules.get(k).forward(x), b, t, nkv, hs, kNorm); // [B, nkv, T, hs]
         NDArray vh = modules.get(v).forward(x).reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B, nkv, T, hs]
         // 1/sqrt(hs) on q [.., T, hs] rather than on the scores [.., T, Tk]: fewer elements to scale (HF
         // applies its `scaling` to the scores; equal up to rounding)

@@ -22,6 +22,18 @@ public final class HeadLayout {
 
     private HeadLayout() {}
 
+    /**
+     * A projection's output [B, T, h*hs] as heads [B, h, T, hs], through the per-head RMSNorm when the
+     * architecture has one (Qwen3's q_norm / k_norm, applied before the rotary embedding).
+     */
+    public static NDArray split(NDArray x, long b, long t, int h, int hs, RmsNorm norm) {
+        NDArray heads = x.reshape(b, t, h, hs); // [B, T, h, hs]
+        if (norm != null) {
+            heads = norm.forward(heads); // [B, T, h, hs]
+        }
+        return heads.transpose(0, 2, 1, 3); // [B, h, T, hs]
+    }
+
     /** k [B, nkv, Tk, hs] as the right operand of q k^T: [B, nkv, hs, Tk]. */
     public static NDArray keysTransposed(NDArray k) {
         NDArray kt = k.transpose(0, 1, 3, 2); // [B, nkv, hs, Tk]

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The architecture of a Llama-family decoder (Hugging Face {@code config.json} of
- * LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM), immutable.
+ * LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM), immutable.
  *
  * @param architecture HF class name, one of {@link #SUPPORTED_ARCHITECTURES}
  * @param hiddenSize model width D
@@ -62,7 +62,8 @@ public record LlamaConfig(
     public static final String LLAMA = "LlamaForCausalLM";
     public static final String QWEN2 = "Qwen2ForCausalLM";
     public static final String MISTRAL = "MistralForCausalLM";
-    public static final List<String> SUPPORTED_ARCHITECTURES = List.of(LLAMA, MISTRAL, QWEN2);
+    public static final String QWEN3 = "Qwen3ForCausalLM";
+    public static final List<String> SUPPORTED_ARCHITECTURES = List.of(LLAMA, MISTRAL, QWEN2, QWEN3);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -147,6 +148,14 @@ public record LlamaConfig(
 
     public int qDim() {
         return numAttentionHeads * headDim;
+    }
+
+    /**
+     * Qwen3: an RMSNorm over each head of q and of k (weights {@code self_attn.q_norm.weight} and
+     * {@code k_norm.weight}, [head_dim]) before the rotary embedding, as transformers' Qwen3Attention.
+     */
+    public boolean qkNorm() {
+        return architecture.equals(QWEN3);
     }
 
     public boolean hasQkvBias() {
@@ -288,6 +297,7 @@ public record LlamaConfig(
             case "llama" -> LLAMA;
             case "mistral" -> MISTRAL;
             case "qwen2" -> QWEN2;
+            case "qwen3" -> QWEN3;
             default -> type.isEmpty() ? "(none: config.json has neither architectures nor model_type)" : type;
         };
     }
@@ -315,7 +325,14 @@ public record LlamaConfig(
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.putArray("architectures").add(architecture);
-        n.put("model_type", architecture.equals(QWEN2) ? "qwen2" : architecture.equals(MISTRAL) ? "mistral" : "llama");
+        n.put(
+                "model_type",
+                switch (architecture) {
+                    case QWEN2 -> "qwen2";
+                    case QWEN3 -> "qwen3";
+                    case MISTRAL -> "mistral";
+                    default -> "llama";
+                });
         n.put("hidden_size", hiddenSize);
         n.put("intermediate_size", intermediateSize);
         n.put("num_hidden_layers", numHiddenLayers);

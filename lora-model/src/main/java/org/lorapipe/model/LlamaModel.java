@@ -74,7 +74,16 @@ public final class LlamaModel implements AutoCloseable {
             layers.add(new DecoderLayer(
                     i,
                     new RmsNorm(weights.get(p + "input_layernorm.weight"), config.rmsNormEps()),
-                    new Attention(config, linears, p + "self_attn."),
+                    new Attention(
+                            config,
+                            linears,
+                            p + "self_attn.",
+                            config.qkNorm()
+                                    ? new RmsNorm(weights.get(p + "self_attn.q_norm.weight"), config.rmsNormEps())
+                                    : null,
+                            config.qkNorm()
+                                    ? new RmsNorm(weights.get(p + "self_attn.k_norm.weight"), config.rmsNormEps())
+                                    : null),
                     new RmsNorm(weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps()),
                     new FeedForward(linears, p + "mlp.")));
         }
@@ -117,6 +126,10 @@ public final class LlamaModel implements AutoCloseable {
             m.put(p + "self_attn.k_proj.weight", new long[] {c.kvDim(), d});
             m.put(p + "self_attn.v_proj.weight", new long[] {c.kvDim(), d});
             m.put(p + "self_attn.o_proj.weight", new long[] {d, c.qDim()});
+            if (c.qkNorm()) {
+                m.put(p + "self_attn.q_norm.weight", new long[] {c.headDim()});
+                m.put(p + "self_attn.k_norm.weight", new long[] {c.headDim()});
+            }
             if (c.hasQkvBias()) {
                 m.put(p + "self_attn.q_proj.bias", new long[] {c.qDim()});
                 m.put(p + "self_attn.k_proj.bias", new long[] {c.kvDim()});

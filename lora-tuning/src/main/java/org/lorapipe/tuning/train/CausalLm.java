@@ -50,6 +50,8 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray embed; // [V, D]
     private final RmsNorm[] inputNorms;
     private final RmsNorm[] postNorms;
+    private final RmsNorm[] qNorms; // Qwen3's per-head norms, else entries null
+    private final RmsNorm[] kNorms;
     private final RmsNorm finalNorm;
     private final NDManager own;
     private final RotaryEmbedding rope;
@@ -66,10 +68,16 @@ public final class CausalLm implements AutoCloseable {
         int layers = c.numHiddenLayers();
         this.inputNorms = new RmsNorm[layers];
         this.postNorms = new RmsNorm[layers];
+        this.qNorms = new RmsNorm[layers];
+        this.kNorms = new RmsNorm[layers];
         for (int i = 0; i < layers; i++) {
             String p = "model.layers." + i + ".";
             inputNorms[i] = new RmsNorm(model.weights().get(p + "input_layernorm.weight"), c.rmsNormEps());
             postNorms[i] = new RmsNorm(model.weights().get(p + "post_attention_layernorm.weight"), c.rmsNormEps());
+            if (c.qkNorm()) {
+                qNorms[i] = new RmsNorm(model.weights().get(p + "self_attn.q_norm.weight"), c.rmsNormEps());
+                kNorms[i] = new RmsNorm(model.weights().get(p + "self_attn.k_norm.weight"), c.rmsNormEps());
+            }
         }
         this.finalNorm = new RmsNorm(model.weights().get("model.norm.weight"), c.rmsNormEps());
         this.own = model.manager().newSubManager();
@@ -334,7 +342,7 @@ public final class CausalLm implements AutoCloseable {
         NDArray q = linear(p + "self_attn.q_proj").forward(u); // [B, T, nh*hs]
         NDArray k = linear(p + "self_attn.k_proj").forward(u); // [B, T, nkv*hs]
         NDArray v = linear(p + "self_attn.v_proj").forward(u); // [B, T, nkv*hs]
-        NDArray a = attend(q, k, v, cos, sin, mask); // [B, T, nh*hs]
+        NDArray a = attend(l, q, k, v, cos, sin, mask); // [B, T, nh*hs]
         NDArray h = x.add(linear(p + "self_attn.o_proj").forward(a)); // [B, T, D]
         NDArray n = postNorms[l].forward(h); // [B, T, D]
         NDArray act = swiglu(
@@ -349,18 +357,19 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
-     * Rotary positions, grouped-query causal attention and the merge of heads, from the projections
+     * Layer {@code l}'s per-head norms (Qwen3), rotary positions, grouped-query causal attention and the
+     * merge of heads, from the projections
      * q [B, T, nh*hs], k and v [B, T, nkv*hs] to [B, T, nh*hs] (the input of o_proj).
      */
-    NDArray attend(NDArray q, NDArray k, NDArray v, NDArray cos, NDArray sin, NDArray mask) {
+    NDArray attend(int l, NDArray q, NDArray k, NDArray v, NDArray cos, NDArray sin, NDArray mask) {
         long b = q.getShape().get(0);
         long t = q.getShape().get(1);
         int nh = c.numAttentionHeads();
         int nkv = c.numKeyValueHeads();
         int hs = c.headDim();
         int rep = c.groupSize();
-        NDArray qh = q.reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // [B,nh,T,hs]
-        NDArray kh = k.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
+        NDArray qh = HeadLayout.split(q, b, t, nh, hs, qNorms[l]); // [B,nh,T,hs]
+        NDArray kh = HeadLayout.split(k, b, t, nkv, hs, kNorms[l]); // [B,nkv,T,hs]
         NDArray vh = v.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
         // 1/sqrt(hs) on q [.., T, hs] rather than on the scores [.., T, T]: T/hs times fewer elements to
         // scale, forward and backward (HF applies its `scaling` to the scores; equal up to rounding)

@@ -111,7 +111,7 @@ final class LayerTape implements AutoCloseable {
         NDArray q = project(lm, p + "self_attn.q_proj", n1, false); // [B, T, nh*hs]
         NDArray k = project(lm, p + "self_attn.k_proj", n1, false); // [B, T, nkv*hs]
         NDArray v = project(lm, p + "self_attn.v_proj", n1, false); // [B, T, nkv*hs]
-        NDArray a = cut(lm.attend(q, k, v, cos, sin, mask)); // [B, T, nh*hs]
+        NDArray a = cut(lm.attend(l, q, k, v, cos, sin, mask)); // [B, T, nh*hs]
         NDArray h = cut(input.add(project(lm, p + "self_attn.o_proj", a, true))); // [B, T, D]
         last().cutRecorded = true; // h' feeds the norm below and the residual of y
         NDArray n2 = cut(lm.postNorm(l).forward(h)); // [B, T, D]
