@@ -67,10 +67,14 @@ public record AdapterConfig(
         return useRslora ? alpha / Math.sqrt(rank) : alpha / rank;
     }
 
-    /** The first key (in order) whose pattern {@code (.*\.)?KEY$} matches the whole module name, or null. */
+    /**
+     * The first key (in order) whose pattern {@code (.*\.)?(KEY)$} matches the whole module name, or null.
+     * The group around the key is PEFT's: without it an alternation key {@code a|b} would only match
+     * {@code b} as a whole name.
+     */
     static String patternKey(Iterable<String> keys, String module) {
         for (String key : keys) {
-            if (Pattern.compile("(.*\\.)?" + key + "$").matcher(module).matches()) {
+            if (Pattern.compile("(.*\\.)?(" + key + ")$").matcher(module).matches()) {
                 return key;
             }
         }

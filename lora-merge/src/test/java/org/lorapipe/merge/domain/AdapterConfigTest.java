@@ -37,6 +37,11 @@ class AdapterConfigTest {
         assertThat(AdapterConfig.patternKey(List.of("proj"), "model.layers.0.self_attn.q_proj"))
                 .isNull();
         assertThat(AdapterConfig.patternKey(List.of("lm_head"), "lm_head")).isEqualTo("lm_head");
+        // an alternation key applies to each alternative at a dot boundary, as PEFT's (.*\.)?(key)$ does
+        assertThat(AdapterConfig.patternKey(List.of("q_proj|v_proj"), "model.layers.0.self_attn.v_proj"))
+                .isEqualTo("q_proj|v_proj");
+        assertThat(AdapterConfig.patternKey(List.of("q_proj|v_proj"), "model.layers.0.self_attn.q_proj"))
+                .isEqualTo("q_proj|v_proj");
 
         AdapterConfig rs = new AdapterConfig(16, 16, true, Map.of(), Map.of(), List.of());
         assertThat(rs.scaleFor("model.layers.0.self_attn.q_proj")).isEqualTo(4.0);
