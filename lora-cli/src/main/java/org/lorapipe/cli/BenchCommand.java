@@ -53,6 +53,17 @@ import picocli.CommandLine.Parameters;
         })
 public final class BenchCommand {
 
+    /** The checkout the launcher runs in ({@code lora.project.root}, set by ./lora). */
+    static Path projectRoot() {
+        return Path.of(System.getProperty("lora.project.root", ".")).toAbsolutePath();
+    }
+
+    /** The folder with stories260K.bin and tok512.bin: {@code explicit}, else as lora demo finds it. */
+    static Path storiesDir(Path explicit) {
+        Path root = projectRoot();
+        return StoriesModel.locate(explicit, root, root.resolve(".lora/cache/stories260K"));
+    }
+
     /** Options of the training benchmarks. */
     static final class RunOptions {
         @Option(
@@ -127,9 +138,7 @@ public final class BenchCommand {
             if (only.equals("100m")) {
                 return null;
             }
-            Path root = Path.of(System.getProperty("lora.project.root", "."));
-            return StoriesModel.locate(stories, root, root.resolve(".lora/cache/stories260K"))
-                    .resolve(StoriesModel.MODEL);
+            return storiesDir(stories).resolve(StoriesModel.MODEL);
         }
     }
 
@@ -145,11 +154,8 @@ public final class BenchCommand {
         public Integer call() throws Exception {
             List<String> all = new ArrayList<>(args);
             if (!all.contains("--stories")) {
-                Path root = Path.of(System.getProperty("lora.project.root", "."));
                 all.add("--stories");
-                all.add(StoriesModel.locate(null, root, root.resolve(".lora/cache/stories260K"))
-                        .resolve(StoriesModel.MODEL)
-                        .toString());
+                all.add(storiesDir(null).resolve(StoriesModel.MODEL).toString());
             }
             org.lorapipe.model.bench.ModelBenchmark.main(all.toArray(String[]::new));
             return 0;
@@ -191,14 +197,11 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path root = Path.of(System.getProperty("lora.project.root", "."));
-            Path arc = file != null
-                    ? file
-                    : root.toAbsolutePath().resolveSibling("shared/data/eval/arc/ARC-Easy-Dev.jsonl");
+            Path arc = file != null ? file : projectRoot().resolveSibling("shared/data/eval/arc/ARC-Easy-Dev.jsonl");
             if (!Files.isRegularFile(arc)) {
                 throw new UsageProblem("no ARC file at " + arc + ": pass --file ARC-Easy-Dev.jsonl");
             }
-            Path dir = StoriesModel.locate(stories, root, root.resolve(".lora/cache/stories260K"));
+            Path dir = storiesDir(stories);
             Path hf = Files.createTempDirectory("bench-eval-").resolve("stories260K");
             ModelImport.fromLlama2c(dir.resolve(StoriesModel.MODEL), dir.resolve(StoriesModel.TOKENIZER), hf);
             EvalBenchmark.main(new String[] {
@@ -262,7 +265,7 @@ public final class BenchCommand {
             if (records < 1) {
                 throw new UsageProblem("--records must be >= 1");
             }
-            Path root = Path.of(System.getProperty("lora.project.root", ".")).toAbsolutePath();
+            Path root = projectRoot();
             Path mvnw = root.resolve("mvnw");
             if (!Files.isExecutable(mvnw)) {
                 throw new UsageProblem("no Maven wrapper at " + mvnw + ": run lora bench dataset from the checkout");
@@ -375,9 +378,8 @@ public final class BenchCommand {
         @Override
         public Integer call() throws IOException {
             TrainingBenchmark.Options options = run.resolve();
-            Path root = Path.of(System.getProperty("lora.project.root", "."));
             TorchReference torch =
-                    new TorchReference(python, TorchReference.findScript(reference, root), options.threads());
+                    new TorchReference(python, TorchReference.findScript(reference, projectRoot()), options.threads());
             String problem = torch.problem();
             if (problem != null) {
                 throw new UsageProblem("lora bench compare needs the PyTorch reference: " + problem);
