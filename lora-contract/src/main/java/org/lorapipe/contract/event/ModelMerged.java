@@ -2,7 +2,6 @@ package org.lorapipe.contract.event;
 
 import java.time.Instant;
 import java.util.List;
-import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.request.TrainingRequest;
 
 /**
@@ -21,10 +20,5 @@ public record ModelMerged(
         Boolean merged,
         String reason)
         implements PipelineEvent {
-
-    /**
-     * A run not merged on purpose keeps this event as {@code runs/{requestId}/not-merged.json} (an
-     * extension of the storage layout), for whoever asks for its model later.
-     */
-    public static final String NOT_MERGED_RECORD = BucketLayout.NOT_MERGED;
+    // a run not merged on purpose keeps this event at BucketLayout.notMerged(requestId)
 }

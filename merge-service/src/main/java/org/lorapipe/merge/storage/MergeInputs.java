@@ -42,14 +42,9 @@ public class MergeInputs {
         this.store = store;
     }
 
-    /** The configured bucket's folder of a request's results, e.g. {@code s3://lora/runs/ID/}. */
     /** The bucket root, against which {@link BucketLayout} keys resolve. */
     public S3Uri bucketRoot() {
         return store.config().bucketRoot();
-    }
-
-    public S3Uri runFolder(String requestId) {
-        return store.config().bucketRoot().resolve(BucketLayout.run(requestId));
     }
 
     /**

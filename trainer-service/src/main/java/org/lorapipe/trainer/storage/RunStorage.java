@@ -34,10 +34,6 @@ public class RunStorage implements StageOutput {
         this.store = store;
     }
 
-    public S3Uri run(String requestId) {
-        return store.config().bucketRoot().resolve(BucketLayout.run(requestId));
-    }
-
     @Override
     public S3Uri outputFolder(String requestId) {
         return adapterFolder(requestId);
