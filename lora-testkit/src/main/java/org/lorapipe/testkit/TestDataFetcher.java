@@ -45,17 +45,17 @@ final class TestDataFetcher {
                 .build();
     }
 
-    /** Fetches {@code wanted} (downloadable entries) into the cache; files already there are kept. */
-    void fetch(List<TestDataLock.Entry> wanted) throws IOException {
-        for (TestDataLock.Entry e : wanted) {
-            if (!e.origin().startsWith("tar:") && !Files.exists(cache.resolve(e.path()))) {
+    /** Fetches {@code missing} (downloadable entries the cache lacks) into the cache. */
+    void fetch(List<TestDataLock.Entry> missing) throws IOException {
+        for (TestDataLock.Entry e : missing) {
+            if (!e.origin().startsWith("tar:")) {
                 try (InputStream in = open(e.origin())) {
                     store(e, in, e.size());
                 }
             }
         }
-        Map<String, List<TestDataLock.Entry>> byArchive = wanted.stream()
-                .filter(e -> e.origin().startsWith("tar:") && !Files.exists(cache.resolve(e.path())))
+        Map<String, List<TestDataLock.Entry>> byArchive = missing.stream()
+                .filter(e -> e.origin().startsWith("tar:"))
                 .collect(Collectors.groupingBy(e -> archiveUrl(e.origin())));
         for (Map.Entry<String, List<TestDataLock.Entry>> a : byArchive.entrySet()) {
             Map<String, TestDataLock.Entry> members =
