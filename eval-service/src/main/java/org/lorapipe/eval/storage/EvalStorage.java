@@ -59,15 +59,13 @@ public class EvalStorage implements StageOutput {
      * half-written file); an unpublished dataset has none.
      */
     public int downloadValidation(S3Uri datasetFolder, Path dir) {
-        int n = 0;
-        for (Manifest.Entry f :
-                store.readManifest(datasetFolder).map(Manifest::files).orElse(List.of())) {
-            if (ShardFormat.isShard(f.path(), ShardFormat.VALIDATION)) {
-                store.download(datasetFolder.resolve(f.path()), dir.resolve(f.path()));
-                n++;
-            }
+        List<Manifest.Entry> shards = store.readManifest(datasetFolder)
+                .map(m -> m.shards(ShardFormat.VALIDATION))
+                .orElse(List.of());
+        for (Manifest.Entry f : shards) {
+            store.download(datasetFolder.resolve(f.path()), dir.resolve(f.path()));
         }
-        return n;
+        return shards.size();
     }
 
     /** Downloads one benchmark file; a missing one is an input error that says what to upload. */

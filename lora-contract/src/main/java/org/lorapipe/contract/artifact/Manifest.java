@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.lorapipe.contract.dataset.ShardFormat;
 
 /**
  * The {@value #FILE_NAME} of a publication: which files make up a multi-object result (an adapter,
@@ -53,6 +54,11 @@ public record Manifest(int version, String createdAt, List<Entry> files) {
     @JsonIgnore
     public long totalSize() {
         return files.stream().mapToLong(Entry::size).sum();
+    }
+
+    /** The published token shards of {@code split} ("train" or "validation"), in file order. */
+    public List<Entry> shards(String split) {
+        return files.stream().filter(e -> ShardFormat.isShard(e.path(), split)).toList();
     }
 
     /** The entry for a relative path, if published. */

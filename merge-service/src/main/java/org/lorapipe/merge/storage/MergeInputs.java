@@ -128,10 +128,7 @@ public class MergeInputs {
         if (manifest.isEmpty()) {
             return out;
         }
-        for (Manifest.Entry shard : manifest.get().files()) {
-            if (!ShardFormat.isShard(shard.path(), ShardFormat.VALIDATION)) {
-                continue;
-            }
+        for (Manifest.Entry shard : manifest.get().shards(ShardFormat.VALIDATION)) {
             try (InputStream in = store.get(folder.resolve(shard.path()));
                     ShardReader reader = new ShardReader(in, shard.path())) {
                 while (out.size() < count && reader.hasNext()) {
