@@ -213,8 +213,16 @@ public final class Trainer implements AutoCloseable {
                     elapsed,
                     eta,
                     memory()));
-            if (spec.checkpointEverySteps() > 0 && step % spec.checkpointEverySteps() == 0 && step < totalSteps) {
+            boolean checkpointed =
+                    spec.checkpointEverySteps() > 0 && step % spec.checkpointEverySteps() == 0 && step < totalSteps;
+            if (checkpointed) {
                 listener.onCheckpoint(state());
+            }
+            if (step < totalSteps && listener.stopRequested()) {
+                if (!checkpointed) {
+                    listener.onCheckpoint(state()); // the run's next owner continues from here
+                }
+                throw new TrainingStoppedException(step);
             }
         }
         long durationMs = (System.nanoTime() - start) / 1_000_000;

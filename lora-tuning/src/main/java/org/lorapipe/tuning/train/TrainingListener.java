@@ -12,5 +12,13 @@ public interface TrainingListener {
      */
     default void onCheckpoint(TrainingState state) {}
 
+    /**
+     * Asked after every step: true ends the run at this step boundary, after a checkpoint of it
+     * ({@link #onCheckpoint}), with {@link TrainingStoppedException}.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
     TrainingListener NONE = new TrainingListener() {};
 }
