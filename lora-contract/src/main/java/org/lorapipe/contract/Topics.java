@@ -35,5 +35,24 @@ public final class Topics {
             PIPELINE_FAILED,
             DEAD_LETTER);
 
+    /**
+     * Partitions of a stage's input topic when the pipeline creates it ({@code lora stack}, the services,
+     * the compose and k8s topic jobs). Records of one request share a partition and a partition is
+     * worked by one replica at a time, so this bounds how many replicas of a stage work at once; 6
+     * splits evenly over 1, 2, 3 or 6 replicas.
+     */
+    public static final int STAGE_INPUT_PARTITIONS = 6;
+
+    /** Partitions of the other topics (progress, outcomes read by users, failures, dead letters). */
+    public static final int OTHER_PARTITIONS = 3;
+
+    /** The partitions {@code topic} is created with (docs/CONTRACT.md, "partitions (default)"). */
+    public static int partitions(String topic) {
+        return switch (topic) {
+            case TRAINING_REQUESTED, DATASET_PREPARED, ADAPTER_TRAINED, EVALUATION_COMPLETED -> STAGE_INPUT_PARTITIONS;
+            default -> OTHER_PARTITIONS;
+        };
+    }
+
     private Topics() {}
 }

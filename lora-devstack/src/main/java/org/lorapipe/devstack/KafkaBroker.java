@@ -180,12 +180,23 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates topics with the broker defaults (1 partition, replication 1); topics that already
-     * exist are left as they are.
+     * Creates topics with the broker defaults (its {@code num.partitions}, replication 1); topics that
+     * already exist are left as they are.
      */
     public static void createTopics(String bootstrap, Collection<String> topics) {
-        List<NewTopic> newTopics = topics.stream()
-                .map(t -> new NewTopic(t, Optional.empty(), Optional.empty()))
+        Map<String, Integer> byTopic = new java.util.LinkedHashMap<>();
+        topics.forEach(t -> byTopic.put(t, null));
+        createTopics(bootstrap, byTopic);
+    }
+
+    /**
+     * Creates the missing {@code topics} with their partition counts (null: the broker's default);
+     * existing topics are left as they are.
+     */
+    public static void createTopics(String bootstrap, Map<String, Integer> partitionsByTopic) {
+        Collection<String> topics = partitionsByTopic.keySet();
+        List<NewTopic> newTopics = partitionsByTopic.entrySet().stream()
+                .map(e -> new NewTopic(e.getKey(), Optional.ofNullable(e.getValue()), Optional.empty()))
                 .toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (var entry : admin.createTopics(newTopics, new CreateTopicsOptions().timeoutMs(30_000))
@@ -239,7 +250,9 @@ public final class KafkaBroker implements AutoCloseable {
                         "inter.broker.listener.name=PLAINTEXT",
                         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                         "log.dirs=" + logDirs,
-                        "num.partitions=1",
+                        // = Topics.STAGE_INPUT_PARTITIONS: a topic created by its first writer (a test, a
+                        // user's producer) still lets several replicas of a stage work at once
+                        "num.partitions=6",
                         "default.replication.factor=1",
                         "min.insync.replicas=1",
                         "auto.create.topics.enable=true",
