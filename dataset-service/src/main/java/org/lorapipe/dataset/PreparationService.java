@@ -18,6 +18,7 @@ import org.lorapipe.dataset.domain.DatasetBuilder;
 import org.lorapipe.dataset.domain.DatasetException;
 import org.lorapipe.dataset.storage.ModelTokenizers;
 import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectInfo;
@@ -64,7 +65,11 @@ public class PreparationService implements StageOutput {
         return Optional.of(Json.read(store.getString(folder.resolve(MANIFEST)), DatasetManifest.class));
     }
 
-    public DatasetManifest prepare(TrainingRequest request) {
+    /**
+     * Curates, tokenizes and publishes the dataset of {@code request} (or returns the one already
+     * published). Nothing is published once {@code control} is stopped: the job has lost its record.
+     */
+    public DatasetManifest prepare(TrainingRequest request, JobControl control) {
         Optional<DatasetManifest> done = published(request.requestId());
         if (done.isPresent()) {
             LOG.infof("%s: dataset already published, reusing it", request.requestId());
@@ -100,6 +105,7 @@ public class PreparationService implements StageOutput {
                     result.manifest().trainExamples(),
                     result.manifest().validationExamples(),
                     (System.nanoTime() - t0) / 1e9);
+            control.throwIfStopped();
             Publication publication = store.beginPublication(datasetFolder(request.requestId()));
             for (Path file : result.files()) {
                 publication.putFile(file.getFileName().toString(), file);

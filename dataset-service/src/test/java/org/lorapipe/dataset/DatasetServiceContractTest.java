@@ -43,12 +43,6 @@ class DatasetServiceContractTest extends StageServiceContractTest {
     @Inject
     PreparationService preparation;
 
-    @Inject
-    org.lorapipe.dataset.messaging.TrainingRequestConsumer consumer;
-
-    @Inject
-    org.lorapipe.service.jobs.JobJournal journal;
-
     @Override
     protected String inputTopic() {
         return Topics.TRAINING_REQUESTED;
@@ -109,23 +103,10 @@ class DatasetServiceContractTest extends StageServiceContractTest {
 
         // delivered again (say after a restart): the published dataset is reused, nothing is rewritten
         var before = store.stat(folder.resolve("train-00000.bin")).orElseThrow().lastModified();
-        assertThat(preparation.prepare(event.request())).isEqualTo(event.manifest());
+        assertThat(preparation.prepare(event.request(), org.lorapipe.service.consumer.JobControl.NONE))
+                .isEqualTo(event.manifest());
         assertThat(store.stat(folder.resolve("train-00000.bin")).orElseThrow().lastModified())
                 .isEqualTo(before);
-    }
-
-    @Test
-    void aJournalledJobLeftByACrashIsResumedAtStartUp() {
-        String id = id("crashed");
-        String request = validInput(id);
-        // what a service that died after acknowledging the record leaves behind
-        journal.record(id, Json.write(new org.lorapipe.contract.request.RequestParser("lora").parse(request)));
-        consumer.resume(null);
-        DatasetPrepared event =
-                Json.read(kafka.awaitRecord(Topics.DATASET_PREPARED, id, WAIT).value(), DatasetPrepared.class);
-        assertThat(event.manifest().recordsIn()).isEqualTo(120);
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> journal.pending().stream()
-                .noneMatch(json -> json.contains("\"" + id + "\"")));
     }
 
     @Test

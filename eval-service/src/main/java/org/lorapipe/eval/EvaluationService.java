@@ -30,6 +30,7 @@ import org.lorapipe.eval.domain.ReportWriter;
 import org.lorapipe.eval.storage.EvalStorage;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.ModelFormatException;
+import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.S3Uri;
@@ -70,7 +71,8 @@ public class EvaluationService {
                 e.reportUri()));
     }
 
-    public EvaluationCompleted evaluate(AdapterTrained event) {
+    /** Evaluates (or answers from the published report); nothing is published once {@code control} is stopped. */
+    public EvaluationCompleted evaluate(AdapterTrained event, JobControl control) {
         TrainingRequest request = event.request();
         Optional<EvaluationCompleted> done = published(request.requestId());
         if (done.isPresent()) {
@@ -80,7 +82,7 @@ public class EvaluationService {
         Path work =
                 WorkDir.create(config.workDir(), "eval", request.requestId()).path();
         try {
-            return run(event, work);
+            return run(event, work, control);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -88,7 +90,7 @@ public class EvaluationService {
         }
     }
 
-    private EvaluationCompleted run(AdapterTrained event, Path work) throws IOException {
+    private EvaluationCompleted run(AdapterTrained event, Path work, JobControl control) throws IOException {
         TrainingRequest request = event.request();
         String id = request.requestId();
         Path baseDir = work.resolve("base");
@@ -153,6 +155,7 @@ public class EvaluationService {
                 report.results(),
                 folder.resolve(ReportWriter.JSON).toString());
         Files.writeString(out.resolve(EVENT), Json.writePretty(completed));
+        control.throwIfStopped();
         storage.publish(out, folder);
         LOG.infof("%s: report published at %s", id, folder);
         return completed;

@@ -122,7 +122,10 @@ class EvalServiceContractTest extends StageServiceContractTest {
         // delivered again after it finished: the published report answers, nothing is scored again
         var before = store.stat(folder.resolve("report.json")).orElseThrow().lastModified();
         AdapterTrained again = adapterTrained(id, tasks);
-        assertThat(evaluation.evaluate(again).results()).isEqualTo(completed.results());
+        assertThat(evaluation
+                        .evaluate(again, org.lorapipe.service.consumer.JobControl.NONE)
+                        .results())
+                .isEqualTo(completed.results());
         assertThat(store.stat(folder.resolve("report.json")).orElseThrow().lastModified())
                 .isEqualTo(before);
     }

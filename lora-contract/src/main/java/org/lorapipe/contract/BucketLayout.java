@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  *   runs/{id}/eval/                   the evaluation report
  *   runs/{id}/merged/                 the merged model
  *   runs/{id}/not-merged.json         a run not merged on purpose
- *   jobs/{stage}/{id}.json            a stage's journal entry
  * </pre>
  */
 public final class BucketLayout {
@@ -23,7 +22,6 @@ public final class BucketLayout {
     public static final String MODELS = "models/";
     public static final String DATASETS = "datasets/";
     public static final String RUNS = "runs/";
-    public static final String JOBS = "jobs/";
 
     public static final String NOT_MERGED = "not-merged.json";
 
@@ -71,9 +69,5 @@ public final class BucketLayout {
 
     public static String notMerged(String requestId) {
         return run(requestId) + NOT_MERGED;
-    }
-
-    public static String jobs(String stage) {
-        return JOBS + stage + "/";
     }
 }

@@ -17,7 +17,6 @@ class BucketLayoutTest {
         assertThat(BucketLayout.evaluation("r1")).isEqualTo("runs/r1/eval/");
         assertThat(BucketLayout.merged("r1")).isEqualTo("runs/r1/merged/");
         assertThat(BucketLayout.notMerged("r1")).isEqualTo("runs/r1/not-merged.json");
-        assertThat(BucketLayout.jobs("training")).isEqualTo("jobs/training/");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.BucketLayout;
+import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.ModelFile;
 import org.lorapipe.contract.event.ModelMerged;
@@ -31,8 +32,11 @@ import org.lorapipe.merge.domain.Nf4Gap;
 import org.lorapipe.merge.storage.MergeInputs;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
+import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.consumer.JobControl;
+import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectStore;
@@ -103,13 +107,56 @@ public class MergeService implements StageOutput {
     }
 
     /**
-     * Merges, verifies and publishes; returns the ModelMerged to emit (merged = true).
+     * The merge stage's answer to one evaluated run. The {@link QualityGate} decides first: a run that
+     * must not be merged gets {@code merged: false} and the reason (recorded for {@code lora pull}
+     * before it is announced); a gate naming results the event lacks is {@code INVALID_INPUT}; otherwise
+     * the adapter is merged, checked and published. An adapter that does not fit its base, or an
+     * unreadable model, is {@code INVALID_INPUT} (not retriable).
+     */
+    public ModelMerged handle(EvaluationCompleted event, JobControl control) {
+        QualityGate.Decision decision = QualityGate.decide(event.request().merge(), event.results());
+        if (decision instanceof QualityGate.Invalid invalid) {
+            throw new StageFailure(ErrorCodes.INVALID_INPUT, invalid.message(), false);
+        }
+        if (decision instanceof QualityGate.Skip skip) {
+            LOG.infof("%s: not merged: %s", event.requestId(), skip.reason());
+            ModelMerged skipped = notMerged(event, skip.reason());
+            control.throwIfStopped();
+            recordNotMerged(skipped);
+            return skipped;
+        }
+        DjlRuntime.inferenceMode(); // grad mode is per thread: off on this worker
+        try {
+            return merge(event, control);
+        } catch (MergeException | ModelFormatException e) {
+            LOG.infof("%s: %s", event.requestId(), e.getMessage());
+            throw new StageFailure(ErrorCodes.INVALID_INPUT, e.getMessage(), false);
+        }
+    }
+
+    private static ModelMerged notMerged(EvaluationCompleted event, String reason) {
+        return new ModelMerged(
+                PipelineEvent.SCHEMA_VERSION,
+                event.requestId(),
+                Instant.now(),
+                event.request(),
+                null,
+                null,
+                null,
+                null,
+                false,
+                reason);
+    }
+
+    /**
+     * Merges, verifies and publishes; returns the ModelMerged to emit (merged = true). Nothing is
+     * published once {@code control} is stopped.
      *
      * @throws org.lorapipe.merge.storage.InputNotFoundException base model or adapter missing
      * @throws org.lorapipe.merge.domain.MergeException the adapter does not fit the base, or an input is
      *     unusable
      */
-    public ModelMerged merge(EvaluationCompleted event) {
+    public ModelMerged merge(EvaluationCompleted event, JobControl control) {
         String id = event.requestId();
         Optional<ModelMerged> done = published(id);
         if (done.isPresent()) {
@@ -137,6 +184,7 @@ public class MergeService implements StageOutput {
                     verification,
                     true,
                     null);
+            control.throwIfStopped();
             publish(merged, result);
             LOG.infof(
                     "%s: merged %d tensor(s), max |logit diff| %.3g on %d sequence(s), published %s in %.1f s",

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
@@ -31,13 +30,11 @@ import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.event.TaskResult;
 import org.lorapipe.contract.json.Json;
-import org.lorapipe.merge.messaging.EvaluationCompletedConsumer;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.SafetensorsWriter;
-import org.lorapipe.service.jobs.JobJournal;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
 import org.lorapipe.service.testing.StoriesFixture;
@@ -64,12 +61,6 @@ class MergeServiceContractTest extends StageServiceContractTest {
 
     @Inject
     MergeService merges;
-
-    @Inject
-    EvaluationCompletedConsumer consumer;
-
-    @Inject
-    JobJournal journal;
 
     @Override
     protected String inputTopic() {
@@ -153,29 +144,11 @@ class MergeServiceContractTest extends StageServiceContractTest {
                         .filter(r -> id.equals(r.key())))
                 .isEmpty();
         // and as after a restart: the published record is re-emitted as it was, without merging again
-        ModelMerged again = merges.merge(Json.read(input, EvaluationCompleted.class));
+        ModelMerged again = merges.merge(
+                Json.read(input, EvaluationCompleted.class), org.lorapipe.service.consumer.JobControl.NONE);
         assertThat(Json.write(again)).isEqualTo(Json.write(event));
         assertThat(store.stat(weights).orElseThrow().lastModified()).isEqualTo(written);
         assertThat(store.readManifest(folder)).contains(manifest);
-    }
-
-    @Test
-    void qloraRunCarriesTheNf4GapAndAJournalledJobIsResumed() {
-        String id = id("qlora");
-        uploadModelOnce();
-        publishAdapter(id, false);
-        EvaluationCompleted input = event(id, "\"quantization\": {\"type\": \"nf4\"}", 9.0, 7.5);
-        // what a service that died after acknowledging the record leaves behind
-        journal.record(id, Json.write(input));
-        consumer.resume(null);
-
-        ModelMerged event =
-                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
-        assertThat(event.merged()).isTrue();
-        assertThat(event.verification().maxAbsLogitDiff()).isLessThan(1e-4);
-        assertThat(event.verification().quantizedBaseMaxAbsLogitDiff()).isPositive();
-        Awaitility.await().atMost(WAIT).until(() -> journal.pending().stream()
-                .noneMatch(json -> json.contains("\"" + id + "\"")));
     }
 
     @Test
@@ -321,5 +294,20 @@ class MergeServiceContractTest extends StageServiceContractTest {
             v[i] = (float) (rnd.nextGaussian() * 0.1);
         }
         return m.create(v).reshape(rows, cols);
+    }
+
+    @Test
+    void qloraRunCarriesTheNf4Gap() {
+        String id = id("qlora");
+        uploadModelOnce();
+        publishAdapter(id, false);
+        EvaluationCompleted input = event(id, "\"quantization\": {\"type\": \"nf4\"}", 9.0, 7.5);
+        kafka.send(Topics.EVALUATION_COMPLETED, id, Json.write(input));
+
+        ModelMerged event =
+                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
+        assertThat(event.merged()).isTrue();
+        assertThat(event.verification().maxAbsLogitDiff()).isLessThan(1e-4);
+        assertThat(event.verification().quantizedBaseMaxAbsLogitDiff()).isPositive();
     }
 }

@@ -31,6 +31,8 @@ import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.NativeHeap;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.consumer.JobControl;
+import org.lorapipe.service.consumer.JobStoppedException;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.trainer.config.TrainerConfig;
@@ -48,6 +50,7 @@ import org.lorapipe.tuning.train.TrainingDivergedException;
 import org.lorapipe.tuning.train.TrainingListener;
 import org.lorapipe.tuning.train.TrainingResult;
 import org.lorapipe.tuning.train.TrainingState;
+import org.lorapipe.tuning.train.TrainingStoppedException;
 
 /**
  * Trains the adapter of one request: base model and prepared dataset from storage, LoRA (or QLoRA on an
@@ -86,8 +89,12 @@ public class TrainingService {
                 record.metrics()));
     }
 
-    /** Trains (or resumes, or reuses) the adapter of {@code event}'s request. */
-    public AdapterTrained train(DatasetPrepared event, Consumer<TrainingProgress> progress) {
+    /**
+     * Trains (or resumes, or reuses) the adapter of {@code event}'s request. When {@code control} is
+     * stopped, training ends at the next step boundary after a checkpoint and
+     * {@link org.lorapipe.service.consumer.JobStoppedException} is thrown; nothing is published after that.
+     */
+    public AdapterTrained train(DatasetPrepared event, Consumer<TrainingProgress> progress, JobControl control) {
         TrainingRequest request = event.request();
         Optional<AdapterTrained> done = published(request);
         if (done.isPresent()) {
@@ -98,7 +105,7 @@ public class TrainingService {
         Path work =
                 WorkDir.create(config.workDir(), "train", request.requestId()).path();
         try {
-            return run(event, work, progress);
+            return run(event, work, progress, control);
         } finally {
             WorkDir.deleteQuietly(work);
             // the job's model, activations and optimizer state are freed: give that memory back rather
@@ -107,7 +114,8 @@ public class TrainingService {
         }
     }
 
-    private AdapterTrained run(DatasetPrepared event, Path work, Consumer<TrainingProgress> progress) {
+    private AdapterTrained run(
+            DatasetPrepared event, Path work, Consumer<TrainingProgress> progress, JobControl control) {
         TrainingRequest request = event.request();
         String id = request.requestId();
         long t0 = System.nanoTime();
@@ -132,10 +140,12 @@ public class TrainingService {
                             LoraAdapters.attach(model, plan, request.training().seed());
                     Trainer trainer = Trainer.forAdapters(adapters, request.training())) {
                 LossHistory history = resume(id, trainer, work);
-                RunListener listener = new RunListener(request, history, work, progress);
+                RunListener listener = new RunListener(request, history, work, progress, control);
                 TrainingResult result;
                 try {
                     result = trainer.train(train, listener);
+                } catch (TrainingStoppedException e) {
+                    throw new JobStoppedException(id + " stopped after step " + e.step() + " (checkpoint written)");
                 } catch (TrainingDivergedException e) {
                     String last = storage.latestCheckpoint(id)
                             .map(s -> storage.checkpoint(id, s).toString())
@@ -160,6 +170,7 @@ public class TrainingService {
                         result.tokensPerSecond(),
                         plan.trainableParameters(),
                         model.config().parameterCount());
+                control.throwIfStopped();
                 Path adapterDir = work.resolve("adapter");
                 PeftAdapter.save(adapterDir, adapters, request.baseModel());
                 Files.writeString(
@@ -262,8 +273,15 @@ public class TrainingService {
         private final Path work;
         private final Consumer<TrainingProgress> progress;
         private final ProgressThrottle throttle;
+        private final JobControl control;
 
-        RunListener(TrainingRequest request, LossHistory history, Path work, Consumer<TrainingProgress> progress) {
+        RunListener(
+                TrainingRequest request,
+                LossHistory history,
+                Path work,
+                Consumer<TrainingProgress> progress,
+                JobControl control) {
+            this.control = control;
             this.request = request;
             this.history = history;
             this.work = work;
@@ -290,6 +308,11 @@ public class TrainingService {
                         r.etaMs(),
                         r.memory()));
             }
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return control.stopRequested();
         }
 
         @Override

@@ -32,7 +32,8 @@ import org.lorapipe.testkit.LocalInfra;
 /**
  * Crash safety for real: the packaged trainer-service runs as its own process against a real broker
  * and S3 server, is killed with SIGKILL in the middle of a run, and is started again. Nobody resends
- * anything: the new process finds the job in its journal, continues from the last checkpoint with the
+ * anything: the record was never committed, so the broker hands it to the new process (once the dead
+ * member's session has timed out), which continues from the last checkpoint with the
  * same losses the first process had at the same steps, and publishes the adapter once.
  */
 class TrainerCrashIT {

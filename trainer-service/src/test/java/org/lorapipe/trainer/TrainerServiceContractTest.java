@@ -115,7 +115,8 @@ class TrainerServiceContractTest extends StageServiceContractTest {
                 .orElseThrow();
         var again = training.train(
                 org.lorapipe.contract.event.DatasetPrepared.of(request, "s3://lora/datasets/" + id + "/", null),
-                p -> {});
+                p -> {},
+                org.lorapipe.service.consumer.JobControl.NONE);
         assertThat(again.metrics()).isEqualTo(trained.metrics());
         assertThat(store.stat(S3Uri.parse(trained.adapterUri() + "adapter_model.safetensors"))
                         .orElseThrow()

@@ -1,77 +1,54 @@
 package org.lorapipe.dataset.messaging;
 
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
-import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.dataset.PreparationService;
-import org.lorapipe.service.jobs.StageRunner;
-import org.lorapipe.service.messaging.Channels;
-import org.lorapipe.service.messaging.EventPublisher;
-import org.lorapipe.service.messaging.InboundGate;
+import org.lorapipe.service.consumer.JobControl;
+import org.lorapipe.service.consumer.StageHandler;
+import org.lorapipe.service.consumer.StageResult;
 
 /**
- * Consumes {@code lora.training.requested}: invalid input is answered at the door by
- * {@link InboundGate}; a valid request is journalled, acknowledged, and its dataset prepared on a worker
- * ({@link StageRunner}), ending with {@code lora.dataset.prepared} or {@code lora.pipeline.failed}.
- * After a restart, a redelivered request reuses the dataset already published.
+ * The dataset stage's wiring to {@code lora.training.requested} (the generic {@code StageConsumer} does
+ * the Kafka part): a valid request's dataset is curated, tokenized and published, and
+ * {@code lora.dataset.prepared} announces it. A request whose dataset is already published reuses it.
  */
 @ApplicationScoped
-public class TrainingRequestConsumer {
-    private final InboundGate gate;
+public class TrainingRequestConsumer implements StageHandler<TrainingRequest> {
     private final EventParser parser;
-    private final StageRunner runner;
     private final PreparationService preparation;
-    private final EventPublisher publisher;
 
-    public TrainingRequestConsumer(
-            InboundGate gate,
-            EventParser parser,
-            StageRunner runner,
-            PreparationService preparation,
-            EventPublisher publisher) {
-        this.gate = gate;
+    public TrainingRequestConsumer(EventParser parser, PreparationService preparation) {
         this.parser = parser;
-        this.runner = runner;
         this.preparation = preparation;
-        this.publisher = publisher;
     }
 
-    @Incoming(Channels.INBOUND)
-    @Blocking
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        gate.admit(record, json -> parser.requests().parse(json)).ifPresent(this::accept);
+    @Override
+    public TrainingRequest parse(String json) {
+        return parser.requests().parse(json);
     }
 
-    /** Re-runs the jobs that were accepted but not finished when the service stopped. */
-    public void resume(@Observes StartupEvent event) {
-        runner.resume(json -> accept(parser.requests().parse(json)));
+    @Override
+    public TrainingRequest request(TrainingRequest input) {
+        return input;
     }
 
-    private void accept(TrainingRequest request) {
-        runner.accept(
-                request,
-                Json.write(request),
-                "curating and tokenizing " + request.dataset().uri(),
-                () -> prepare(request));
+    @Override
+    public String describe(TrainingRequest request) {
+        return "curating and tokenizing " + request.dataset().uri();
     }
 
-    private String prepare(TrainingRequest request) {
-        DatasetManifest manifest = preparation.prepare(request);
+    @Override
+    public StageResult work(TrainingRequest request, JobControl control) {
+        DatasetManifest manifest = preparation.prepare(request, control);
         String folder = preparation.datasetFolder(request.requestId()).toString();
-        publisher
-                .publish(Topics.DATASET_PREPARED, DatasetPrepared.of(request, folder, manifest))
-                .toCompletableFuture()
-                .join();
-        return manifest.recordsOut() + " records, " + manifest.trainExamples() + " train / "
-                + manifest.validationExamples() + " validation examples at " + folder;
+        return new StageResult(
+                Topics.DATASET_PREPARED,
+                DatasetPrepared.of(request, folder, manifest),
+                manifest.recordsOut() + " records, " + manifest.trainExamples() + " train / "
+                        + manifest.validationExamples() + " validation examples at " + folder);
     }
 }

@@ -1,56 +1,35 @@
 package org.lorapipe.eval.messaging;
 
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.EventParser;
-import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.eval.EvaluationService;
 import org.lorapipe.eval.config.EvalConfig;
-import org.lorapipe.service.jobs.StageRunner;
-import org.lorapipe.service.messaging.Channels;
-import org.lorapipe.service.messaging.EventPublisher;
-import org.lorapipe.service.messaging.InboundGate;
+import org.lorapipe.service.consumer.JobControl;
+import org.lorapipe.service.consumer.StageHandler;
+import org.lorapipe.service.consumer.StageResult;
 
 /**
- * Consumes {@code lora.adapter.trained}: the job is journalled, acknowledged and run on a worker
- * ({@link StageRunner}), ending with {@code lora.evaluation.completed} or {@code lora.pipeline.failed}.
+ * The evaluation stage's wiring to {@code lora.adapter.trained} (the generic {@code StageConsumer} does
+ * the Kafka part): base and tuned model are benchmarked and {@code lora.evaluation.completed} carries
+ * the results.
  */
 @ApplicationScoped
-public class AdapterTrainedConsumer {
-    private final InboundGate gate;
+public class AdapterTrainedConsumer implements StageHandler<AdapterTrained> {
     private final EventParser parser;
-    private final StageRunner runner;
     private final EvaluationService evaluation;
-    private final EventPublisher publisher;
     private final EvalConfig config;
 
-    public AdapterTrainedConsumer(
-            InboundGate gate,
-            EventParser parser,
-            StageRunner runner,
-            EvaluationService evaluation,
-            EventPublisher publisher,
-            EvalConfig config) {
-        this.gate = gate;
+    public AdapterTrainedConsumer(EventParser parser, EvaluationService evaluation, EvalConfig config) {
         this.parser = parser;
-        this.runner = runner;
         this.evaluation = evaluation;
-        this.publisher = publisher;
         this.config = config;
-    }
-
-    @Incoming(Channels.INBOUND)
-    @Blocking
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        gate.admit(record, json -> parser.parse(json, AdapterTrained.class)).ifPresent(this::accept);
     }
 
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
@@ -60,21 +39,28 @@ public class AdapterTrainedConsumer {
         }
     }
 
-    /** Re-runs the jobs that were accepted but not finished when the service stopped. */
-    public void resume(@Observes StartupEvent event) {
-        runner.resume(json -> accept(parser.parse(json, AdapterTrained.class)));
+    @Override
+    public AdapterTrained parse(String json) {
+        return parser.parse(json, AdapterTrained.class);
     }
 
-    private void accept(AdapterTrained event) {
-        runner.accept(event.request(), Json.write(event), "evaluating " + event.adapterUri(), () -> evaluate(event));
+    @Override
+    public TrainingRequest request(AdapterTrained input) {
+        return input.request();
     }
 
-    private String evaluate(AdapterTrained event) {
-        EvaluationCompleted completed = evaluation.evaluate(event);
-        publisher
-                .publish(Topics.EVALUATION_COMPLETED, completed)
-                .toCompletableFuture()
-                .join();
-        return "report at " + completed.reportUri() + ": " + completed.results().keySet();
+    @Override
+    public String describe(AdapterTrained input) {
+        return "evaluating " + input.adapterUri();
+    }
+
+    @Override
+    public StageResult work(AdapterTrained event, JobControl control) {
+        EvaluationCompleted completed = evaluation.evaluate(event, control);
+        return new StageResult(
+                Topics.EVALUATION_COMPLETED,
+                completed,
+                "report at " + completed.reportUri() + ": "
+                        + completed.results().keySet());
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.service.config.ServiceConfig;
-import org.lorapipe.service.jobs.JobJournal;
 import org.lorapipe.service.jobs.JobRegistry;
 import org.lorapipe.service.jobs.JobState;
 import org.lorapipe.service.jobs.JobStatus;
@@ -19,26 +18,29 @@ import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 
 /**
- * {@code GET /api/jobs/{requestId}}: this stage's status for one request. What this instance has seen
- * comes from memory; otherwise (another replica, or before a restart) the durable record answers: a
- * journal entry means accepted and not finished, a published result means done.
+ * {@code GET /api/jobs/{requestId}}: this stage's status for one request. What this replica has seen
+ * comes from memory; otherwise (another replica, or before a restart) the published result answers:
+ * there, the request is done. {@code GET /api/jobs} lists the requests this replica holds now.
  */
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
     private final JobRegistry jobs;
-    private final JobJournal journal;
     private final StageOutput output;
     private final ObjectStore store;
     private final String stage;
 
-    public JobsResource(
-            JobRegistry jobs, JobJournal journal, StageOutput output, ObjectStore store, ServiceConfig config) {
+    public JobsResource(JobRegistry jobs, StageOutput output, ObjectStore store, ServiceConfig config) {
         this.jobs = jobs;
-        this.journal = journal;
         this.output = output;
         this.store = store;
         this.stage = config.stage();
+    }
+
+    /** The requests this replica has accepted or is running, oldest first: {@code {"stage", "held": [...]}}. */
+    @GET
+    public Map<String, Object> held() {
+        return Map.of("stage", stage, "held", jobs.active());
     }
 
     @GET
@@ -60,13 +62,6 @@ public class JobsResource {
     private Optional<JobStatus> fromStorage(String requestId) {
         if (!RequestParser.REQUEST_ID.matcher(requestId).matches()) {
             return Optional.empty(); // never a storage key
-        }
-        if (journal.holds(requestId)) {
-            return Optional.of(status(
-                    requestId,
-                    JobState.ACCEPTED,
-                    "accepted by an instance of this stage and"
-                            + " journalled; not finished yet (a restarted instance picks it up)"));
         }
         S3Uri folder = output.outputFolder(requestId);
         if (store.isPublished(folder)) {

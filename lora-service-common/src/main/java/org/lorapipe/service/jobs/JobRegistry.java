@@ -2,6 +2,8 @@ package org.lorapipe.service.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,9 @@ import org.lorapipe.service.config.ServiceConfig;
  */
 @ApplicationScoped
 public class JobRegistry {
+    /** Finished jobs kept for the view; beyond this the oldest are forgotten (running ones never are). */
+    static final int KEEP_FINISHED = 1_000;
+
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
     private final String stage;
 
@@ -37,12 +42,30 @@ public class JobRegistry {
         return result == fresh;
     }
 
+    /** The requests accepted or running here, oldest first. */
+    public List<String> active() {
+        return jobs.values().stream()
+                .filter(s -> s.state() == JobState.ACCEPTED || s.state() == JobState.RUNNING)
+                .sorted(Comparator.comparing(JobStatus::receivedAt, Comparator.nullsLast(Comparator.naturalOrder())))
+                .map(JobStatus::requestId)
+                .toList();
+    }
+
+    /**
+     * Forgets a job this instance gave up without an outcome (stopped, its partition gone elsewhere), so
+     * the record can be taken again if it comes back here.
+     */
+    public void release(String requestId) {
+        jobs.remove(requestId);
+    }
+
     public void running(String requestId, String message) {
         transition(requestId, JobState.RUNNING, message);
     }
 
     public void done(String requestId, String message) {
         transition(requestId, JobState.DONE, message);
+        prune();
     }
 
     /** Records a failure; creates the entry when the request failed before it was accepted. */
@@ -53,6 +76,22 @@ public class JobRegistry {
                 (id, old) -> old == null
                         ? new JobStatus(id, stage, JobState.FAILED, now, null, now, message)
                         : old.with(JobState.FAILED, now, message));
+        prune();
+    }
+
+    /** Keeps the newest {@link #KEEP_FINISHED} finished jobs. */
+    private void prune() {
+        List<JobStatus> finished = jobs.values().stream()
+                .filter(s -> s.state() == JobState.DONE || s.state() == JobState.FAILED)
+                .toList();
+        int excess = finished.size() - KEEP_FINISHED;
+        if (excess > 0) {
+            finished.stream()
+                    .sorted(Comparator.comparing(
+                            JobStatus::finishedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
+                    .limit(excess)
+                    .forEach(s -> jobs.remove(s.requestId(), s));
+        }
     }
 
     private void transition(String requestId, JobState state, String message) {

@@ -19,11 +19,16 @@ public final class CloudEventHeaders {
         return of(topic, source, "application/json");
     }
 
-    /** Headers of a record whose value has {@code contentType}. */
+    /** Headers of a record whose value has {@code contentType}, with a fresh random {@code ce_id}. */
     public static Headers of(String topic, String source, String contentType) {
+        return of(topic, source, contentType, UUID.randomUUID().toString());
+    }
+
+    /** Headers of a record with a given {@code ce_id} (an outcome's stable id, see {@code EventIds}). */
+    public static Headers of(String topic, String source, String contentType, String id) {
         RecordHeaders headers = new RecordHeaders();
         put(headers, "ce_specversion", "1.0");
-        put(headers, "ce_id", UUID.randomUUID().toString());
+        put(headers, "ce_id", id);
         put(headers, "ce_type", topic);
         put(headers, "ce_source", source);
         put(headers, "ce_time", Instant.now().toString());

@@ -1,0 +1,120 @@
+package org.lorapipe.service.consumer;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.lorapipe.contract.Stage;
+import org.lorapipe.service.config.ServiceConfig;
+import org.lorapipe.service.config.StageSettings;
+import org.lorapipe.service.jobs.JobRegistry;
+
+/**
+ * Starts the service's {@link StageConsumer} with its one {@link StageHandler} when the service starts,
+ * and stops it (running jobs stop at their next boundary, offsets uncommitted) when the service gets
+ * SIGTERM, before the JVM exits.
+ */
+@ApplicationScoped
+public class StageConsumers {
+    private static final Logger LOG = Logger.getLogger(StageConsumers.class);
+
+    private final Instance<StageHandler<?>> handlers;
+    private final StageSettings settings;
+    private final ServiceConfig service;
+    private final JobRegistry registry;
+    private final String bootstrapServers;
+    private final int httpPort;
+    private volatile StageConsumer<?> consumer;
+    private volatile String fatalError;
+
+    public StageConsumers(
+            Instance<StageHandler<?>> handlers,
+            StageSettings settings,
+            ServiceConfig service,
+            JobRegistry registry,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort) {
+        this.handlers = handlers;
+        this.settings = settings;
+        this.service = service;
+        this.registry = registry;
+        this.bootstrapServers = bootstrapServers;
+        this.httpPort = httpPort;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!settings.enabled()) {
+            LOG.info("lora.stage.enabled=false: not consuming");
+            return;
+        }
+        BrokerClients clients =
+                new BrokerClients(bootstrapServers, settings.groupId(), instanceId(), settings.createTopics());
+        StageConsumer<?> c = new StageConsumer<>(
+                handlers.get(),
+                Stage.valueOf(service.stage().toUpperCase(Locale.ROOT)),
+                "/lora/" + service.name(),
+                new StageConsumer.Settings(
+                        settings.inputTopic(),
+                        settings.concurrency(),
+                        settings.stopTimeout(),
+                        settings.transientRetryWindow()),
+                clients,
+                registry,
+                () -> fatalError = "a job ran out of memory: restart this replica");
+        c.start();
+        consumer = c;
+        LOG.infof(
+                "consuming %s in group %s as %s (%d job(s) at a time)",
+                settings.inputTopic(), settings.groupId(), clients.transactionalId(), settings.concurrency());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        StageConsumer<?> c = consumer;
+        if (c != null) {
+            LOG.info("shutting down: stopping running jobs at their next boundary, offsets left uncommitted");
+            c.close();
+        }
+    }
+
+    /** Why this replica should be restarted, or null while it is healthy. */
+    public String unhealthy() {
+        if (fatalError != null) {
+            return fatalError;
+        }
+        StageConsumer<?> c = consumer;
+        if (c != null && !c.alive()) {
+            return "the consumer loop stopped";
+        }
+        return null;
+    }
+
+    /** The request ids this replica holds right now. */
+    public List<String> held() {
+        return registry.active();
+    }
+
+    /**
+     * {@code lora.stage.instance-id}, else host name and HTTP port (unique among the replicas running on
+     * one host, and stable across a restart of the same replica), else a random id.
+     */
+    private String instanceId() {
+        return settings.instanceId().filter(s -> !s.isBlank()).orElseGet(() -> {
+            if (httpPort <= 0) {
+                return UUID.randomUUID().toString();
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName() + "-" + httpPort;
+            } catch (UnknownHostException e) {
+                return UUID.randomUUID().toString();
+            }
+        });
+    }
+}
