@@ -66,43 +66,13 @@ public final class DemoCommand implements Callable<Integer> {
         step("1/6 the embedded stack");
         stack.up();
 
-        StorageConfig storage = new StorageConfig(
-                stack.s3Endpoint(),
-                EmbeddedStack.ACCESS_KEY,
-                EmbeddedStack.SECRET_KEY,
-                EmbeddedStack.BUCKET,
-                StorageConfig.DEFAULT_REGION);
-        String s3 = "--s3-endpoint=" + stack.s3Endpoint();
-        CommandLine cli = LoraCommand.commandLine();
-        try (ObjectStore store = new ObjectStore(storage)) {
-            step("2/6 the base model");
-            S3Uri base = storage.bucketRoot().resolve(BucketLayout.model("stories260K"));
-            if (store.isPublished(base)) {
-                System.out.println(base + " is there already");
-            } else {
-                Path dir = StoriesModel.locate(stories, root, cacheDir().resolve("stories260K"));
-                int code = cli.execute(
-                        "import",
-                        s3,
-                        "--llama2c",
-                        dir.resolve(StoriesModel.MODEL).toString(),
-                        "--tokenizer",
-                        dir.resolve(StoriesModel.TOKENIZER).toString(),
-                        "--name",
-                        "stories260K");
-                if (code != 0) {
-                    return code;
-                }
-            }
-
-            step("3/6 the example data");
-            Path example = root.resolve("examples/stories-instruct");
-            for (String file : List.of("train.jsonl", "eval-held-out-pairings.jsonl", "eval-unseen-names.jsonl")) {
-                store.put(S3Uri.parse(DATA + file), example.resolve(file));
-                System.out.println("uploaded " + DATA + file);
-            }
+        int prepared = uploadExample(stack, stories, root);
+        if (prepared != 0) {
+            return prepared;
         }
 
+        String s3 = "--s3-endpoint=" + stack.s3Endpoint();
+        CommandLine cli = LoraCommand.commandLine();
         step("4/6 the request");
         String id = "stories-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         requestId = id;
@@ -149,6 +119,50 @@ public final class DemoCommand implements Callable<Integer> {
                 + " s3://lora/runs/" + id + "/merged/; the report at s3://lora/runs/" + id + "/eval/.");
         System.out.println("Stop everything with `./lora stack down`.");
         return generated;
+    }
+
+    /**
+     * Steps 2 and 3 of the demo: the stories260K base model (imported once) and the example's data
+     * under {@value #DATA}. Returns the import's exit code (0 when all is in place).
+     */
+    static int uploadExample(EmbeddedStack stack, Path stories, Path root) throws Exception {
+        StorageConfig storage = new StorageConfig(
+                stack.s3Endpoint(),
+                EmbeddedStack.ACCESS_KEY,
+                EmbeddedStack.SECRET_KEY,
+                EmbeddedStack.BUCKET,
+                StorageConfig.DEFAULT_REGION);
+        String s3 = "--s3-endpoint=" + stack.s3Endpoint();
+        CommandLine cli = LoraCommand.commandLine();
+        try (ObjectStore store = new ObjectStore(storage)) {
+            step("2/6 the base model");
+            S3Uri base = storage.bucketRoot().resolve(BucketLayout.model("stories260K"));
+            if (store.isPublished(base)) {
+                System.out.println(base + " is there already");
+            } else {
+                Path dir = StoriesModel.locate(stories, root, cacheDir().resolve("stories260K"));
+                int code = cli.execute(
+                        "import",
+                        s3,
+                        "--llama2c",
+                        dir.resolve(StoriesModel.MODEL).toString(),
+                        "--tokenizer",
+                        dir.resolve(StoriesModel.TOKENIZER).toString(),
+                        "--name",
+                        "stories260K");
+                if (code != 0) {
+                    return code;
+                }
+            }
+
+            step("3/6 the example data");
+            Path example = root.resolve("examples/stories-instruct");
+            for (String file : List.of("train.jsonl", "eval-held-out-pairings.jsonl", "eval-unseen-names.jsonl")) {
+                store.put(S3Uri.parse(DATA + file), example.resolve(file));
+                System.out.println("uploaded " + DATA + file);
+            }
+        }
+        return 0;
     }
 
     private static Path cacheDir() {

@@ -18,6 +18,7 @@ import org.lorapipe.cli.stack.StackComponent;
 import org.lorapipe.cli.stack.StackPorts;
 import org.lorapipe.cli.stack.StackState;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.json.Json;
 import org.lorapipe.devstack.InfraJars;
 import org.lorapipe.devstack.Ports;
 import org.lorapipe.testkit.KafkaTestClient;
@@ -47,7 +48,17 @@ class EmbeddedStackTest {
         List<Long> pids = List.of();
         try {
             stack.up();
-            assertThat(stack.status()).as("all healthy:\n%s", text).isTrue();
+            assertThat(stack.status(false)).as("all healthy:\n%s", text).isTrue();
+            assertThat(stack.components())
+                    .extracting(EmbeddedStack.ComponentStatus::name, EmbeddedStack.ComponentStatus::state)
+                    .contains(org.assertj.core.groups.Tuple.tuple("dataset-service", "healthy"));
+            text.reset();
+            stack.status(true);
+            assertThat(Json.mapper()
+                            .readTree(text.toString())
+                            .path("components")
+                            .findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("kafka", "s3", "dataset-service");
             pids = pids();
             assertThat(pids).hasSize(3);
 
@@ -81,7 +92,7 @@ class EmbeddedStackTest {
         assertThat(Ports.isListening("127.0.0.1", ports.kafka())).isFalse();
         assertThat(Ports.isListening("127.0.0.1", ports.s3())).isFalse();
         assertThat(Ports.isListening("127.0.0.1", dataset.port())).isFalse();
-        assertThat(stack.status()).isFalse();
+        assertThat(stack.status(false)).isFalse();
     }
 
     private List<Long> pids() {

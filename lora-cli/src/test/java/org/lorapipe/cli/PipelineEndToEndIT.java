@@ -44,7 +44,7 @@ class PipelineEndToEndIT {
     void theExampleRequestRunsThroughEveryStage() throws Exception {
         Path root = InfraJars.locate().root();
         List<ServiceSpec> services = ServiceSpec.ALL.stream()
-                .map(s -> new ServiceSpec(s.name(), Ports.free()))
+                .map(s -> new ServiceSpec(s.module(), Ports.free()))
                 .toList();
         StackPorts ports = new StackPorts(Ports.free(), Ports.free(), Ports.free(), services);
         EmbeddedStack stack = new EmbeddedStack(root, dir.resolve("stack"), ports, System.out);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.json.Json;
 import org.lorapipe.devstack.KafkaBroker;
 import org.lorapipe.devstack.Ports;
 import org.lorapipe.devstack.S3Server;
@@ -39,8 +40,19 @@ public final class EmbeddedStack {
     private final Path dir;
     private final StackPorts ports;
     private final PrintStream out;
+    private final List<String> serviceProperties;
 
     public EmbeddedStack(Path projectRoot, Path dir, StackPorts ports, PrintStream out) {
+        this(projectRoot, dir, ports, out, List.of());
+    }
+
+    /**
+     * @param serviceProperties {@code key=value} system properties every service is started with, on top
+     *     of the stack's own (tests use it to tune a service, e.g. its progress interval)
+     */
+    public EmbeddedStack(
+            Path projectRoot, Path dir, StackPorts ports, PrintStream out, List<String> serviceProperties) {
+        this.serviceProperties = List.copyOf(serviceProperties);
         this.projectRoot = projectRoot;
         this.dir = dir.toAbsolutePath();
         this.ports = ports;
@@ -78,7 +90,9 @@ public final class EmbeddedStack {
                     null,
                     logs.resolve("kafka.log").toString()));
         }
-        KafkaBroker.createTopics(HOST + ":" + ports.kafka(), Topics.ALL);
+        Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+        Topics.ALL.forEach(t -> topics.put(t, Topics.partitions(t)));
+        KafkaBroker.createTopics(HOST + ":" + ports.kafka(), topics);
         if (running(state, S3)) {
             out.println("s3         already running (pid " + find(state, S3).pid() + ")");
         } else {
@@ -131,21 +145,53 @@ public final class EmbeddedStack {
         out.println("stack stopped; data kept in " + dir + " (delete it for a fresh start)");
     }
 
-    /** Prints each component's state; returns true when every recorded component is healthy. */
-    public boolean status() {
-        StackState state = StackState.load(dir);
-        if (state.components().isEmpty()) {
+    /** One line of {@code lora stack status}. */
+    public record ComponentStatus(String name, long pid, int port, String state, List<String> held, String log) {}
+
+    /** Every recorded component with its state and, for a service replica, the request ids it holds. */
+    public List<ComponentStatus> components() {
+        List<ComponentStatus> rows = new ArrayList<>();
+        for (StackComponent c : StackState.load(dir).components()) {
+            String state = !c.alive() ? "stopped" : Health.healthy(c) ? "healthy" : "starting";
+            rows.add(new ComponentStatus(c.name(), c.pid(), c.port(), state, Health.held(c), c.log()));
+        }
+        return rows;
+    }
+
+    /**
+     * Prints each component's state (as a table, or as JSON); returns true when every recorded component
+     * is healthy.
+     */
+    public boolean status(boolean json) {
+        List<ComponentStatus> rows = components();
+        boolean allHealthy =
+                !rows.isEmpty() && rows.stream().allMatch(r -> r.state().equals("healthy"));
+        if (json) {
+            out.println(Json.writePretty(Map.of("healthy", allHealthy, "components", rows)));
+            return allHealthy;
+        }
+        if (rows.isEmpty()) {
             out.println("the stack is not running (start it with `lora stack up`)");
             return false;
         }
-        boolean allHealthy = true;
-        out.printf("%-16s %-8s %-6s %-9s %s%n", "COMPONENT", "PID", "PORT", "STATE", "LOG");
-        for (StackComponent c : state.components()) {
-            String health = !c.alive() ? "stopped" : Health.healthy(c) ? "healthy" : "starting";
-            allHealthy &= health.equals("healthy");
-            out.printf("%-16s %-8d %-6d %-9s %s%n", c.name(), c.pid(), c.port(), health, c.log());
+        out.printf("%-18s %-8s %-6s %-9s %-24s %s%n", "COMPONENT", "PID", "PORT", "STATE", "HOLDS", "LOG");
+        for (ComponentStatus r : rows) {
+            String holds = r.held().isEmpty() ? "-" : String.join(",", r.held());
+            out.printf("%-18s %-8d %-6d %-9s %-24s %s%n", r.name(), r.pid(), r.port(), r.state(), holds, r.log());
         }
         return allHealthy;
+    }
+
+    /**
+     * The system properties of a replica: its host, and its name as the stage instance id (its
+     * transactional id, stable across restarts: a restarted replica aborts its predecessor's open
+     * transaction at once).
+     */
+    private List<String> properties(ServiceSpec service) {
+        List<String> props =
+                new ArrayList<>(List.of("quarkus.http.host=" + HOST, "lora.stage.instance-id=" + service.name()));
+        props.addAll(serviceProperties);
+        return props;
     }
 
     private StackComponent startService(ServiceSpec service, Path logs) {
@@ -157,7 +203,7 @@ public final class EmbeddedStack {
         ProcessBuilder pb = ServiceLauncher.processBuilder(
                 service.runner(projectRoot),
                 service.port(),
-                List.of("quarkus.http.host=" + HOST),
+                properties(service),
                 new StackEnvironment(
                         HOST + ":" + ports.kafka(),
                         "http://" + HOST + ":" + ports.s3(),
@@ -213,7 +259,7 @@ public final class EmbeddedStack {
                 out.printf(
                         "  %-7s %s%n",
                         shortName(c.name()),
-                        c.health().replace("/q/health", "") + "   (health /q/health, jobs /api/jobs/{requestId})");
+                        c.health().replace("/q/health", "") + "   (health /q/health, jobs /api/jobs)");
             }
         }
         out.println("  logs    " + dir.resolve("logs"));

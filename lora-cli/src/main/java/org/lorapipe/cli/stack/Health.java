@@ -5,6 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.lorapipe.contract.json.Json;
 import org.lorapipe.devstack.Ports;
 
 /** Is a stack component serving? An HTTP health check for services, an open port for the others. */
@@ -13,6 +16,31 @@ final class Health {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Health() {}
+
+    /**
+     * The request ids a service replica holds ({@code GET /api/jobs}); empty for the broker and S3, or
+     * when it does not answer.
+     */
+    static List<String> held(StackComponent c) {
+        if (c.health() == null || !c.alive()) {
+            return List.of();
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(c.health().replace("/q/health", "/api/jobs")))
+                    .timeout(Duration.ofSeconds(3))
+                    .GET()
+                    .build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return List.of();
+            }
+            List<String> ids = new ArrayList<>();
+            Json.mapper().readTree(response.body()).path("held").forEach(n -> ids.add(n.asText()));
+            return ids;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
 
     static boolean healthy(StackComponent c) {
         if (!c.alive()) {

@@ -1,21 +1,50 @@
 package org.lorapipe.cli.stack;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.lorapipe.devstack.ServiceLauncher;
 
-/** A stage service of the embedded stack: its module folder and HTTP port. */
-public record ServiceSpec(String name, int port) {
-    /** The four services, in pipeline order, on ports 8081-8084. */
-    public static final List<ServiceSpec> ALL = List.of(
-            new ServiceSpec("dataset-service", 8081),
-            new ServiceSpec("trainer-service", 8082),
-            new ServiceSpec("eval-service", 8083),
-            new ServiceSpec("merge-service", 8084));
+/**
+ * One replica of a stage service in the embedded stack: its module, its replica number (from 1) and its
+ * HTTP port. The first replicas use 8081-8084; replica r of the i-th service uses
+ * {@code 8084 + 4 * (r - 2) + i + 1}, so two replicas of each stage use 8081-8088.
+ */
+public record ServiceSpec(String module, int replica, int port) {
+    /** The four modules, in pipeline order. */
+    public static final List<String> MODULES =
+            List.of("dataset-service", "trainer-service", "eval-service", "merge-service");
+
+    /** The four services, one replica each, on ports 8081-8084. */
+    public static final List<ServiceSpec> ALL = replicas(1);
+
+    /** A first replica. */
+    public ServiceSpec(String module, int port) {
+        this(module, 1, port);
+    }
+
+    /** {@code n} replicas of every service, on the ports above. */
+    public static List<ServiceSpec> replicas(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("--replicas must be at least 1, got " + n);
+        }
+        List<ServiceSpec> specs = new ArrayList<>();
+        for (int r = 1; r <= n; r++) {
+            for (int i = 0; i < MODULES.size(); i++) {
+                specs.add(new ServiceSpec(MODULES.get(i), r, 8081 + MODULES.size() * (r - 1) + i));
+            }
+        }
+        return List.copyOf(specs);
+    }
+
+    /** The component name: the module for the first replica, {@code module-r} for the others. */
+    public String name() {
+        return replica == 1 ? module : module + "-" + replica;
+    }
 
     /** The Quarkus fast-jar launcher built by {@code ./mvnw install}. */
     public Path runner(Path projectRoot) {
-        return ServiceLauncher.runner(projectRoot, name);
+        return ServiceLauncher.runner(projectRoot, module);
     }
 
     public String healthUrl() {

@@ -24,18 +24,23 @@ public final class StackCommand {
     Path dir;
 
     EmbeddedStack stack() {
-        return stackAt(dir);
+        return stackAt(dir, 1);
     }
 
     /** The embedded stack in {@code dir}, or in $LORA_STACK_DIR, or in .lora/ of the project. */
     public EmbeddedStack stackAt(Path dir) {
+        return stackAt(dir, 1);
+    }
+
+    /** The same, with {@code replicas} replicas of every service. */
+    public EmbeddedStack stackAt(Path dir, int replicas) {
         Path root = InfraJars.locate().root();
         Path where = dir != null
                 ? dir
                 : System.getenv("LORA_STACK_DIR") != null
                         ? Path.of(System.getenv("LORA_STACK_DIR"))
                         : root.resolve(".lora");
-        return new EmbeddedStack(root, where, StackPorts.DEFAULT, System.out);
+        return new EmbeddedStack(root, where, StackPorts.withReplicas(replicas), System.out);
     }
 
     @Command(
@@ -46,9 +51,23 @@ public final class StackCommand {
         @picocli.CommandLine.ParentCommand
         StackCommand parent;
 
+        @Option(
+                names = "--replicas",
+                paramLabel = "N",
+                defaultValue = "1",
+                description = "Replicas of every service (default: ${DEFAULT-VALUE}). The first ones listen on"
+                        + " 8081-8084, the next on the ports after 8084. They share each stage's consumer group:"
+                        + " a stage's input partitions (6) are split between them.")
+        int replicas;
+
         @Override
         public Integer call() {
-            parent.stack().up();
+            if (replicas < 1 || replicas > 6) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
+                        "--replicas must be between 1 and 6 (a stage's input topic has 6 partitions), got " + replicas);
+            }
+            parent.stackAt(parent.dir, replicas).up();
             return 0;
         }
     }
@@ -71,14 +90,18 @@ public final class StackCommand {
     @Command(
             name = "status",
             mixinStandardHelpOptions = true,
-            description = "Show what runs; exit 0 when every component is healthy, 3 otherwise.")
+            description = "Show every component and replica with its pid, port, state and the request ids it"
+                    + " holds; exit 0 when every component is healthy, 3 otherwise.")
     static final class Status implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         StackCommand parent;
 
+        @Option(names = "--json", description = "Print the same as JSON.")
+        boolean json;
+
         @Override
         public Integer call() {
-            return parent.stack().status() ? 0 : 3;
+            return parent.stack().status(json) ? 0 : 3;
         }
     }
 }

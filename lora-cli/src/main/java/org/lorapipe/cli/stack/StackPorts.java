@@ -12,4 +12,9 @@ public record StackPorts(int kafka, int controller, int s3, List<ServiceSpec> se
     public StackPorts {
         services = List.copyOf(services);
     }
+
+    /** The default ports with {@code n} replicas of every service. */
+    public static StackPorts withReplicas(int n) {
+        return new StackPorts(DEFAULT.kafka(), DEFAULT.controller(), DEFAULT.s3(), ServiceSpec.replicas(n));
+    }
 }
