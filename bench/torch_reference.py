@@ -10,8 +10,9 @@ What it computes
   Model: Llama blocks (RMSNorm eps 1e-5, rotate-half RoPE with theta 10000, grouped-query attention,
     SwiGLU feed-forward), the classifier tied to the token embedding. Either read from a llama2.c .bin
     (--model; its q/k rows are permuted from llama2.c's adjacent-pair RoPE to Hugging Face's
-    rotate-half layout, so an adapter made for the Hugging Face export of the model applies as-is) or
-    random weights of a named size (--synthetic tiny|100m).
+    rotate-half layout, so an adapter made for the Hugging Face export of the model applies as-is; a
+    file with a classifier of its own, vocab_size < 0, is refused) or random weights of a named size
+    (--synthetic tiny|100m).
   LoRA, as PEFT: y = W x + (dropout(x) A^T B^T) * scale, A kaiming-uniform (a = sqrt(5)), B zero,
     scale alpha / r (alpha / sqrt(r) with use_rslora, read from an --init-adapter's config).
   Training: cross-entropy over every label, AdamW (torch defaults betas 0.9/0.999, eps 1e-8) over the
@@ -34,7 +35,7 @@ print the loss of every step, to compare with another implementation:
       --tokens batches.json --dropout 0 --lr 1e-3 --weight-decay 0.01 --warmup 0
 ADAPTER_DIR is a PEFT LoRA adapter folder (adapter_config.json and adapter_model.safetensors in F32,
 F16 or BF16, Hugging Face module names); its r, lora_alpha, target_modules and use_rslora replace the
-command line's. batches.json is {"batches": [one B x (T+1) list of token ids per step, ...]}: the
+command line's (--full ignores it). batches.json is {"batches": [one B x (T+1) list of token ids per step, ...]}: the
 inputs are [:, :-1] and the labels [:, 1:]. The number of batches sets steps + warmup.
 
 Output: one JSON line with impl, threads, mode (lora|full), targets, r, batch, seq, steps, params (all
