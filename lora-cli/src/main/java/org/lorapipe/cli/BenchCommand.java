@@ -323,8 +323,8 @@ public final class BenchCommand {
             name = "compare",
             mixinStandardHelpOptions = true,
             description = {
-                "Our trainer against plain PyTorch (shared/bench/torch_lora_ref.py) on the",
-                "same configurations, back to back: tokens/s median (min-max) of each, the",
+                "Our trainer against plain PyTorch (bench/torch_reference.py) on the same",
+                "configurations, back to back: tokens/s median (min-max) of each, the",
                 "ratio, peak memory, and the speed targets.",
                 "--trajectory: the same initial adapter and 20 batches trained by both",
                 "(dropout 0, constant learning rate, AdamW), losses side by side, for q,v",
@@ -354,7 +354,8 @@ public final class BenchCommand {
         @Option(
                 names = "--reference",
                 paramLabel = "FILE",
-                description = "torch_lora_ref.py (default: $LORA_TORCH_REFERENCE or shared/bench beside the project).")
+                description = "The PyTorch reference script (default: $LORA_TORCH_REFERENCE, else the project's"
+                        + " bench/torch_reference.py).")
         Path reference;
 
         @Option(

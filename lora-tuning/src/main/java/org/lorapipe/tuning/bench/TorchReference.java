@@ -11,8 +11,9 @@ import java.util.List;
 import org.lorapipe.tuning.train.MemoryProbe;
 
 /**
- * The plain-PyTorch LoRA step our trainer is measured against ({@code shared/bench/torch_lora_ref.py}),
- * run as a child process with the same thread count: {@code --threads N} and {@code OPENBLAS_NUM_THREADS=N}
+ * The plain-PyTorch LoRA step our trainer is measured against (the repository's
+ * {@code bench/torch_reference.py}, or another script with the same options and JSON line), run as a child
+ * process with the same thread count: {@code --threads N} and {@code OPENBLAS_NUM_THREADS=N}
  * (without the latter, OpenBLAS runs the script's matmuls on every core whatever torch is told). The
  * script prints one JSON line of figures, which {@link #run} returns.
  */
@@ -22,6 +23,9 @@ public final class TorchReference {
     public static final String HOW_TO_INSTALL = "install PyTorch for the system Python (Debian: apt-get install -y"
             + " python3-torch libopenblas0-pthread; without libopenblas0-pthread its BLAS is ~40x slower), or"
             + " pass --python with a Python that has torch";
+
+    /** Where the script lives in the repository, relative to the project root. */
+    public static final String BUNDLED = "bench/torch_reference.py";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MINUTES = 60;
@@ -37,9 +41,10 @@ public final class TorchReference {
     }
 
     /**
-     * The script: {@code explicit}, else {@code $LORA_TORCH_REFERENCE}, else
-     * {@code shared/bench/torch_lora_ref.py} beside the project root or any folder above the working
-     * directory; null when none exists.
+     * The script: {@code explicit}, else {@code $LORA_TORCH_REFERENCE}, else the repository's
+     * {@value #BUNDLED}, in the first folder that has it beside a {@code pom.xml}: {@code projectRoot}
+     * or a folder above it, then the working directory or a folder above it. Null when none exists
+     * (an explicit path or {@code $LORA_TORCH_REFERENCE} naming no file is not replaced by the default).
      */
     public static Path findScript(Path explicit, Path projectRoot) {
         if (explicit != null) {
@@ -56,8 +61,8 @@ public final class TorchReference {
         starts.add(Path.of("").toAbsolutePath());
         for (Path start : starts) {
             for (Path p = start; p != null; p = p.getParent()) {
-                Path c = p.resolve("shared/bench/torch_lora_ref.py");
-                if (Files.isRegularFile(c)) {
+                Path c = p.resolve(BUNDLED);
+                if (Files.isRegularFile(c) && Files.isRegularFile(p.resolve("pom.xml"))) {
                     return c.normalize();
                 }
             }
@@ -68,8 +73,8 @@ public final class TorchReference {
     /** Null when {@code python} can import torch, else why not and how to fix it. */
     public String problem() {
         if (script == null) {
-            return "the PyTorch reference script torch_lora_ref.py was not found: pass --reference FILE or set"
-                    + " LORA_TORCH_REFERENCE";
+            return "the PyTorch reference script was not found: run from the project (it is " + BUNDLED
+                    + " there), pass --reference FILE, or set LORA_TORCH_REFERENCE to an existing file";
         }
         if (!Files.isExecutable(python)) {
             return python + " does not exist: " + HOW_TO_INSTALL;

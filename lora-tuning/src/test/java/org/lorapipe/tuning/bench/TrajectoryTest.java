@@ -15,7 +15,7 @@ import org.lorapipe.tuning.Fixtures;
 import org.lorapipe.tuning.train.Trainer;
 
 /**
- * Our trainer and plain PyTorch ({@code shared/bench/torch_lora_ref.py}) train the same LoRA from the
+ * Our trainer and plain PyTorch ({@code bench/torch_reference.py}) train the same LoRA from the
  * same initial adapter on the same batches: the losses agree step by step. This pins the whole training
  * math (model, PEFT LoRA, loss, backward, AdamW) to an independent implementation. Needs a system Python
  * with torch ({@code .ci/run} installs Debian's python3-torch); without it the test fails and says how.
