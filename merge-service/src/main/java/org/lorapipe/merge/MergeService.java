@@ -24,12 +24,12 @@ import org.lorapipe.contract.request.QuantizationSpec;
 import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.merge.config.MergeConfig;
-import org.lorapipe.merge.domain.MergeException;
-import org.lorapipe.merge.domain.MergeResult;
-import org.lorapipe.merge.domain.MergeVerification;
-import org.lorapipe.merge.domain.Merger;
-import org.lorapipe.merge.domain.Nf4Gap;
 import org.lorapipe.merge.storage.MergeInputs;
+import org.lorapipe.merging.domain.MergeException;
+import org.lorapipe.merging.domain.MergeResult;
+import org.lorapipe.merging.domain.MergeVerification;
+import org.lorapipe.merging.domain.Merger;
+import org.lorapipe.merging.domain.Nf4Gap;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.ModelFormatException;
@@ -153,7 +153,7 @@ public class MergeService implements StageOutput {
      * published once {@code control} is stopped.
      *
      * @throws org.lorapipe.merge.storage.InputNotFoundException base model or adapter missing
-     * @throws org.lorapipe.merge.domain.MergeException the adapter does not fit the base, or an input is
+     * @throws org.lorapipe.merging.domain.MergeException the adapter does not fit the base, or an input is
      *     unusable
      */
     public ModelMerged merge(EvaluationCompleted event, JobControl control) {

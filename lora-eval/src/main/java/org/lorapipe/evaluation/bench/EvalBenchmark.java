@@ -1,16 +1,16 @@
-package org.lorapipe.eval.bench;
+package org.lorapipe.evaluation.bench;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.lorapipe.eval.domain.Benchmark;
-import org.lorapipe.eval.domain.EvalModel;
-import org.lorapipe.eval.domain.LoglikelihoodRequest;
-import org.lorapipe.eval.domain.ModelVariant;
-import org.lorapipe.eval.domain.MultipleChoiceItem;
-import org.lorapipe.eval.domain.MultipleChoiceTask;
+import org.lorapipe.evaluation.domain.Benchmark;
+import org.lorapipe.evaluation.domain.EvalModel;
+import org.lorapipe.evaluation.domain.LoglikelihoodRequest;
+import org.lorapipe.evaluation.domain.ModelVariant;
+import org.lorapipe.evaluation.domain.MultipleChoiceItem;
+import org.lorapipe.evaluation.domain.MultipleChoiceTask;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;

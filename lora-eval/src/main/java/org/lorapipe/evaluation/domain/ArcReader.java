@@ -1,4 +1,4 @@
-package org.lorapipe.eval.domain;
+package org.lorapipe.evaluation.domain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package org.lorapipe.eval.domain;
+package org.lorapipe.evaluation.domain;
 
 import java.util.ArrayList;
 import java.util.List;

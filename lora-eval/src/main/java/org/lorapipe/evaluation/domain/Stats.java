@@ -1,4 +1,4 @@
-package org.lorapipe.eval.domain;
+package org.lorapipe.evaluation.domain;
 
 /**
  * The few statistics the report needs, as lm-evaluation-harness computes them: the standard error of

@@ -1,4 +1,4 @@
-package org.lorapipe.eval.domain;
+package org.lorapipe.evaluation.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.lorapipe.eval.domain;
+package org.lorapipe.evaluation.domain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package org.lorapipe.merge.bench;
+package org.lorapipe.merging.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.lorapipe.merge.domain.MergeResult;
-import org.lorapipe.merge.domain.Merger;
+import org.lorapipe.merging.domain.MergeResult;
+import org.lorapipe.merging.domain.Merger;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
@@ -34,7 +34,7 @@ import org.lorapipe.model.io.TensorInfo;
  * merge must show the same peak RSS for both. Temp files are deleted at the end.
  *
  * <pre>
- *   lora bench merge [--tmp DIR]     (or: java -cp ... org.lorapipe.merge.bench.MergeBenchmark [TMP_ROOT])
+ *   lora bench merge [--tmp DIR]     (or: java -cp ... org.lorapipe.merging.bench.MergeBenchmark [TMP_ROOT])
  * </pre>
  */
 public final class MergeBenchmark {

@@ -1,4 +1,4 @@
-package org.lorapipe.merge.domain;
+package org.lorapipe.merging.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

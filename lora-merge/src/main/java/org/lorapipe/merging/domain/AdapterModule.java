@@ -1,4 +1,4 @@
-package org.lorapipe.merge.domain;
+package org.lorapipe.merging.domain;
 
 import java.util.Arrays;
 

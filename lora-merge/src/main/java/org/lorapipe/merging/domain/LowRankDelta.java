@@ -1,4 +1,4 @@
-package org.lorapipe.merge.domain;
+package org.lorapipe.merging.domain;
 
 /**
  * The LoRA update {@code scale * B A} of one module, added to rows of the base weight in place:

@@ -1,4 +1,4 @@
-package org.lorapipe.merge.domain;
+package org.lorapipe.merging.domain;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -15,7 +15,7 @@ import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.contract.dataset.ShardReader;
-import org.lorapipe.merge.domain.MergeException;
+import org.lorapipe.merging.domain.MergeException;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
