@@ -172,6 +172,8 @@ public final class WatchCommand implements Callable<Integer> {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "lora-watch-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // outcomes are committed in transactions: an aborted one (a replica killed mid-commit) is not a result
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
