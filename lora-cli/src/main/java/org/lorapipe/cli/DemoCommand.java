@@ -126,12 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
      * under {@value #DATA}. Returns the import's exit code (0 when all is in place).
      */
     static int uploadExample(EmbeddedStack stack, Path stories, Path root) throws Exception {
-        StorageConfig storage = new StorageConfig(
-                stack.s3Endpoint(),
-                EmbeddedStack.ACCESS_KEY,
-                EmbeddedStack.SECRET_KEY,
-                EmbeddedStack.BUCKET,
-                StorageConfig.DEFAULT_REGION);
+        StorageConfig storage = stack.storage();
         String s3 = "--s3-endpoint=" + stack.s3Endpoint();
         CommandLine cli = LoraCommand.commandLine();
         try (ObjectStore store = new ObjectStore(storage)) {

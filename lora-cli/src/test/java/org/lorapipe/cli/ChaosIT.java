@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +48,6 @@ import org.lorapipe.devstack.InfraJars;
 import org.lorapipe.devstack.Ports;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
-import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.TestData;
 
@@ -65,7 +66,6 @@ import org.lorapipe.testkit.TestData;
  * -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ChaosIT {
-    private static final int STEPS = 80;
     private static final int CHECKPOINT_EVERY = 10;
     private static final List<String> OUTCOME_TOPICS =
             List.of(Topics.DATASET_PREPARED, Topics.ADAPTER_TRAINED, Topics.EVALUATION_COMPLETED, Topics.MODEL_MERGED);
@@ -74,6 +74,7 @@ class ChaosIT {
     record Plan(
             String name,
             int requests,
+            int steps,
             int kills,
             int trainerKills,
             boolean sigterms,
@@ -81,10 +82,19 @@ class ChaosIT {
             Duration s3Outage,
             Duration killEvery,
             Duration deadline) {
-        static final Plan SHORT =
-                new Plan("short", 4, 3, 1, false, false, Duration.ZERO, Duration.ofSeconds(12), Duration.ofMinutes(8));
+        static final Plan SHORT = new Plan(
+                "short", 4, 80, 3, 1, false, false, Duration.ZERO, Duration.ofSeconds(12), Duration.ofMinutes(8));
         static final Plan FULL = new Plan(
-                "full", 12, 8, 3, true, true, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMinutes(30));
+                "full",
+                12,
+                300,
+                8,
+                3,
+                true,
+                true,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(20),
+                Duration.ofMinutes(30));
 
         static Plan chosen() {
             String v = System.getenv().getOrDefault("LORA_CHAOS", System.getProperty("lora.chaos", "short"));
@@ -104,6 +114,10 @@ class ChaosIT {
     private final Map<String, List<ConsumerRecord<String, String>>> seen = new ConcurrentHashMap<>();
 
     private final AtomicLong maxBusyLag = new AtomicLong(-1);
+    /** Starts killed replicas again, one at a time, so the next kill need not wait for a restart. */
+    private final ExecutorService restarter = Executors.newSingleThreadExecutor();
+
+    private final List<String> restartFailures = new CopyOnWriteArrayList<>();
     private volatile RuntimeException watcherFailure;
 
     @Test
@@ -133,16 +147,17 @@ class ChaosIT {
                 for (int i = 1; i <= plan.requests(); i++) {
                     String id = "chaos-" + i + "-" + Long.toString(System.nanoTime() % 1_000_000, 36);
                     ids.add(id);
-                    kafka.send(Topics.TRAINING_REQUESTED, id, request(root, id, i));
+                    kafka.send(Topics.TRAINING_REQUESTED, id, request(root, id, i, plan.steps()));
                 }
             }
             long started = System.currentTimeMillis();
             wreak(plan, stack, ids, started);
+            awaitRestarts();
             awaitMerged(ids, started + plan.deadline().toMillis());
             long wall = System.currentTimeMillis() - started;
 
             Map<String, Long> lags = awaitIdleLag(stack.bootstrapServers());
-            List<String> resumed = checkTrainingCurves(stack, ids);
+            List<String> resumed = checkTrainingCurves(stack, ids, plan.steps());
             checkOutcomes(ids);
             checkMergedModels(stack, ids);
             report(plan, ids, resumed, wall, lags);
@@ -163,6 +178,7 @@ class ChaosIT {
                     .as("lag of every stage's group once all is done")
                     .allSatisfy((g, lag) -> assertThat(lag).as(g).isZero());
         } finally {
+            restarter.shutdownNow();
             watching.set(false);
             if (watcher != null) {
                 watcher.join(10_000);
@@ -172,8 +188,8 @@ class ChaosIT {
         }
     }
 
-    /** The example request, made short: q,v LoRA, {@value #STEPS} steps, perplexity only. */
-    private static String request(Path root, String id, int n) throws Exception {
+    /** The example request, made short: q,v LoRA, {@code steps} steps, perplexity only. */
+    private static String request(Path root, String id, int n, int steps) throws Exception {
         ObjectNode r = (ObjectNode) Json.mapper()
                 .readTree(root.resolve("examples/stories-instruct/request.json").toFile());
         r.put("requestId", id);
@@ -181,7 +197,7 @@ class ChaosIT {
         ArrayNode targets = lora.putArray("targetModules");
         targets.add("q_proj").add("v_proj");
         ObjectNode training = (ObjectNode) r.get("training");
-        training.put("maxSteps", STEPS);
+        training.put("maxSteps", steps);
         training.put("checkpointEverySteps", CHECKPOINT_EVERY);
         training.put("warmupSteps", 5);
         training.put("seed", n);
@@ -212,7 +228,7 @@ class ChaosIT {
             Thread.sleep(plan.killEvery().toMillis() / 2);
             if (trainerKills < plan.trainerKills()) {
                 // a trainer in the middle of training: it holds a job and has reported a step recently
-                EmbeddedStack.ComponentStatus busy = busyTrainer(stack);
+                EmbeddedStack.ComponentStatus busy = busyTrainer(stack, plan.steps());
                 if (busy != null) {
                     kill(stack, busy, "kill -9");
                     kills++;
@@ -222,6 +238,7 @@ class ChaosIT {
                 }
             }
             if (!sigtermed && kills >= 2) {
+                awaitRestarts(); // one replica of each stage, each with a live partner
                 for (String module : ServiceSpec.MODULES) {
                     List<EmbeddedStack.ComponentStatus> replicas = replicas(stack, module);
                     kill(stack, replicas.get(random.nextInt(replicas.size())), "SIGTERM");
@@ -236,21 +253,28 @@ class ChaosIT {
             } else if (kills < plan.kills()) {
                 String module = ServiceSpec.MODULES.get(random.nextInt(ServiceSpec.MODULES.size()));
                 List<EmbeddedStack.ComponentStatus> replicas = replicas(stack, module);
-                kill(stack, replicas.get(random.nextInt(replicas.size())), "kill -9");
-                kills++;
+                if (!replicas.isEmpty()) { // both may be down, restarting
+                    kill(stack, replicas.get(random.nextInt(replicas.size())), "kill -9");
+                    kills++;
+                }
             }
             Thread.sleep(plan.killEvery().toMillis() / 2);
         }
     }
 
-    private EmbeddedStack.ComponentStatus busyTrainer(EmbeddedStack stack) {
+    private EmbeddedStack.ComponentStatus busyTrainer(EmbeddedStack stack, int steps) {
         long now = System.currentTimeMillis();
         for (EmbeddedStack.ComponentStatus c : replicas(stack, "trainer-service")) {
             for (String id : c.held()) {
-                List<TrainingProgress> steps = progress(id);
-                if (!steps.isEmpty()
-                        && steps.get(steps.size() - 1).step() < STEPS - 5
-                        && now - steps.get(steps.size() - 1).occurredAt().toEpochMilli() < 3_000) {
+                List<TrainingProgress> seenSteps = progress(id);
+                if (!seenSteps.isEmpty()
+                        && seenSteps.get(seenSteps.size() - 1).step() < steps - 5
+                        && now
+                                        - seenSteps
+                                                .get(seenSteps.size() - 1)
+                                                .occurredAt()
+                                                .toEpochMilli()
+                                < 3_000) {
                     return c;
                 }
             }
@@ -278,7 +302,19 @@ class ChaosIT {
             p.destroyForcibly();
         }
         p.onExit().get(120, TimeUnit.SECONDS);
-        stack.up(); // starts what is not running
+        restarter.submit(() -> {
+            try {
+                stack.up(); // starts what is not running
+            } catch (RuntimeException e) {
+                restartFailures.add(c.name() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** Waits until every killed replica runs again. */
+    private void awaitRestarts() throws Exception {
+        restarter.submit(() -> null).get(5, TimeUnit.MINUTES);
+        assertThat(restartFailures).as("replicas that did not come back").isEmpty();
     }
 
     private void restartInfrastructure(EmbeddedStack stack, String name, Duration down) throws Exception {
@@ -286,6 +322,7 @@ class ChaosIT {
                 .filter(x -> x.name().equals(name))
                 .findFirst()
                 .orElseThrow();
+        awaitRestarts();
         actions.add(new Action("restart", name, "-", System.currentTimeMillis(), List.of()));
         System.out.printf("chaos: stopping %s for %d s%n", name, down.toSeconds());
         ProcessHandle p = ProcessHandle.of(c.pid()).orElseThrow();
@@ -434,7 +471,7 @@ class ChaosIT {
      * stopped) resumed right after a checkpoint and had the same losses at the steps both attempts ran.
      * Returns the resumed runs.
      */
-    private List<String> checkTrainingCurves(EmbeddedStack stack, List<String> ids) throws Exception {
+    private List<String> checkTrainingCurves(EmbeddedStack stack, List<String> ids, int steps) throws Exception {
         List<String> resumed = new ArrayList<>();
         try (ObjectStore store = store(stack)) {
             for (String id : ids) {
@@ -442,7 +479,7 @@ class ChaosIT {
                         store.getString(S3Uri.parse("s3://lora/runs/" + id + "/adapter/" + TrainingRecord.FILE)),
                         TrainingRecord.class);
                 assertThat(record.losses()).extracting(LossPoint::step).as(id).doesNotHaveDuplicates();
-                assertThat(record.losses()).as(id).hasSize(STEPS);
+                assertThat(record.losses()).as(id).hasSize(steps);
 
                 List<List<TrainingProgress>> attempts = new ArrayList<>();
                 long last = Long.MAX_VALUE;
@@ -523,15 +560,13 @@ class ChaosIT {
     }
 
     private static ObjectStore store(EmbeddedStack stack) {
-        return new ObjectStore(new StorageConfig(
-                stack.s3Endpoint(),
-                EmbeddedStack.ACCESS_KEY,
-                EmbeddedStack.SECRET_KEY,
-                EmbeddedStack.BUCKET,
-                StorageConfig.DEFAULT_REGION));
+        return new ObjectStore(stack.storage());
     }
 
-    /** Kills by stage, resumes, longest time to resume, wall time, outcomes per topic. */
+    /**
+     * Kills by stage, resumes, the longest a killed trainer's run waited until it trained again (the
+     * next owner may be busy with a job of its own), wall time, outcomes per topic.
+     */
     private void report(Plan plan, List<String> ids, List<String> resumed, long wallMs, Map<String, Long> lags) {
         Map<String, Integer> killsByStage = new TreeMap<>();
         actions.stream()

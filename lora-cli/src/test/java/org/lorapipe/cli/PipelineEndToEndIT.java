@@ -25,7 +25,6 @@ import org.lorapipe.devstack.Ports;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
-import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.TestData;
 import org.lorapipe.tuning.peft.PeftAdapter;
@@ -101,13 +100,7 @@ class PipelineEndToEndIT {
 
             Path local = stack.dir().resolve("models").resolve(id);
             assertThat(ChecksumVerifier.verify(local)).isNotEmpty();
-            StorageConfig storage = new StorageConfig(
-                    stack.s3Endpoint(),
-                    EmbeddedStack.ACCESS_KEY,
-                    EmbeddedStack.SECRET_KEY,
-                    EmbeddedStack.BUCKET,
-                    StorageConfig.DEFAULT_REGION);
-            try (ObjectStore store = new ObjectStore(storage)) {
+            try (ObjectStore store = new ObjectStore(stack.storage())) {
                 assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/adapter/")))
                         .isTrue();
                 assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/eval/")))

@@ -19,6 +19,7 @@ import org.lorapipe.devstack.S3Server;
 import org.lorapipe.devstack.ServiceLauncher;
 import org.lorapipe.devstack.StackEnvironment;
 import org.lorapipe.model.NativeMemoryPolicy;
+import org.lorapipe.storage.StorageConfig;
 
 /**
  * The embedded default of docs/CONTRACT.md: a real Kafka broker on 127.0.0.1:9092, an S3 server on
@@ -66,6 +67,11 @@ public final class EmbeddedStack {
 
     public String s3Endpoint() {
         return "http://" + HOST + ":" + ports.s3();
+    }
+
+    /** How to reach this stack's bucket. */
+    public StorageConfig storage() {
+        return new StorageConfig(s3Endpoint(), ACCESS_KEY, SECRET_KEY, BUCKET, StorageConfig.DEFAULT_REGION);
     }
 
     public Path dir() {
