@@ -9,6 +9,7 @@ import java.util.Map;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
+import org.lorapipe.contract.request.Problems;
 import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.contract.request.TrainingRequest;
 
@@ -46,7 +47,8 @@ public final class EventParser {
     public <T extends PipelineEvent> T parse(String json, Class<T> type) {
         JsonNode node = RequestParser.readTree(json);
         if (!node.isObject()) {
-            throw new InvalidRequestException(null, List.of("the event must be a JSON object, got " + node));
+            throw new InvalidRequestException(
+                    null, List.of("the event must be a JSON object, got " + Problems.cut(node.toString())));
         }
         String requestId =
                 node.path("requestId").isTextual() ? node.path("requestId").textValue() : null;
@@ -85,7 +87,9 @@ public final class EventParser {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new InvalidRequestException(
-                    requestId, List.of("the event is not a valid " + type.getSimpleName() + ": " + detail));
+                    requestId,
+                    List.of("the event is not a valid " + type.getSimpleName() + ": "
+                            + Problems.cut(String.valueOf(detail))));
         }
     }
 }

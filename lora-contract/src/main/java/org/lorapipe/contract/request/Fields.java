@@ -97,6 +97,10 @@ final class Fields {
             problems.add(path(name), "must be a number", value);
             return null;
         }
+        if (!Double.isFinite(value.doubleValue())) {
+            problems.add(path(name), "must be a finite number", value);
+            return null;
+        }
         return value.doubleValue();
     }
 
@@ -162,10 +166,10 @@ final class Fields {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (e.getValue().isNumber()) {
+            if (e.getValue().isNumber() && Double.isFinite(e.getValue().doubleValue())) {
                 out.put(e.getKey(), e.getValue().doubleValue());
             } else {
-                problems.add(path(name) + "." + e.getKey(), "must be a number", e.getValue());
+                problems.add(path(name) + "." + e.getKey(), "must be a finite number", e.getValue());
             }
         }
         return out;

@@ -11,7 +11,16 @@ public final class InvalidRequestException extends RuntimeException {
     private final List<String> problems;
 
     public InvalidRequestException(String requestId, List<String> problems) {
-        super(format(problems));
+        this(requestId, capped(problems), problems.size());
+    }
+
+    /**
+     * @param problems the problems to list (at most {@link Problems#MAX_PROBLEMS} and a line counting the
+     *     rest, as {@link Problems#list()} gives them)
+     * @param total how many problems there were in all
+     */
+    public InvalidRequestException(String requestId, List<String> problems, int total) {
+        super(format(problems, total));
         this.requestId = requestId;
         this.problems = List.copyOf(problems);
     }
@@ -25,10 +34,19 @@ public final class InvalidRequestException extends RuntimeException {
         return problems;
     }
 
-    private static String format(List<String> problems) {
-        StringBuilder text = new StringBuilder("the request has ")
-                .append(problems.size())
-                .append(problems.size() == 1 ? " problem:" : " problems:");
+    /** The first {@link Problems#MAX_PROBLEMS}, and a line counting the rest: a failure event stays small. */
+    private static List<String> capped(List<String> problems) {
+        if (problems.size() <= Problems.MAX_PROBLEMS) {
+            return problems;
+        }
+        List<String> out = new java.util.ArrayList<>(problems.subList(0, Problems.MAX_PROBLEMS));
+        out.add(Problems.more(problems.size() - Problems.MAX_PROBLEMS));
+        return out;
+    }
+
+    private static String format(List<String> problems, int total) {
+        StringBuilder text =
+                new StringBuilder("the request has ").append(total).append(total == 1 ? " problem:" : " problems:");
         for (String p : problems) {
             text.append("\n - ").append(p);
         }

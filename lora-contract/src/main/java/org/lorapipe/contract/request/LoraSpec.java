@@ -37,8 +37,9 @@ public record LoraSpec(
 
     public LoraSpec {
         targetModules = List.copyOf(targetModules);
-        rankPattern = Map.copyOf(rankPattern);
-        alphaPattern = Map.copyOf(alphaPattern);
+        // in the order given: the first key that matches a module applies (PEFT's rule, UserPatterns)
+        rankPattern = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rankPattern));
+        alphaPattern = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(alphaPattern));
     }
 
     /** The adapter scale for a module of rank {@code rank} with numerator {@code alpha}. */

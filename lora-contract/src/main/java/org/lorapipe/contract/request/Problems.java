@@ -9,16 +9,26 @@ import java.util.List;
  * {@code evaluation.tasks[1].uri}) and says what a valid value looks like.
  */
 public final class Problems {
+    /** Problems kept; beyond this they are only counted, so a hostile input cannot grow a failure event. */
+    public static final int MAX_PROBLEMS = 50;
+    /** Longest rendering of an offending value, in characters. */
+    public static final int MAX_VALUE_CHARS = 200;
+
     private final List<String> messages = new ArrayList<>();
+    private int dropped;
 
     /** Records {@code "<path> <rule>, got <value>"}. */
     public void add(String path, String rule, Object got) {
-        messages.add(path + " " + rule + ", got " + render(got));
+        add(cut(path) + " " + rule + ", got " + render(got));
     }
 
     /** Records a free-form problem. */
     public void add(String message) {
-        messages.add(message);
+        if (messages.size() < MAX_PROBLEMS) {
+            messages.add(message);
+        } else {
+            dropped++;
+        }
     }
 
     /** Records the problem unless {@code ok}. */
@@ -32,8 +42,32 @@ public final class Problems {
         return messages.isEmpty();
     }
 
+    /** The problems kept, and a last line counting those left out when there were too many. */
     public List<String> list() {
-        return List.copyOf(messages);
+        if (dropped == 0) {
+            return List.copyOf(messages);
+        }
+        List<String> out = new ArrayList<>(messages);
+        out.add(more(dropped));
+        return List.copyOf(out);
+    }
+
+    /** Every problem found, listed or not. */
+    public int total() {
+        return messages.size() + dropped;
+    }
+
+    /** The line that stands for {@code n} problems left out of a list. */
+    static String more(int n) {
+        return "... and " + n + " more problem(s) not listed (only the first " + MAX_PROBLEMS
+                + " are): fix these and send again";
+    }
+
+    /** {@code text}, cut to {@link #MAX_VALUE_CHARS} with the length stated. */
+    public static String cut(String text) {
+        return text.length() <= MAX_VALUE_CHARS
+                ? text
+                : text.substring(0, MAX_VALUE_CHARS) + "... (" + text.length() + " characters)";
     }
 
     static String render(Object value) {
@@ -41,11 +75,11 @@ public final class Problems {
             return "nothing";
         }
         if (value instanceof CharSequence s) {
-            return "'" + s + "'";
+            return "'" + cut(s.toString()) + "'";
         }
         if (value instanceof com.fasterxml.jackson.databind.JsonNode node) {
-            return node.isMissingNode() || node.isNull() ? "nothing" : node.toString();
+            return node.isMissingNode() || node.isNull() ? "nothing" : cut(node.toString());
         }
-        return String.valueOf(value);
+        return cut(String.valueOf(value));
     }
 }

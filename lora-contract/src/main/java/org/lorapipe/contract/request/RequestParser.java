@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.lorapipe.contract.json.Json;
 
 /**
@@ -29,18 +28,32 @@ public final class RequestParser {
         this.bucket = bucket;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = Json.mapper()
+            .reader()
+            .withFeatures(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     /** Parses JSON text; a document that is not JSON at all is a {@link NotJsonException}. */
     public TrainingRequest parse(String json) {
         return parse(readTree(json));
     }
 
-    /** The JSON tree of a record; a record that is not JSON at all is a {@link NotJsonException}. */
+    /**
+     * The JSON tree of a record; a record that is not JSON at all is a {@link NotJsonException}, one with
+     * a key twice in an object (JSON parsers disagree on which one wins) an {@link InvalidRequestException}.
+     */
     public static JsonNode readTree(String json) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(json);
+            node = STRICT.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new NotJsonException(e.getOriginalMessage());
+            String detail = e.getOriginalMessage();
+            if (detail != null && detail.startsWith("Duplicate field")) {
+                throw new InvalidRequestException(
+                        null,
+                        List.of(Problems.cut(detail) + " in one object: give each key once (which one counts is not"
+                                + " defined)"));
+            }
+            throw new NotJsonException(detail);
         }
         if (node == null) {
             throw new NotJsonException("the record is empty");
@@ -84,7 +97,7 @@ public final class RequestParser {
         root.rejectUnknown();
 
         if (!problems.isEmpty()) {
-            throw new InvalidRequestException(requestId, problems.list());
+            throw new InvalidRequestException(requestId, problems.list(), problems.total());
         }
         return new TrainingRequest(requestId, baseModel, dataset, lora, quantization, training, evaluation, merge);
     }
@@ -187,17 +200,30 @@ public final class RequestParser {
         }
         Map<String, Double> rankPattern = f.numberMap("rankPattern");
         var ranks = new java.util.LinkedHashMap<String, Integer>();
+        rankPattern.keySet().forEach(k -> checkPattern(problems, f.path("rankPattern"), k));
         rankPattern.forEach((k, v) -> {
             boolean ok = v == Math.rint(v) && v >= 1 && v <= Integer.MAX_VALUE;
             check(problems, ok, f.path("rankPattern") + "." + k, "must be a positive integer", v);
             ranks.put(k, v.intValue());
         });
         Map<String, Double> alphaPattern = f.numberMap("alphaPattern");
+        alphaPattern.keySet().forEach(k -> checkPattern(problems, f.path("alphaPattern"), k));
         alphaPattern.forEach(
                 (k, v) -> check(problems, v > 0, f.path("alphaPattern") + "." + k, "must be a positive number", v));
         boolean rslora = f.bool("useRslora", false);
         f.rejectUnknown();
         return new LoraSpec(orZero(r), orZero(alpha), orZero(dropout), targets, ranks, alphaPattern, rslora);
+    }
+
+    /** A rankPattern or alphaPattern key must be a pattern {@link UserPatterns} accepts. */
+    private static void checkPattern(Problems problems, String field, String key) {
+        String problem = UserPatterns.problem(key);
+        if (problem != null) {
+            problems.add(
+                    field,
+                    "keys must be valid regular expressions over module names (RE2 syntax); this one " + problem,
+                    key);
+        }
     }
 
     private static String validTargets() {
@@ -394,11 +420,13 @@ public final class RequestParser {
                 problems.add(p.path("expect") + " is required: substrings the continuation must contain (or a regex)");
             }
             if (regex != null) {
-                try {
-                    Pattern.compile(regex);
-                } catch (PatternSyntaxException e) {
+                String problem = UserPatterns.problem(regex);
+                if (problem != null) {
                     problems.add(
-                            p.path("regex"), "must be a valid regular expression (" + e.getDescription() + ")", regex);
+                            p.path("regex"),
+                            "must be a valid regular expression (RE2 syntax, matched in linear time); this one "
+                                    + problem,
+                            regex);
                 }
             }
             p.rejectUnknown();

@@ -176,6 +176,42 @@ class RequestParserTest {
         assertThat(request.lora().scale(16, 32)).isEqualTo(8.0);
     }
 
+    @Test
+    void hostileValuesAreRefusedAtIntake() {
+        String json =
+                minimalWith("\"lora\": {\"rankPattern\": {\"(q)\\\\1\": 4}, \"alphaPattern\": {\"v_proj\": 1e400}},"
+                        + " \"training\": {\"learningRate\": 1e400}");
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("lora.rankPattern keys must be valid regular expressions", "RE2")
+                        .contains("lora.alphaPattern.v_proj must be a finite number")
+                        .contains("training.learningRate must be a finite number"));
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAProblemNotALastOneWins() {
+        String json = "{\"requestId\": \"twice\", \"lora\": {\"r\": 8, \"r\": 64}}";
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("Duplicate field 'r'")
+                .hasMessageContaining("give each key once");
+    }
+
+    @Test
+    void aFloodOfProblemsYieldsABoundedList() {
+        String targets = String.join(",", java.util.Collections.nCopies(5_000, "\"" + "x".repeat(300) + "\""));
+        String json = minimalWith("\"lora\": {\"targetModules\": [" + targets + "]}");
+        assertThatThrownBy(() -> parser.parse(json)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.problems()).hasSize(Problems.MAX_PROBLEMS + 1);
+            assertThat(e.problems().get(Problems.MAX_PROBLEMS)).contains("and 4950 more");
+            assertThat(e.getMessage()).startsWith("the request has 5000 problems:");
+            assertThat(e.getMessage().length())
+                    .as("the failure event stays small")
+                    .isLessThan(40_000);
+            assertThat(e.problems().get(0)).contains("(300 characters)");
+        });
+    }
+
     /** The minimal request with more top-level fields. */
     private static String minimalWith(String fields) {
         return MINIMAL.substring(0, MINIMAL.lastIndexOf('}')) + ", " + fields + "}";

@@ -7,10 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.GenerationCheck;
+import org.lorapipe.contract.request.UserPatterns;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.generate.Generation;
 import org.lorapipe.model.generate.GenerationConfig;
@@ -20,7 +19,7 @@ import org.lorapipe.model.tokenizer.TextTokenizer;
 /**
  * Generation checks: each prompt is continued greedily for up to {@code maxTokens} new tokens (or
  * until EOS); it passes when the continuation contains every expected substring, ignoring case, and,
- * when a regex is given, the regex matches somewhere in the continuation ({@link java.util.regex.Matcher#find}).
+ * when a regex is given, the regex matches somewhere in the continuation (found anywhere, matched in linear time by {@link UserPatterns}).
  */
 public final class GenerationTask {
 
@@ -94,11 +93,11 @@ public final class GenerationTask {
                 passed);
     }
 
-    private static Pattern compile(String regex) {
+    private static com.google.re2j.Pattern compile(String regex) {
         try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("generation check regex '" + regex + "' is invalid: " + e.getMessage());
+            return UserPatterns.compile(regex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("generation check regex: " + e.getMessage());
         }
     }
 
@@ -120,8 +119,9 @@ public final class GenerationTask {
             if (c.prompt() == null) {
                 throw new BenchmarkFormatException(file, i + 1, "prompt is missing");
             }
-            if (c.regex() != null) {
-                compile(c.regex());
+            if (c.regex() != null && UserPatterns.problem(c.regex()) != null) {
+                throw new BenchmarkFormatException(
+                        file, i + 1, "regex '" + c.regex() + "' " + UserPatterns.problem(c.regex()));
             }
             checks.add(c);
         }

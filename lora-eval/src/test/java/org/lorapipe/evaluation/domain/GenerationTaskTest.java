@@ -58,7 +58,8 @@ class GenerationTaskTest {
         Path f = tmp.resolve("checks.jsonl");
         Files.writeString(
                 f, "{\"prompt\": \"Once\", \"expect\": [\"time\"]}\n\n{\"prompt\": \"Lily\", \"regex\": \"(\"}\n");
-        assertThatThrownBy(() -> GenerationTask.readChecks(f)).hasMessageContaining("regex '(' is invalid");
+        assertThatThrownBy(() -> GenerationTask.readChecks(f))
+                .hasMessageContaining(f + ":3: regex '(' is not valid RE2 syntax");
         Files.writeString(f, "{\"prompt\": \"Once\", \"expect\": [\"time\"]}\n[1]\n");
         assertThatThrownBy(() -> GenerationTask.readChecks(f)).hasMessageContaining(f + ":2:");
         Files.writeString(f, "{\"prompt\": \"Once\", \"expect\": [\"time\"]}\n");

@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import org.lorapipe.contract.request.UserPatterns;
 
 /**
  * The part of a PEFT {@code adapter_config.json} that decides the merge: the default rank and alpha,
@@ -73,12 +73,7 @@ public record AdapterConfig(
      * {@code b} as a whole name.
      */
     static String patternKey(Iterable<String> keys, String module) {
-        for (String key : keys) {
-            if (Pattern.compile("(.*\\.)?(" + key + ")$").matcher(module).matches()) {
-                return key;
-            }
-        }
-        return null;
+        return UserPatterns.firstMatch(keys, module).orElse(null);
     }
 
     /** Reads {@code adapter_config.json}; every missing or unsupported setting is reported at once. */
@@ -115,6 +110,14 @@ public record AdapterConfig(
         String peftType = root.path("peft_type").asText("LORA");
         if (!peftType.equalsIgnoreCase("LORA")) {
             problems.add("peft_type is " + peftType + ", expected LORA");
+        }
+        for (String field : List.of("rank_pattern", "alpha_pattern")) {
+            root.path(field).fieldNames().forEachRemaining(key -> {
+                String problem = UserPatterns.problem(key);
+                if (problem != null) {
+                    problems.add(field + " key '" + key + "' " + problem);
+                }
+            });
         }
         Map<String, Integer> ranks = new LinkedHashMap<>();
         root.path("rank_pattern").fields().forEachRemaining(e -> {

@@ -1,15 +1,13 @@
 package org.lorapipe.tuning.lora;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.lorapipe.contract.request.LoraSpec;
+import org.lorapipe.contract.request.UserPatterns;
 import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LinearModules;
 
@@ -21,10 +19,10 @@ import org.lorapipe.model.LinearModules;
  *       {@code "." + name}; {@code all-linear} selects every linear except {@code lm_head} (PEFT
  *       excludes the output layer); {@code lm_head} may be named explicitly;
  *   <li>{@code rankPattern} / {@code alphaPattern} keys are regular expressions matched as PEFT's
- *       {@code get_pattern_key} does: {@code re.match(rf"(.*\.)?({key})$", module_name)}. PEFT takes the
- *       first matching key in dict order; our request maps carry no order, so the longest matching
- *       key wins (ties: lexicographically first). {@link org.lorapipe.tuning.peft.PeftAdapter} writes the
- *       patterns longest-first so PEFT resolves them the same way.
+ *       {@code get_pattern_key} does: {@code re.match(rf"(.*\.)?({key})$", module_name)}, the first
+ *       matching key in the request's order winning ({@link UserPatterns#firstMatch}, linear time);
+ *       {@link org.lorapipe.tuning.peft.PeftAdapter} writes them in that order, so PEFT resolves them
+ *       the same way.
  * </ul>
  *
  * Every problem (unknown target, bad pattern, rank larger than a module allows) is collected and
@@ -134,24 +132,19 @@ public final class LoraPlan {
 
     private static void checkPatterns(Set<String> keys, String field, List<String> problems) {
         for (String k : keys) {
-            try {
-                Pattern.compile(k);
-            } catch (PatternSyntaxException e) {
-                problems.add(
-                        "lora." + field + " key '" + k + "' is not a valid regular expression: " + e.getDescription());
+            String problem = UserPatterns.problem(k);
+            if (problem != null) {
+                problems.add("lora." + field + " key '" + k + "' " + problem);
             }
         }
     }
 
     /**
-     * The pattern key applying to {@code module}: keys matching {@code (.*\.)?(key)$} over the whole
-     * name (PEFT's get_pattern_key); the longest such key wins.
+     * The pattern key applying to {@code module}: the first key, in the request's order, matching
+     * {@code (.*\.)?(key)$} over the whole name (PEFT's get_pattern_key), matched in linear time.
      */
     public static Optional<String> patternKey(Set<String> keys, String module) {
-        return keys.stream()
-                .filter(k ->
-                        Pattern.compile("(.*\\.)?(" + k + ")$").matcher(module).matches())
-                .min(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+        return UserPatterns.firstMatch(keys, module);
     }
 
     public LoraSpec spec() {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,12 +83,11 @@ public final class PeftAdapter {
             c.put("lora_dropout", spec.dropout());
             ArrayNode targets = c.putArray("target_modules");
             adapters.plan().targetShortNames().forEach(targets::add);
+            // in the request's order: PEFT, like LoraPlan, takes the first key that matches a module
             ObjectNode rp = c.putObject("rank_pattern");
-            longestFirst(spec.rankPattern().keySet())
-                    .forEach(k -> rp.put(k, spec.rankPattern().get(k)));
+            spec.rankPattern().forEach(rp::put);
             ObjectNode ap = c.putObject("alpha_pattern");
-            longestFirst(spec.alphaPattern().keySet())
-                    .forEach(k -> number(ap, k, spec.alphaPattern().get(k)));
+            spec.alphaPattern().forEach((k, v) -> number(ap, k, v));
             c.put("use_rslora", spec.useRslora());
             c.put("use_dora", false);
             c.put("bias", "none");
@@ -106,13 +104,6 @@ public final class PeftAdapter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the PEFT adapter to " + dir, e);
         }
-    }
-
-    /** PEFT resolves patterns first-match in dict order: longest first reproduces our rule. */
-    private static List<String> longestFirst(java.util.Set<String> keys) {
-        return keys.stream()
-                .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
-                .toList();
     }
 
     private static void number(ObjectNode n, String field, double v) {

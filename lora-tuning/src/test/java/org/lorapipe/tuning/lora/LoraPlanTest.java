@@ -96,6 +96,6 @@ class LoraPlanTest {
                 .hasMessageContaining("lora.r must be > 0")
                 .hasMessageContaining("lora.alpha must be > 0")
                 .hasMessageContaining("lora.dropout must be in [0, 1)")
-                .hasMessageContaining("not a valid regular expression");
+                .hasMessageContaining("is not valid RE2 syntax");
     }
 }

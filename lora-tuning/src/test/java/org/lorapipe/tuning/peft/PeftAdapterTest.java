@@ -31,9 +31,16 @@ class PeftAdapterTest {
             8,
             0.05,
             List.of("q_proj", "v_proj", "down_proj", "lm_head"),
-            Map.of("down_proj", 2, "layers.1.self_attn.q_proj", 8),
+            ranks(), // in this order: PEFT, like us, applies the first key that matches
             Map.of("v_proj", 16.0),
             false);
+
+    private static Map<String, Integer> ranks() {
+        Map<String, Integer> ranks = new java.util.LinkedHashMap<>();
+        ranks.put("layers.1.self_attn.q_proj", 8);
+        ranks.put("down_proj", 2);
+        return ranks;
+    }
 
     private static float[] logits(LlamaModel model) {
         try (NDManager m = model.manager().newSubManager()) {
