@@ -65,8 +65,17 @@ public final class RequestParser {
     public TrainingRequest parse(JsonNode node) {
         Problems problems = new Problems();
         Fields root = new Fields(node, "", problems);
-        root.raw("schemaVersion");
-        root.raw("occurredAt");
+        JsonNode version = root.raw("schemaVersion");
+        if (!version.isMissingNode() && !version.isNull() && !(version.isInt() && version.intValue() == 1)) {
+            problems.add("schemaVersion", "must be 1 (the version of this contract) when given", version);
+        }
+        JsonNode occurredAt = root.raw("occurredAt");
+        if (!occurredAt.isMissingNode() && !occurredAt.isNull() && !isInstant(occurredAt)) {
+            problems.add(
+                    "occurredAt",
+                    "must be an ISO-8601 instant such as \"2026-11-29T10:15:30Z\" when given",
+                    occurredAt);
+        }
 
         String requestId = root.string("requestId", null);
         if (requestId == null) {
@@ -102,13 +111,47 @@ public final class RequestParser {
         return new TrainingRequest(requestId, baseModel, dataset, lora, quantization, training, evaluation, merge);
     }
 
+    private static boolean isInstant(JsonNode value) {
+        if (!value.isTextual()) {
+            return false;
+        }
+        try {
+            java.time.Instant.parse(value.textValue());
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** Longest S3 object key, in UTF-8 bytes (S3's own limit). */
+    static final int MAX_KEY_BYTES = 1024;
+
+    /**
+     * A URI must name a normalised key inside the bucket: no {@code .} or {@code ..} segment, no empty
+     * segment, no control character (they would reach logs and file names), at most
+     * {@value #MAX_KEY_BYTES} bytes.
+     */
     private void checkUri(Problems problems, String path, String uri) {
         String prefix = "s3://" + bucket + "/";
-        boolean ok = uri.startsWith(prefix)
-                && uri.length() > prefix.length()
-                && !uri.contains("..")
-                && !uri.substring(prefix.length()).contains("//");
-        problems.check(ok, path, "must be an s3:// URI inside bucket '" + bucket + "' (e.g. " + prefix + "...)", uri);
+        if (!uri.startsWith(prefix) || uri.length() == prefix.length()) {
+            problems.add(path, "must be an s3:// URI inside bucket '" + bucket + "' (e.g. " + prefix + "...)", uri);
+            return;
+        }
+        String key = uri.substring(prefix.length());
+        boolean dotSegment = false;
+        for (String segment : key.split("/", -1)) {
+            dotSegment |= segment.equals(".") || segment.equals("..");
+        }
+        if (dotSegment || key.contains("//") || key.startsWith("/")) {
+            problems.add(path, "must name a normalised key: no '.', '..' or empty path segments", uri);
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            problems.add(path, "must not contain control characters (line breaks, tabs, NUL)", uri);
+        }
+        int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            problems.add(path, "must have a key of at most " + MAX_KEY_BYTES + " bytes, this one has " + bytes, uri);
+        }
     }
 
     private DatasetSpec dataset(Fields f, Problems problems) {

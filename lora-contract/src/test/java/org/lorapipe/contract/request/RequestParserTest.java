@@ -212,6 +212,24 @@ class RequestParserTest {
         });
     }
 
+    @Test
+    void urisMustNameNormalisedKeysAndEnvelopeFieldsHaveTheirTypes() {
+        String longKey = "s3://lora/data/" + "k".repeat(RequestParser.MAX_KEY_BYTES) + ".jsonl";
+        String json = "{\"requestId\": \"strict\", \"schemaVersion\": \"one\", \"occurredAt\": 5,"
+                + " \"baseModel\": \"s3://lora/./models/x\", \"dataset\": {\"uri\": \"s3://lora/data/a\\nFAKE LOG LINE\"},"
+                + " \"evaluation\": {\"tasks\": [{\"name\": \"arc\", \"uri\": \"" + longKey + "\"}]}}";
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("schemaVersion must be 1")
+                        .contains("occurredAt must be an ISO-8601 instant")
+                        .contains("baseModel must name a normalised key")
+                        .contains("dataset.uri must not contain control characters")
+                        .contains("evaluation.tasks[0].uri must have a key of at most 1024 bytes"));
+        assertThat(parser.parse(minimalWith("\"schemaVersion\": 1, \"occurredAt\": \"2026-11-29T10:15:30Z\""))
+                        .requestId())
+                .isEqualTo("stories-r8");
+    }
+
     /** The minimal request with more top-level fields. */
     private static String minimalWith(String fields) {
         return MINIMAL.substring(0, MINIMAL.lastIndexOf('}')) + ", " + fields + "}";
