@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
+import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
@@ -41,6 +43,39 @@ class EventParserTest {
                             .contains("request: lora.r must be a positive integer, got -1")
                             .contains("manifest is required in DatasetPrepared");
                 });
+    }
+
+    @Test
+    void anEventCannotPointAStageAtAnotherRunsFiles() {
+        AdapterTrained forged = new AdapterTrained(
+                PipelineEvent.SCHEMA_VERSION,
+                "r1",
+                java.time.Instant.now(),
+                request,
+                "s3://lora/runs/other/adapter/",
+                null);
+        assertThatThrownBy(() -> parser.parse(Json.write(forged), AdapterTrained.class))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problems())
+                        .contains("adapterUri must be in s3://lora/runs/r1/adapter/ (the run's own folder), got"
+                                + " 's3://lora/runs/other/adapter/'"));
+        AdapterTrained escaping = new AdapterTrained(
+                PipelineEvent.SCHEMA_VERSION,
+                "r1",
+                java.time.Instant.now(),
+                request,
+                "s3://lora/runs/r1/adapter/../../x/",
+                null);
+        assertThatThrownBy(() -> parser.parse(Json.write(escaping), AdapterTrained.class))
+                .hasMessageContaining("adapterUri must be in s3://lora/runs/r1/adapter/");
+        AdapterTrained own = new AdapterTrained(
+                PipelineEvent.SCHEMA_VERSION,
+                "r1",
+                java.time.Instant.now(),
+                request,
+                "s3://lora/runs/r1/adapter/",
+                null);
+        assertThat(parser.parse(Json.write(own), AdapterTrained.class).adapterUri())
+                .isEqualTo(own.adapterUri());
     }
 
     @Test

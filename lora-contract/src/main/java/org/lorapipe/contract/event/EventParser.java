@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
@@ -27,10 +28,30 @@ public final class EventParser {
             TrainingProgress.class, List.of("step"),
             PipelineFailed.class, List.of("stage", "error"));
 
+    /**
+     * Where each URI field of an event must point, given the run's id: a forged event cannot make a
+     * stage read another run's files or anything else the credentials reach.
+     */
+    private static final Map<String, java.util.function.Function<String, String>> CONFINED = Map.of(
+            "datasetUri", BucketLayout::dataset,
+            "adapterUri", BucketLayout::adapter,
+            "reportUri", BucketLayout::evaluation);
+
     private final RequestParser requests;
+    private final String bucket;
 
     public EventParser(String bucket) {
         this.requests = new RequestParser(bucket);
+        this.bucket = bucket;
+    }
+
+    /** Whether {@code uri} is {@code folder} or a normalised key below it. */
+    private static boolean inside(String uri, String folder) {
+        if (!uri.startsWith(folder)) {
+            return false;
+        }
+        String rest = uri.substring(folder.length());
+        return !rest.contains("..") && !rest.contains("//") && rest.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     /** The request parser with the same bucket rules. */
@@ -69,6 +90,16 @@ public final class EventParser {
                 }
             } catch (InvalidRequestException e) {
                 e.problems().forEach(p -> problems.add("request: " + p));
+            }
+        }
+        if (requestId != null) {
+            for (var confined : CONFINED.entrySet()) {
+                JsonNode value = node.path(confined.getKey());
+                String folder = "s3://" + bucket + "/" + confined.getValue().apply(requestId);
+                if (value.isTextual() && !inside(value.textValue(), folder)) {
+                    problems.add(confined.getKey() + " must be in " + folder + " (the run's own folder), got '"
+                            + Problems.cut(value.textValue()) + "'");
+                }
             }
         }
         for (String field : REQUIRED.getOrDefault(type, List.of())) {
