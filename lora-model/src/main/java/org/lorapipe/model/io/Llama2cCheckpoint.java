@@ -33,6 +33,12 @@ public final class Llama2cCheckpoint implements TensorSource {
     private static final int HEADER_BYTES = 28;
     private static final int MAGIC_V1 = 0x616b3432; // "ak42": llama2.c version 1/2 exports
 
+    /** Header limits far above any real model, which keep the size arithmetic exact. */
+    static final int MAX_WIDTH = 1 << 20;
+
+    static final int MAX_LAYERS = 1 << 12;
+    static final int MAX_TOKENS = 1 << 22;
+
     private final Path file;
     private final FileChannel channel;
     private final LlamaConfig config;
@@ -97,6 +103,14 @@ public final class Llama2cCheckpoint implements TensorSource {
         List<String> bad = new ArrayList<>();
         if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || vocab <= 0 || seqLen <= 0) {
             bad.add("non-positive field");
+        } else if (dim > MAX_WIDTH
+                || hidden > MAX_WIDTH
+                || layers > MAX_LAYERS
+                || vocab > MAX_TOKENS
+                || seqLen > MAX_TOKENS) {
+            // also keeps every size computed from the header (4 x layers x dim x hidden) inside 64 bits
+            bad.add("a field past the limits (dim and hidden_dim " + MAX_WIDTH + ", n_layers " + MAX_LAYERS
+                    + ", vocab_size and seq_len " + MAX_TOKENS + ")");
         } else if (dim % heads != 0 || heads % kvHeads != 0 || (dim / heads) % 2 != 0) {
             bad.add("dim must divide into an even head size and n_heads into n_kv_heads");
         }

@@ -121,8 +121,14 @@ public final class SafetensorsFile implements TensorSource {
                 ordered.add(parseTensor(file, e.getKey(), e.getValue(), dataSize));
             }
             ordered.sort((a, b) -> Long.compare(a.begin(), b.begin()));
+            TensorInfo previous = null;
             for (TensorInfo t : ordered) {
+                if (previous != null && t.begin() < previous.end()) {
+                    throw new ModelFormatException(file + ": tensors '" + previous.name() + "' and '" + t.name()
+                            + "' share bytes (data_offsets overlap); the header is corrupt");
+                }
                 tensors.put(t.name(), t);
+                previous = t;
             }
             return new SafetensorsFile(
                     file, ch, dataStart, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
@@ -155,7 +161,13 @@ public final class SafetensorsFile implements TensorSource {
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
-        long expected = TensorInfo.elementCount(shape) * dt.bytes();
+        long expected;
+        try {
+            expected = Math.multiplyExact(TensorInfo.elementCount(shape), (long) dt.bytes());
+        } catch (ArithmeticException e) {
+            throw new ModelFormatException(file + ": tensor '" + name + "' has shape " + shortened(shapeNode.toString())
+                    + ", whose byte count does not fit in 64 bits; the header is corrupt or hostile");
+        }
         if (begin < 0 || end < begin) {
             throw new ModelFormatException(file + ": tensor '" + name + "' has invalid data_offsets " + offsets);
         }
@@ -170,6 +182,10 @@ public final class SafetensorsFile implements TensorSource {
                     + " data bytes; the file is truncated (re-download or re-export it)");
         }
         return new TensorInfo(name, dt, shape, begin, end);
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " characters)";
     }
 
     public Path file() {

@@ -197,6 +197,23 @@ class SafetensorsTest {
     }
 
     @Test
+    void shapesWhoseByteCountWrapsAndOverlappingTensorsAreRefused() throws IOException {
+        // 2^62 floats are 2^64 bytes, which wraps to 0 in 64-bit arithmetic and would match offsets [0, 0]
+        Path wraps = write("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}}", 0);
+        assertThatThrownBy(() -> SafetensorsFile.open(wraps))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("'w'")
+                .hasMessageContaining("does not fit in 64 bits");
+        Path overlap = write(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                12);
+        assertThatThrownBy(() -> SafetensorsFile.open(overlap))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("'a' and 'b' share bytes");
+    }
+
+    @Test
     void unsupportedDtypeIsRefused() throws IOException {
         Path f = write("{\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", 16);
         assertThatThrownBy(() -> SafetensorsFile.open(f))
