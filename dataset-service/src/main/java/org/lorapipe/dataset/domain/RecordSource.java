@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,7 +25,10 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
     private final String name;
     private final InputStream in;
     private JsonParser array;
-    private BufferedReader lines;
+    /** Longest JSONL line kept, in characters; a longer one becomes a malformed record, never a string. */
+    public static final int MAX_RECORD_CHARS = 1 << 20;
+
+    private LineReader lines;
     private RawRecord next;
     private long index;
     private long lineNumber;
@@ -40,7 +42,7 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
                 array = Json.mapper().getFactory().createParser(in);
                 array.nextToken();
             } else if (first == '{') {
-                lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+                lines = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8), MAX_RECORD_CHARS);
             } else if (first == -1) {
                 throw new DatasetException(
                         ErrorCodes.INVALID_INPUT,
@@ -115,16 +117,23 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
 
     private RawRecord nextLine() {
         try {
-            String line;
+            LineReader.Line line;
             do {
-                line = lines.readLine();
+                line = lines.next();
                 lineNumber++;
                 if (line == null) {
                     return null;
                 }
-            } while (line.isBlank());
+            } while (!line.tooLong() && line.text().isBlank());
+            if (line.tooLong()) {
+                return new RawRecord(
+                        index++,
+                        null,
+                        "line " + lineNumber + " has " + line.length() + " characters, more than the "
+                                + MAX_RECORD_CHARS + " a record may have");
+            }
             try {
-                return new RawRecord(index++, Json.mapper().readTree(line), null);
+                return new RawRecord(index++, Json.mapper().readTree(line.text()), null);
             } catch (JsonProcessingException e) {
                 return new RawRecord(index - 1, null, "line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
             }
