@@ -45,35 +45,22 @@ class EventParserTest {
                 });
     }
 
+    private AdapterTrained adapterTrained(String adapterUri) {
+        return new AdapterTrained(
+                PipelineEvent.SCHEMA_VERSION, "r1", java.time.Instant.now(), request, adapterUri, null);
+    }
+
     @Test
     void anEventCannotPointAStageAtAnotherRunsFiles() {
-        AdapterTrained forged = new AdapterTrained(
-                PipelineEvent.SCHEMA_VERSION,
-                "r1",
-                java.time.Instant.now(),
-                request,
-                "s3://lora/runs/other/adapter/",
-                null);
-        assertThatThrownBy(() -> parser.parse(Json.write(forged), AdapterTrained.class))
+        assertThatThrownBy(() ->
+                        parser.parse(Json.write(adapterTrained("s3://lora/runs/other/adapter/")), AdapterTrained.class))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problems())
                         .contains("adapterUri must be in s3://lora/runs/r1/adapter/ (the run's own folder), got"
                                 + " 's3://lora/runs/other/adapter/'"));
-        AdapterTrained escaping = new AdapterTrained(
-                PipelineEvent.SCHEMA_VERSION,
-                "r1",
-                java.time.Instant.now(),
-                request,
-                "s3://lora/runs/r1/adapter/../../x/",
-                null);
-        assertThatThrownBy(() -> parser.parse(Json.write(escaping), AdapterTrained.class))
+        assertThatThrownBy(() -> parser.parse(
+                        Json.write(adapterTrained("s3://lora/runs/r1/adapter/../../x/")), AdapterTrained.class))
                 .hasMessageContaining("adapterUri must be in s3://lora/runs/r1/adapter/");
-        AdapterTrained own = new AdapterTrained(
-                PipelineEvent.SCHEMA_VERSION,
-                "r1",
-                java.time.Instant.now(),
-                request,
-                "s3://lora/runs/r1/adapter/",
-                null);
+        AdapterTrained own = adapterTrained("s3://lora/runs/r1/adapter/");
         assertThat(parser.parse(Json.write(own), AdapterTrained.class).adapterUri())
                 .isEqualTo(own.adapterUri());
     }
