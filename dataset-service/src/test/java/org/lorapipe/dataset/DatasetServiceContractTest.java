@@ -110,6 +110,26 @@ class DatasetServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
+    void anIdNamesOneRunTheSameRequestAgainIsAnsweredAnotherIsAConflict() {
+        String id = id("owned");
+        String first = validInput(id);
+        kafka.send(Topics.TRAINING_REQUESTED, id, first);
+        kafka.awaitRecord(Topics.DATASET_PREPARED, id, WAIT);
+
+        // someone else's request under the same id: refused, nothing reused
+        String other = first.replace("\"requestId\"", "\"lora\": {\"r\": 64}, \"requestId\"");
+        assertThat(other).isNotEqualTo(first);
+        kafka.send(Topics.TRAINING_REQUESTED, id, other);
+        PipelineFailed conflict =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(conflict.error().code()).isEqualTo(ErrorCodes.CONFLICT);
+        assertThat(conflict.retriable()).isFalse();
+        assertThat(conflict.error().message()).contains("already names a run", "lora.r", "new requestId");
+        assertThat(store.getString(S3Uri.parse("s3://lora/runs/" + id + "/request.json")))
+                .contains("\"r\":8");
+    }
+
+    @Test
     void missingDatasetObjectIsAFailureThatSaysWhatToUpload() {
         uploadModelOnce();
         String id = id("nodata");

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  *   runs/{id}/eval/                   the evaluation report
  *   runs/{id}/merged/                 the merged model
  *   runs/{id}/not-merged.json         a run not merged on purpose
+ *   runs/{id}/request.json            the request the id was first accepted with
  * </pre>
  */
 public final class BucketLayout {
@@ -24,6 +25,7 @@ public final class BucketLayout {
     public static final String RUNS = "runs/";
 
     public static final String NOT_MERGED = "not-merged.json";
+    public static final String REQUEST = "request.json";
 
     private static final Pattern STEP = Pattern.compile("step-(\\d+)/?$");
 
@@ -69,5 +71,10 @@ public final class BucketLayout {
 
     public static String notMerged(String requestId) {
         return run(requestId) + NOT_MERGED;
+    }
+
+    /** The request a run was first accepted with, which its id stands for from then on. */
+    public static String request(String requestId) {
+        return run(requestId) + REQUEST;
     }
 }

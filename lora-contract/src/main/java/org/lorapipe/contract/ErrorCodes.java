@@ -14,6 +14,11 @@ public final class ErrorCodes {
     public static final String INVALID_INPUT = "INVALID_INPUT";
     /** Training diverged (NaN/inf loss). */
     public static final String DIVERGED = "DIVERGED";
+    /**
+     * The requestId already names a run with a different request: nothing was reused or overwritten;
+     * send the request under a new id.
+     */
+    public static final String CONFLICT = "CONFLICT";
     /** Object storage or the broker failed; retrying may help. */
     public static final String INFRASTRUCTURE = "INFRASTRUCTURE";
     /** A bug or an unexpected condition inside the stage. */

@@ -7,6 +7,7 @@ import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.dataset.PreparationService;
+import org.lorapipe.dataset.RequestOwnership;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.consumer.StageHandler;
 import org.lorapipe.service.consumer.StageResult;
@@ -20,10 +21,12 @@ import org.lorapipe.service.consumer.StageResult;
 public class TrainingRequestConsumer implements StageHandler<TrainingRequest> {
     private final EventParser parser;
     private final PreparationService preparation;
+    private final RequestOwnership ownership;
 
-    public TrainingRequestConsumer(EventParser parser, PreparationService preparation) {
+    public TrainingRequestConsumer(EventParser parser, PreparationService preparation, RequestOwnership ownership) {
         this.parser = parser;
         this.preparation = preparation;
+        this.ownership = ownership;
     }
 
     @Override
@@ -43,6 +46,7 @@ public class TrainingRequestConsumer implements StageHandler<TrainingRequest> {
 
     @Override
     public StageResult work(TrainingRequest request, JobControl control) {
+        ownership.claim(request); // the id names this request's run from now on, or a CONFLICT
         DatasetManifest manifest = preparation.prepare(request, control);
         String folder = preparation.datasetFolder(request.requestId()).toString();
         return new StageResult(

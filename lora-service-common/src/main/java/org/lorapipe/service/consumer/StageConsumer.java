@@ -274,7 +274,7 @@ public final class StageConsumer<T> implements AutoCloseable {
         T input = ((Admission.Admitted<T>) admission).input();
         var request = handler.request(input);
         String id = request.requestId();
-        if (!registry.accept(id, "queued")) {
+        if (!registry.accept(id, "queued", request)) {
             LOG.infof("%s was delivered again while queued, running or done here: acknowledged, not redone", id);
             return commit(tp, record.offset(), id, List.of(), false) == Commit.DONE;
         }

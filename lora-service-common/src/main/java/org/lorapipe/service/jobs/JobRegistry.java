@@ -20,6 +20,9 @@ public class JobRegistry {
     static final int KEEP_FINISHED = 1_000;
 
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
+    /** The request each job was accepted with, to tell a redelivery from another request under its id. */
+    private final Map<String, Object> requests = new ConcurrentHashMap<>();
+
     private final String stage;
 
     public JobRegistry(ServiceConfig config) {
@@ -31,14 +34,21 @@ public class JobRegistry {
     }
 
     /**
-     * Records a newly accepted job; returns false (and changes nothing) when the request is already
-     * accepted, running or done here, so a redelivered event does not start the work twice.
+     * Records a newly accepted job; returns false (and changes nothing) when the same request is already
+     * accepted, running or done here, so a redelivered event does not start the work twice. A different
+     * request under a known id is accepted: its stage decides (the dataset stage answers CONFLICT).
      */
-    public boolean accept(String requestId, String message) {
+    public boolean accept(String requestId, String message, Object request) {
         Instant now = Instant.now();
         JobStatus fresh = new JobStatus(requestId, stage, JobState.ACCEPTED, now, null, null, message);
-        JobStatus result =
-                jobs.compute(requestId, (id, old) -> old == null || old.state() == JobState.FAILED ? fresh : old);
+        JobStatus result = jobs.compute(
+                requestId,
+                (id, old) -> old == null || old.state() == JobState.FAILED || !request.equals(requests.get(id))
+                        ? fresh
+                        : old);
+        if (result == fresh) {
+            requests.put(requestId, request);
+        }
         return result == fresh;
     }
 
@@ -57,6 +67,7 @@ public class JobRegistry {
      */
     public void release(String requestId) {
         jobs.remove(requestId);
+        requests.remove(requestId);
     }
 
     public void running(String requestId, String message) {
@@ -90,7 +101,11 @@ public class JobRegistry {
                     .sorted(Comparator.comparing(
                             JobStatus::finishedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
                     .limit(excess)
-                    .forEach(s -> jobs.remove(s.requestId(), s));
+                    .forEach(s -> {
+                        if (jobs.remove(s.requestId(), s)) {
+                            requests.remove(s.requestId());
+                        }
+                    });
         }
     }
 
