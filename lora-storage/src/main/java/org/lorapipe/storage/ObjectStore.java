@@ -382,6 +382,34 @@ public final class ObjectStore implements AutoCloseable {
         return DirectoryTransfer.download(this, prefix, dir);
     }
 
+    /**
+     * Opens a file of the publication at {@code prefix} as its manifest lists it; the stream fails with
+     * {@link StorageException.Kind#CORRUPT} when the bytes do not match the entry's size and sha256.
+     */
+    public InputStream getVerified(S3Uri prefix, Manifest.Entry entry) {
+        S3Uri uri = prefix.resolve(entry.path());
+        return new VerifiedInputStream(get(uri), entry, uri);
+    }
+
+    /** Downloads a file of the publication at {@code prefix} to {@code target}, checked as {@link #getVerified}. */
+    public Path downloadVerified(S3Uri prefix, Manifest.Entry entry, Path target) {
+        Path file = download(prefix.resolve(entry.path()), target);
+        try (InputStream in =
+                new VerifiedInputStream(Files.newInputStream(file), entry, prefix.resolve(entry.path()))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (StorageException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the error below says what matters
+            }
+            throw e;
+        }
+        return file;
+    }
+
     /** Starts an atomic multi-object publication under {@code prefix}; see {@link Publication}. */
     public Publication beginPublication(S3Uri prefix) {
         return new Publication(this, prefix);

@@ -15,6 +15,8 @@ public class StorageException extends RuntimeException {
         ACCESS_DENIED,
         /** The server did not answer or kept failing after all retries. */
         UNAVAILABLE,
+        /** A published file does not match its manifest (size or sha256): changed or planted afterwards. */
+        CORRUPT,
         /** Anything else: bad request, local I/O, corrupt data. */
         FAILED
     }

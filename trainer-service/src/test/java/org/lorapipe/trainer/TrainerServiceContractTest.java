@@ -177,4 +177,20 @@ class TrainerServiceContractTest extends StageServiceContractTest {
         assertThat(failed.error().code()).isEqualTo(ErrorCodes.INPUT_NOT_FOUND);
         assertThat(failed.error().message()).contains("no model at s3://lora/models/absent/", "lora import");
     }
+
+    @Test
+    void aShardChangedAfterItsPublicationIsNotTrainedOn() {
+        String id = id("planted");
+        String input = Json.write(new StoriesFixture(store).publishDataset(StoriesFixture.request(id, FAST), 4, 1));
+        S3Uri shard = S3Uri.parse("s3://lora/datasets/" + id + "/train-00000.bin");
+        byte[] bytes = store.getBytes(shard);
+        bytes[bytes.length / 2] ^= 1; // a token id changed, the shard still well-formed
+        store.putBytes(shard, bytes, "application/octet-stream");
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
+        assertThat(failed.retriable()).isFalse();
+        assertThat(failed.error().message()).contains("train-00000.bin", "changed after it was published");
+    }
 }

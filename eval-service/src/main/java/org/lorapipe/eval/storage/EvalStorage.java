@@ -63,7 +63,7 @@ public class EvalStorage implements StageOutput {
                 .map(m -> m.shards(ShardFormat.VALIDATION))
                 .orElse(List.of());
         for (Manifest.Entry f : shards) {
-            store.download(datasetFolder.resolve(f.path()), dir.resolve(f.path()));
+            store.downloadVerified(datasetFolder, f, dir.resolve(f.path()));
         }
         return shards.size();
     }

@@ -28,6 +28,9 @@ public final class JobFailures {
         if (t instanceof StageFailure f) {
             return new Failure(f.code(), f.getMessage(), f.retriable());
         }
+        if (t instanceof StorageException s && s.kind() == StorageException.Kind.CORRUPT) {
+            return new Failure(ErrorCodes.INVALID_INPUT, s.getMessage(), false);
+        }
         if (t instanceof StorageException s) {
             return new Failure(
                     ErrorCodes.INFRASTRUCTURE,

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetManifest;
@@ -85,19 +86,23 @@ public class RunStorage implements StageOutput {
     /** Every sequence of one split ({@code train} or {@code validation}), shard by shard. */
     public List<TokenizedSequence> split(String datasetUri, String split) {
         S3Uri folder = folder(datasetUri);
-        List<ObjectInfo> shards = store.list(folder, false).stream()
-                .filter(o -> !o.prefix())
-                .filter(o -> o.uri().fileName().startsWith(split + "-")
-                        && o.uri().fileName().endsWith(".bin"))
-                .sorted(Comparator.comparing(o -> o.uri().key()))
-                .toList();
+        // the shards the publication's manifest lists, each checked against its sha256: never a listing
+        // of the folder, where a stray or planted file would be trained on
         List<TokenizedSequence> out = new ArrayList<>();
-        for (ObjectInfo shard : shards) {
-            try (InputStream in = store.get(shard.uri());
-                    ShardReader reader = new ShardReader(in, shard.uri().toString())) {
+        for (Manifest.Entry shard : store.requirePublished(folder).shards(split)) {
+            try (InputStream in = store.getVerified(folder, shard);
+                    ShardReader reader =
+                            new ShardReader(in, folder.resolve(shard.path()).toString())) {
                 reader.forEachRemaining(out::add);
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // to the end: the sha256 is checked there
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (IllegalStateException e) { // the shard's own framing is broken
+                throw new TrainingFailure(
+                        ErrorCodes.INVALID_INPUT,
+                        e.getMessage() + ": the dataset was damaged or changed after it was published; prepare it"
+                                + " again (send the request with a new requestId)",
+                        false);
             }
         }
         return out;
