@@ -95,8 +95,9 @@ public class PreparationService implements StageOutput {
                 InputStream in = store.get(source)) {
             Path shards = Files.createDirectories(work.resolve("shards"));
             long t0 = System.nanoTime();
-            DatasetBuilder.Result result =
-                    new DatasetBuilder(request.dataset(), tokenizer, shards).build(in, source.toString());
+            DatasetBuilder.Result result = new DatasetBuilder(
+                            request.dataset(), tokenizer, shards, config.maxRecordChars())
+                    .build(in, source.toString());
             LOG.infof(
                     "%s: %d records in, %d out, %d train / %d validation examples, %.1f s",
                     request.requestId(),

@@ -19,6 +19,7 @@ import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.EvalTask;
+import org.lorapipe.contract.request.Problems;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.eval.config.EvalConfig;
 import org.lorapipe.eval.storage.EvalStorage;
@@ -175,7 +176,7 @@ public class EvaluationService {
         if (!problems.isEmpty()) {
             throw new StageFailure(
                     ErrorCodes.INVALID_INPUT,
-                    "the adapter does not fit the base model: " + String.join("; ", problems),
+                    "the adapter does not fit the base model: " + Problems.join(problems),
                     false);
         }
         adapter.applyTo(model);

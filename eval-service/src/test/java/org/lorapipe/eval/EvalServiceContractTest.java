@@ -142,6 +142,19 @@ class EvalServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
+    void aBenchmarkFileOverTheLimitIsRefusedBeforeDownload() {
+        String id = id("hugebench");
+        store.putString(S3Uri.parse("s3://lora/benchmarks/huge.jsonl"), "x".repeat(70_000));
+        String tasks = "{\"name\": \"arc\", \"uri\": \"s3://lora/benchmarks/huge.jsonl\"}";
+        kafka.send(Topics.ADAPTER_TRAINED, id, Json.write(adapterTrained(id, tasks)));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
+        assertThat(failed.retriable()).isFalse();
+        assertThat(failed.error().message()).contains("70000 bytes", "lora.eval.max-file-bytes");
+    }
+
+    @Test
     void benchmarkInTheWrongLayoutNamesTheLine() {
         String id = id("badbench");
         store.putString(S3Uri.parse("s3://lora/benchmarks/bad.jsonl"), "{\"question\": \"no choices\"}\n");

@@ -11,6 +11,13 @@ public interface DatasetConfig {
     @WithDefault("4294967296")
     long maxBytes();
 
+    /**
+     * Longest JSONL line read as a record, in characters; a longer one is dropped as malformed without
+     * being held in memory.
+     */
+    @WithDefault("1048576")
+    int maxRecordChars();
+
     /** Where shards are written before upload; default: the system temporary folder. */
     Optional<String> workDir();
 }

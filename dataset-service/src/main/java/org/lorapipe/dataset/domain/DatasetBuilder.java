@@ -31,14 +31,21 @@ public final class DatasetBuilder {
     private final DatasetSpec spec;
     private final TextTokenizer tokenizer;
     private final Path workDir;
+    private final int maxRecordChars;
 
     /** The result: the manifest and the shard files written into the work folder. */
     public record Result(DatasetManifest manifest, List<Path> files, CurationCounts counts) {}
 
     public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir) {
+        this(spec, tokenizer, workDir, RecordSource.DEFAULT_MAX_RECORD_CHARS);
+    }
+
+    /** @param maxRecordChars longest JSONL line read as a record ({@code lora.dataset.max-record-chars}) */
+    public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir, int maxRecordChars) {
         this.spec = spec;
         this.tokenizer = tokenizer;
         this.workDir = workDir;
+        this.maxRecordChars = maxRecordChars;
     }
 
     public Result build(InputStream source, String sourceName) {
@@ -48,7 +55,7 @@ public final class DatasetBuilder {
         ExactDuplicates exact = new ExactDuplicates();
         long trainExamples = 0;
         long validationExamples = 0;
-        try (RecordSource records = new RecordSource(source, sourceName);
+        try (RecordSource records = new RecordSource(source, sourceName, maxRecordChars);
                 NearDuplicates near = new NearDuplicates(spec.nearDuplicateThreshold());
                 SplitWriter train = new SplitWriter(TRAIN, workDir, MAX_SHARD_BYTES);
                 SplitWriter validation = new SplitWriter(VALIDATION, workDir, MAX_SHARD_BYTES)) {

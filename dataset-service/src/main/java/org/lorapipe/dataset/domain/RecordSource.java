@@ -25,8 +25,10 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
     private final String name;
     private final InputStream in;
     private JsonParser array;
-    /** Longest JSONL line kept, in characters; a longer one becomes a malformed record, never a string. */
-    public static final int MAX_RECORD_CHARS = 1 << 20;
+    /** Longest JSONL line kept by default, in characters ({@code lora.dataset.max-record-chars}). */
+    public static final int DEFAULT_MAX_RECORD_CHARS = 1 << 20;
+
+    private final int maxRecordChars;
 
     private LineReader lines;
     private RawRecord next;
@@ -34,6 +36,12 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
     private long lineNumber;
 
     public RecordSource(InputStream source, String name) {
+        this(source, name, DEFAULT_MAX_RECORD_CHARS);
+    }
+
+    /** @param maxRecordChars longest JSONL line read as a record; a longer one becomes a malformed record */
+    public RecordSource(InputStream source, String name, int maxRecordChars) {
+        this.maxRecordChars = maxRecordChars;
         this.name = name;
         this.in = new BufferedInputStream(source, 1 << 16);
         try {
@@ -42,7 +50,7 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
                 array = Json.mapper().getFactory().createParser(in);
                 array.nextToken();
             } else if (first == '{') {
-                lines = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8), MAX_RECORD_CHARS);
+                lines = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8), maxRecordChars);
             } else if (first == -1) {
                 throw new DatasetException(
                         ErrorCodes.INVALID_INPUT,
@@ -129,8 +137,8 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
                 return new RawRecord(
                         index++,
                         null,
-                        "line " + lineNumber + " has " + line.length() + " characters, more than the "
-                                + MAX_RECORD_CHARS + " a record may have");
+                        "line " + lineNumber + " has " + line.length() + " characters, more than the " + maxRecordChars
+                                + " a record may have (lora.dataset.max-record-chars)");
             }
             try {
                 return new RawRecord(index++, Json.mapper().readTree(line.text()), null);

@@ -41,7 +41,7 @@ class LineReaderTest {
 
     @Test
     void aJsonlRecordOverTheLimitBecomesOneMalformedRecord() {
-        String big = "{\"instruction\": \"" + "y".repeat(RecordSource.MAX_RECORD_CHARS) + "\"}";
+        String big = "{\"instruction\": \"" + "y".repeat(RecordSource.DEFAULT_MAX_RECORD_CHARS) + "\"}";
         String text = "{\"instruction\": \"hi\", \"output\": \"there\"}\n" + big + "\n";
         try (RecordSource source = new RecordSource(
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "s3://lora/data/big.jsonl")) {
@@ -49,7 +49,8 @@ class LineReaderTest {
             RawRecord second = source.next();
             assertThat(first.json()).isNotNull();
             assertThat(second.json()).isNull();
-            assertThat(second.parseError()).contains("line 2 has", "more than the " + RecordSource.MAX_RECORD_CHARS);
+            assertThat(second.parseError())
+                    .contains("line 2 has", "more than the " + RecordSource.DEFAULT_MAX_RECORD_CHARS);
             assertThat(source.hasNext()).isFalse();
         }
     }

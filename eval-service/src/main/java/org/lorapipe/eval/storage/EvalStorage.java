@@ -7,6 +7,7 @@ import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardFormat;
+import org.lorapipe.eval.config.EvalConfig;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectStore;
@@ -17,8 +18,11 @@ import org.lorapipe.storage.S3Uri;
 public class EvalStorage implements StageOutput {
     private final ObjectStore store;
 
-    public EvalStorage(ObjectStore store) {
+    private final long maxFileBytes;
+
+    public EvalStorage(ObjectStore store, EvalConfig config) {
         this.store = store;
+        this.maxFileBytes = config.maxFileBytes();
     }
 
     @Override
@@ -71,11 +75,18 @@ public class EvalStorage implements StageOutput {
     /** Downloads one benchmark file; a missing one is an input error that says what to upload. */
     public Path downloadFile(String uri, Path target) {
         S3Uri s3 = S3Uri.parse(uri);
-        if (!store.exists(s3)) {
+        long size = store.stat(s3)
+                .orElseThrow(() -> new StageFailure(
+                        ErrorCodes.INPUT_NOT_FOUND,
+                        "no benchmark file at " + uri + ": upload it (e.g." + " `aws s3 cp FILE " + uri
+                                + "`) or fix evaluation.tasks[].uri",
+                        false))
+                .size();
+        if (size > maxFileBytes) {
             throw new StageFailure(
-                    ErrorCodes.INPUT_NOT_FOUND,
-                    "no benchmark file at " + uri + ": upload it (e.g." + " `aws s3 cp FILE " + uri
-                            + "`) or fix evaluation.tasks[].uri",
+                    ErrorCodes.INVALID_INPUT,
+                    "the benchmark file " + uri + " has " + size + " bytes, more than the " + maxFileBytes
+                            + " a task may read (lora.eval.max-file-bytes): use a subset of it",
                     false);
         }
         return store.download(s3, target);

@@ -52,6 +52,18 @@ public final class Problems {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code problems} as one sentence list ("a; b; c") of at most {@link #MAX_PROBLEMS}, with the count
+     * of the rest: for messages built from lists that grow with a model or a file, so a failure event
+     * stays small whatever the input.
+     */
+    public static String join(List<String> problems) {
+        if (problems.size() <= MAX_PROBLEMS) {
+            return String.join("; ", problems);
+        }
+        return String.join("; ", problems.subList(0, MAX_PROBLEMS)) + "; " + more(problems.size() - MAX_PROBLEMS);
+    }
+
     /** Every problem found, listed or not. */
     public int total() {
         return messages.size() + dropped;

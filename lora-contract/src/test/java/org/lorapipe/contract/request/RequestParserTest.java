@@ -230,6 +230,18 @@ class RequestParserTest {
                 .isEqualTo("stories-r8");
     }
 
+    @Test
+    void aListBuiltFromAModelIsJoinedBoundedToo() {
+        List<String> many = java.util.stream.IntStream.range(0, 70)
+                .mapToObj(i -> "tensor " + i + " misfits")
+                .toList();
+        assertThat(Problems.join(many))
+                .contains("tensor 49 misfits")
+                .doesNotContain("tensor 50 misfits")
+                .endsWith("... and 20 more problem(s) not listed (only the first 50 are): fix these and send again");
+        assertThat(Problems.join(List.of("a", "b"))).isEqualTo("a; b");
+    }
+
     /** The minimal request with more top-level fields. */
     private static String minimalWith(String fields) {
         return MINIMAL.substring(0, MINIMAL.lastIndexOf('}')) + ", " + fields + "}";

@@ -13,8 +13,9 @@ public final class MergeException extends RuntimeException {
     private final List<String> problems;
 
     public MergeException(String context, List<String> problems) {
-        super(context + ": " + String.join("; ", problems));
-        this.problems = List.copyOf(problems);
+        super(context + ": " + org.lorapipe.contract.request.Problems.join(problems));
+        this.problems = List.copyOf(
+                problems.subList(0, Math.min(problems.size(), org.lorapipe.contract.request.Problems.MAX_PROBLEMS)));
     }
 
     public MergeException(String message) {
