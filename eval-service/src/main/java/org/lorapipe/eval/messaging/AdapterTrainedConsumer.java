@@ -11,6 +11,7 @@ import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.eval.EvaluationService;
 import org.lorapipe.eval.config.EvalConfig;
+import org.lorapipe.service.config.TorchThreads;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.consumer.StageHandler;
 import org.lorapipe.service.consumer.StageResult;
@@ -34,9 +35,7 @@ public class AdapterTrainedConsumer implements StageHandler<AdapterTrained> {
 
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
     void threads(@Observes @Priority(1) StartupEvent event) {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(config.torchThreads()));
-        }
+        TorchThreads.setUnlessGiven(config.torchThreads());
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.service.config.TorchThreads;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.consumer.StageHandler;
 import org.lorapipe.service.consumer.StageResult;
@@ -40,9 +41,7 @@ public class DatasetPreparedConsumer implements StageHandler<DatasetPrepared> {
 
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
     void threads(@Observes @Priority(1) StartupEvent event) {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(config.torchThreads()));
-        }
+        TorchThreads.setUnlessGiven(config.torchThreads());
     }
 
     @Override
