@@ -41,15 +41,13 @@ class LoraPlanTest {
     }
 
     @Test
-    void patternsFollowPeftSuffixMatchingAndTheMostSpecificKeyWins() {
-        LoraSpec spec = new LoraSpec(
-                4,
-                8,
-                0,
-                List.of("q_proj", "v_proj", "down_proj"),
-                Map.of("q_proj", 6, "layers.1.self_attn.q_proj", 2, "mlp\\.down_proj", 3),
-                Map.of("v_proj", 32.0),
-                false);
+    void patternsFollowPeftSuffixMatchingAndTheFirstMatchingKeyWins() {
+        Map<String, Integer> ranks = new java.util.LinkedHashMap<>(); // PEFT's order: the first match wins
+        ranks.put("layers.1.self_attn.q_proj", 2);
+        ranks.put("q_proj", 6);
+        ranks.put("mlp\\.down_proj", 3);
+        LoraSpec spec =
+                new LoraSpec(4, 8, 0, List.of("q_proj", "v_proj", "down_proj"), ranks, Map.of("v_proj", 32.0), false);
         Map<String, LoraTarget> t = new java.util.HashMap<>();
         LoraPlan.resolve(spec, model.linears()).targets().forEach(x -> t.put(x.module(), x));
         assertThat(t.get("model.layers.0.self_attn.q_proj").rank()).isEqualTo(6);
@@ -59,6 +57,17 @@ class LoraPlanTest {
         assertThat(t.get("model.layers.0.self_attn.v_proj").alpha()).isEqualTo(32.0);
         assertThat(t.get("model.layers.0.self_attn.v_proj").scale()).isEqualTo(8.0);
         assertThat(t.get("model.layers.1.self_attn.q_proj").scale()).isEqualTo(4.0);
+        // the other way round, the general key comes first and takes layer 1 too
+        Map<String, Integer> reversed = new java.util.LinkedHashMap<>();
+        reversed.put("q_proj", 6);
+        reversed.put("layers.1.self_attn.q_proj", 2);
+        LoraSpec general = new LoraSpec(4, 8, 0, List.of("q_proj"), reversed, Map.of(), false);
+        assertThat(LoraPlan.resolve(general, model.linears()).targets().stream()
+                        .filter(x -> x.module().equals("model.layers.1.self_attn.q_proj"))
+                        .findFirst()
+                        .orElseThrow()
+                        .rank())
+                .isEqualTo(6);
         // a fragment must end at a dot boundary: "proj" alone does not match "q_proj" as PEFT's regex anchors (.*\.)?
         assertThat(LoraPlan.patternKey(Set.of("_proj"), "model.layers.0.self_attn.q_proj"))
                 .isEmpty();
