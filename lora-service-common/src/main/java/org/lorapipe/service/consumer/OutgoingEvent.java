@@ -1,7 +1,6 @@
 package org.lorapipe.service.consumer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.lorapipe.contract.event.PipelineEvent;
@@ -34,8 +33,7 @@ public record OutgoingEvent(
      */
     public ProducerRecord<String, byte[]> toRecord(String source, String eventId) {
         var headers = CloudEventHeaders.of(topic, source, contentType, eventId);
-        Map<String, String> extra = new LinkedHashMap<>(extraHeaders);
-        extra.forEach((name, v) -> headers.add(name, v.getBytes(StandardCharsets.UTF_8)));
+        extraHeaders.forEach((name, v) -> headers.add(name, v.getBytes(StandardCharsets.UTF_8)));
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 }

@@ -156,11 +156,6 @@ public final class StageConsumer<T> implements AutoCloseable {
         return t != null && t.isAlive() && loopFailure == null;
     }
 
-    /** The request ids this replica holds (running, or ended and awaiting their commit). */
-    public List<String> held() {
-        return registry.active();
-    }
-
     private void runLoop() {
         try {
             open();

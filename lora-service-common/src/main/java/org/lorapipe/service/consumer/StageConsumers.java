@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -94,11 +93,6 @@ public class StageConsumers {
             return "the consumer loop stopped";
         }
         return null;
-    }
-
-    /** The request ids this replica holds right now. */
-    public List<String> held() {
-        return registry.active();
     }
 
     /**

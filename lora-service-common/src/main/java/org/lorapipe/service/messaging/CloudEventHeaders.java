@@ -16,12 +16,7 @@ public final class CloudEventHeaders {
 
     /** Headers of a JSON event. */
     public static Headers of(String topic, String source) {
-        return of(topic, source, "application/json");
-    }
-
-    /** Headers of a record whose value has {@code contentType}, with a fresh random {@code ce_id}. */
-    public static Headers of(String topic, String source, String contentType) {
-        return of(topic, source, contentType, UUID.randomUUID().toString());
+        return of(topic, source, "application/json", UUID.randomUUID().toString());
     }
 
     /** Headers of a record with a given {@code ce_id} (an outcome's stable id, see {@code EventIds}). */
