@@ -2,18 +2,17 @@ package org.lorapipe.eval.messaging;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.EventParser;
-import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.eval.EvaluationService;
 import org.lorapipe.eval.config.EvalConfig;
 import org.lorapipe.service.config.TorchThreads;
+import org.lorapipe.service.consumer.EventStageHandler;
 import org.lorapipe.service.consumer.JobControl;
-import org.lorapipe.service.consumer.StageHandler;
 import org.lorapipe.service.consumer.StageResult;
 
 /**
@@ -21,14 +20,13 @@ import org.lorapipe.service.consumer.StageResult;
  * the Kafka part): base and tuned model are benchmarked and {@code lora.evaluation.completed} carries
  * the results.
  */
-@ApplicationScoped
-public class AdapterTrainedConsumer implements StageHandler<AdapterTrained> {
-    private final EventParser parser;
+@Singleton // not proxied: its base class needs constructor arguments
+public class AdapterTrainedConsumer extends EventStageHandler<AdapterTrained> {
     private final EvaluationService evaluation;
     private final EvalConfig config;
 
     public AdapterTrainedConsumer(EventParser parser, EvaluationService evaluation, EvalConfig config) {
-        this.parser = parser;
+        super(parser, AdapterTrained.class);
         this.evaluation = evaluation;
         this.config = config;
     }
@@ -36,16 +34,6 @@ public class AdapterTrainedConsumer implements StageHandler<AdapterTrained> {
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
     void threads(@Observes @Priority(1) StartupEvent event) {
         TorchThreads.setUnlessGiven(config.torchThreads());
-    }
-
-    @Override
-    public AdapterTrained parse(String json) {
-        return parser.parse(json, AdapterTrained.class);
-    }
-
-    @Override
-    public TrainingRequest request(AdapterTrained input) {
-        return input.request();
     }
 
     @Override

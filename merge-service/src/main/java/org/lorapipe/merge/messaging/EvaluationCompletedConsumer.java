@@ -1,14 +1,13 @@
 package org.lorapipe.merge.messaging;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.event.ModelMerged;
-import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.merge.MergeService;
+import org.lorapipe.service.consumer.EventStageHandler;
 import org.lorapipe.service.consumer.JobControl;
-import org.lorapipe.service.consumer.StageHandler;
 import org.lorapipe.service.consumer.StageResult;
 
 /**
@@ -16,24 +15,13 @@ import org.lorapipe.service.consumer.StageResult;
  * the Kafka part): {@link MergeService#handle} decides and merges, and {@code lora.model.merged}
  * announces the merged model or the reason it was not merged.
  */
-@ApplicationScoped
-public class EvaluationCompletedConsumer implements StageHandler<EvaluationCompleted> {
-    private final EventParser parser;
+@Singleton // not proxied: its base class needs constructor arguments
+public class EvaluationCompletedConsumer extends EventStageHandler<EvaluationCompleted> {
     private final MergeService merges;
 
     public EvaluationCompletedConsumer(EventParser parser, MergeService merges) {
-        this.parser = parser;
+        super(parser, EvaluationCompleted.class);
         this.merges = merges;
-    }
-
-    @Override
-    public EvaluationCompleted parse(String json) {
-        return parser.parse(json, EvaluationCompleted.class);
-    }
-
-    @Override
-    public TrainingRequest request(EvaluationCompleted input) {
-        return input.request();
     }
 
     @Override

@@ -2,17 +2,16 @@ package org.lorapipe.trainer.messaging;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.Locale;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
-import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.service.config.TorchThreads;
+import org.lorapipe.service.consumer.EventStageHandler;
 import org.lorapipe.service.consumer.JobControl;
-import org.lorapipe.service.consumer.StageHandler;
 import org.lorapipe.service.consumer.StageResult;
 import org.lorapipe.service.messaging.EventPublisher;
 import org.lorapipe.trainer.TrainingService;
@@ -24,16 +23,15 @@ import org.lorapipe.trainer.config.TrainerConfig;
  * {@code lora.adapter.trained}. A job stopped because its partition moved (or SIGTERM) writes a
  * checkpoint first; the record's next owner continues from it.
  */
-@ApplicationScoped
-public class DatasetPreparedConsumer implements StageHandler<DatasetPrepared> {
-    private final EventParser parser;
+@Singleton // not proxied: its base class needs constructor arguments
+public class DatasetPreparedConsumer extends EventStageHandler<DatasetPrepared> {
     private final TrainingService training;
     private final EventPublisher publisher;
     private final TrainerConfig config;
 
     public DatasetPreparedConsumer(
             EventParser parser, TrainingService training, EventPublisher publisher, TrainerConfig config) {
-        this.parser = parser;
+        super(parser, DatasetPrepared.class);
         this.training = training;
         this.publisher = publisher;
         this.config = config;
@@ -42,16 +40,6 @@ public class DatasetPreparedConsumer implements StageHandler<DatasetPrepared> {
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
     void threads(@Observes @Priority(1) StartupEvent event) {
         TorchThreads.setUnlessGiven(config.torchThreads());
-    }
-
-    @Override
-    public DatasetPrepared parse(String json) {
-        return parser.parse(json, DatasetPrepared.class);
-    }
-
-    @Override
-    public TrainingRequest request(DatasetPrepared input) {
-        return input.request();
     }
 
     @Override
