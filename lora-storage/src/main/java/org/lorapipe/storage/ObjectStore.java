@@ -210,6 +210,11 @@ public final class ObjectStore implements AutoCloseable {
      * at the end: a crash never leaves a truncated file under the final name.
      */
     public Path download(S3Uri uri, Path target) {
+        return download(uri, target, in -> in);
+    }
+
+    /** Downloads through {@code check}, which may wrap the object's stream (e.g. to verify it). */
+    private Path download(S3Uri uri, Path target, java.util.function.UnaryOperator<InputStream> check) {
         Path dir = target.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
@@ -218,10 +223,10 @@ public final class ObjectStore implements AutoCloseable {
         }
         return retrier.call("download", uri, () -> {
             Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            try (InputStream in = client.getObject(GetObjectArgs.builder()
+            try (InputStream in = check.apply(client.getObject(GetObjectArgs.builder()
                     .bucket(uri.bucket())
                     .object(uri.key())
-                    .build())) {
+                    .build()))) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -393,21 +398,9 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Downloads a file of the publication at {@code prefix} to {@code target}, checked as {@link #getVerified}. */
     public Path downloadVerified(S3Uri prefix, Manifest.Entry entry, Path target) {
-        Path file = download(prefix.resolve(entry.path()), target);
-        try (InputStream in =
-                new VerifiedInputStream(Files.newInputStream(file), entry, prefix.resolve(entry.path()))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (StorageException e) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // the error below says what matters
-            }
-            throw e;
-        }
-        return file;
+        S3Uri uri = prefix.resolve(entry.path());
+        // checked as it is written: a mismatch leaves no file behind (the partial copy is deleted)
+        return download(uri, target, in -> new VerifiedInputStream(in, entry, uri));
     }
 
     /** Starts an atomic multi-object publication under {@code prefix}; see {@link Publication}. */
