@@ -51,7 +51,7 @@ public final class EventParser {
             return false;
         }
         String rest = uri.substring(folder.length());
-        return !rest.contains("..") && !rest.contains("//") && rest.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+        return RequestParser.isNormalisedKey(rest) && !RequestParser.hasControlCharacter(rest);
     }
 
     /** The request parser with the same bucket rules. */

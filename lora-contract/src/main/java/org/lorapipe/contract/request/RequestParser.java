@@ -123,6 +123,23 @@ public final class RequestParser {
         }
     }
 
+    /** Whether {@code key} has no {@code .}, {@code ..} or empty segment (a trailing {@code /} is fine). */
+    public static boolean isNormalisedKey(String key) {
+        String[] segments = key.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String s = segments[i];
+            if (s.equals(".") || s.equals("..") || (s.isEmpty() && i < segments.length - 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code text} holds a control character (line breaks, tabs, NUL, DEL). */
+    public static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
     /** Longest S3 object key, in UTF-8 bytes (S3's own limit). */
     static final int MAX_KEY_BYTES = 1024;
 
@@ -138,14 +155,10 @@ public final class RequestParser {
             return;
         }
         String key = uri.substring(prefix.length());
-        boolean dotSegment = false;
-        for (String segment : key.split("/", -1)) {
-            dotSegment |= segment.equals(".") || segment.equals("..");
-        }
-        if (dotSegment || key.contains("//") || key.startsWith("/")) {
+        if (!isNormalisedKey(key)) {
             problems.add(path, "must name a normalised key: no '.', '..' or empty path segments", uri);
         }
-        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (hasControlCharacter(key)) {
             problems.add(path, "must not contain control characters (line breaks, tabs, NUL)", uri);
         }
         int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
