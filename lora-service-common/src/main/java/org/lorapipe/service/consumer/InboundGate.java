@@ -12,6 +12,7 @@ import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
+import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.contract.request.TrainingRequest;
 
 /**
@@ -24,14 +25,30 @@ import org.lorapipe.contract.request.TrainingRequest;
 public final class InboundGate {
     private static final Logger LOG = Logger.getLogger(InboundGate.class);
 
-    private final Stage stage;
+    /** {@code lora.limits.request-bytes}: a request is a few kilobytes of JSON. */
+    public static final int DEFAULT_REQUEST_BYTES = 256 * 1024;
 
-    public InboundGate(Stage stage) {
+    private final Stage stage;
+    private final int maxRequestBytes;
+
+    /** @param maxRequestBytes larger records are refused unread ({@code lora.limits.request-bytes}) */
+    public InboundGate(Stage stage, int maxRequestBytes) {
         this.stage = stage;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     public <T> Admission<T> admit(ConsumerRecord<String, byte[]> record, Function<String, T> parser) {
         byte[] bytes = record.value() == null ? new byte[0] : record.value();
+        String key = printableKey(record.key());
+        if (bytes.length > maxRequestBytes) {
+            String message = "the record has " + bytes.length + " bytes, more than the " + maxRequestBytes
+                    + " an event may have (lora.limits.request-bytes): a request is a few kilobytes of JSON;"
+                    + " put data in object storage and point at it";
+            LOG.infof("refused %s at %s-%d@%d: %s", key, record.topic(), record.partition(), record.offset(), message);
+            // not copied to the dead-letter topic: the copy would be as large as what was refused
+            return new Admission.Refused<>(
+                    key, message, List.of(failure(key, null, ErrorCodes.INVALID_REQUEST, message, List.of(), false)));
+        }
         String text = new String(bytes, StandardCharsets.UTF_8);
         try {
             return new Admission.Admitted<>(parser.apply(text));
@@ -41,16 +58,16 @@ public final class InboundGate {
                     record.topic(), record.partition(), record.offset(), Topics.DEAD_LETTER);
             OutgoingEvent dead = new OutgoingEvent(
                     Topics.DEAD_LETTER,
-                    record.key(),
+                    key,
                     bytes,
                     "application/octet-stream",
                     Map.of("lora_reason", e.getMessage(), "lora_original_topic", record.topic()));
             return new Admission.Refused<>(
-                    record.key(),
+                    key,
                     e.getMessage(),
-                    List.of(dead, failure(record.key(), null, ErrorCodes.NOT_JSON, e.getMessage(), List.of(), false)));
+                    List.of(dead, failure(key, null, ErrorCodes.NOT_JSON, e.getMessage(), List.of(), false)));
         } catch (InvalidRequestException e) {
-            String id = e.requestId() != null ? e.requestId() : record.key();
+            String id = e.requestId() != null ? e.requestId() : key;
             LOG.infof("refused %s: %s", id, e.getMessage());
             return new Admission.Refused<>(
                     id,
@@ -58,6 +75,24 @@ public final class InboundGate {
                     List.of(failure(id, null, ErrorCodes.INVALID_REQUEST, e.getMessage(), e.problems(), false)));
         }
     }
+
+    /**
+     * The key the answers to a record carry: the record's own when it could be a request id, else the
+     * record's key cut to {@link #MAX_KEY_CHARS} characters with control characters replaced (a key
+     * is untrusted: it reaches logs, a failure event and its {@code ce_id} header).
+     */
+    static String printableKey(String key) {
+        if (key == null || RequestParser.REQUEST_ID.matcher(key).matches()) {
+            return key;
+        }
+        String cut = key.length() <= MAX_KEY_CHARS ? key : key.substring(0, MAX_KEY_CHARS);
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
+    }
+
+    /** Longest record key repeated in an answer, in characters. */
+    static final int MAX_KEY_CHARS = 200;
 
     /** The {@code lora.pipeline.failed} record of a request (its {@code request} travels with it when known). */
     public OutgoingEvent failure(

@@ -73,15 +73,42 @@ public final class StageConsumer<T> implements AutoCloseable {
             int concurrency,
             Duration stopTimeout,
             Duration transientRetryWindow,
-            Duration idleCommitInterval) {
+            Duration idleCommitInterval,
+            int requestBytes,
+            Duration jobTime) {
+        /** With the idle interval of 5 s and the default limits of {@code lora.limits.*}. */
         public Settings(String inputTopic, int concurrency, Duration stopTimeout, Duration transientRetryWindow) {
-            this(inputTopic, concurrency, stopTimeout, transientRetryWindow, Duration.ofSeconds(5));
+            this(
+                    inputTopic,
+                    concurrency,
+                    stopTimeout,
+                    transientRetryWindow,
+                    Duration.ofSeconds(5),
+                    InboundGate.DEFAULT_REQUEST_BYTES,
+                    Duration.ofHours(24));
         }
 
         public Settings {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("lora.stage.concurrency must be at least 1, got " + concurrency);
             }
+            if (requestBytes < 1) {
+                throw new IllegalArgumentException("lora.limits.request-bytes must be positive, got " + requestBytes);
+            }
+            if (jobTime.isNegative() || jobTime.isZero()) {
+                throw new IllegalArgumentException("lora.limits.job-time must be positive, got " + jobTime);
+            }
+        }
+
+        public Settings withLimits(int maxRequestBytes, Duration maxJobTime) {
+            return new Settings(
+                    inputTopic,
+                    concurrency,
+                    stopTimeout,
+                    transientRetryWindow,
+                    idleCommitInterval,
+                    maxRequestBytes,
+                    maxJobTime);
         }
     }
 
@@ -129,7 +156,7 @@ public final class StageConsumer<T> implements AutoCloseable {
         this.settings = settings;
         this.clients = clients;
         this.registry = registry;
-        this.gate = new InboundGate(stage);
+        this.gate = new InboundGate(stage, settings.requestBytes());
         this.onFatalError = onFatalError;
         AtomicInteger count = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -283,6 +310,7 @@ public final class StageConsumer<T> implements AutoCloseable {
     /** On a worker thread: runs the job to exactly one outcome. */
     private void work(Job<T> job) {
         job.startedOn(Thread.currentThread());
+        job.control.limitTime(settings.jobTime());
         long deadline = System.nanoTime() + settings.transientRetryWindow().toNanos();
         int attempt = 0;
         Job.Outcome outcome;
@@ -293,19 +321,26 @@ public final class StageConsumer<T> implements AutoCloseable {
                 outcome = new Job.Publish(
                         List.of(OutgoingEvent.of(result.topic(), result.event())), false, result.summary());
                 break;
-            } catch (Throwable t) {
-                if (job.control.stopRequested()) {
+            } catch (Throwable thrown) {
+                Throwable t = thrown;
+                if (job.control.handedOver()) {
                     outcome = new Job.Stopped(t.getMessage());
                     break;
                 }
-                if (JobFailures.isTransient(t) && System.nanoTime() < deadline) {
+                if (job.control.timedOut()) {
+                    t = job.control.timeLimitFailure(); // whatever the job threw on its way out
+                } else if (JobFailures.isTransient(t) && System.nanoTime() < deadline) {
                     long pause = Math.min(30_000, 1_000L << Math.min(attempt++, 5));
                     LOG.warnf("%s: %s; trying again in %d s", job.requestId, t.getMessage(), pause / 1000);
-                    if (!sleepUnlessStopped(job.control, pause)) {
+                    sleepUnlessStopped(job.control, pause);
+                    if (job.control.handedOver()) {
                         outcome = new Job.Stopped("stopped while waiting to try again");
                         break;
                     }
-                    continue;
+                    if (!job.control.timedOut()) {
+                        continue;
+                    }
+                    t = job.control.timeLimitFailure();
                 }
                 if (t instanceof OutOfMemoryError) {
                     onFatalError.run();
@@ -328,20 +363,16 @@ public final class StageConsumer<T> implements AutoCloseable {
         ended.add(job);
     }
 
-    private static boolean sleepUnlessStopped(JobControl control, long ms) {
+    private static void sleepUnlessStopped(JobControl control, long ms) {
         long end = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < end) {
-            if (control.stopRequested()) {
-                return false;
-            }
+        while (System.currentTimeMillis() < end && !control.stopRequested()) {
             try {
                 Thread.sleep(Math.min(200, Math.max(1, end - System.currentTimeMillis())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return;
             }
         }
-        return true;
     }
 
     /** Commits the outcomes of ended jobs this replica still owns. */

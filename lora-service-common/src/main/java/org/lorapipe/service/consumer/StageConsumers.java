@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.Stage;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.config.ServiceConfig;
 import org.lorapipe.service.config.StageSettings;
 import org.lorapipe.service.jobs.JobRegistry;
@@ -27,6 +28,7 @@ public class StageConsumers {
 
     private final Instance<StageHandler<?>> handlers;
     private final StageSettings settings;
+    private final Limits limits;
     private final ServiceConfig service;
     private final JobRegistry registry;
     private final String bootstrapServers;
@@ -37,12 +39,14 @@ public class StageConsumers {
     public StageConsumers(
             Instance<StageHandler<?>> handlers,
             StageSettings settings,
+            Limits limits,
             ServiceConfig service,
             JobRegistry registry,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort) {
         this.handlers = handlers;
         this.settings = settings;
+        this.limits = limits;
         this.service = service;
         this.registry = registry;
         this.bootstrapServers = bootstrapServers;
@@ -61,10 +65,11 @@ public class StageConsumers {
                 Stage.valueOf(service.stage().toUpperCase(Locale.ROOT)),
                 "/lora/" + service.name(),
                 new StageConsumer.Settings(
-                        settings.inputTopic(),
-                        settings.concurrency(),
-                        settings.stopTimeout(),
-                        settings.transientRetryWindow()),
+                                settings.inputTopic(),
+                                settings.concurrency(),
+                                settings.stopTimeout(),
+                                settings.transientRetryWindow())
+                        .withLimits(limits.requestBytes(), limits.jobTime()),
                 clients,
                 registry,
                 () -> fatalError = "a job ran out of memory: restart this replica");

@@ -123,7 +123,13 @@ class StageConsumerTest {
                 Stage.TRAINING,
                 "/lora/trainer-service",
                 new StageConsumer.Settings(
-                        INPUT, concurrency, Duration.ofSeconds(5), Duration.ofSeconds(3), idleCommitInterval),
+                        INPUT,
+                        concurrency,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(3),
+                        idleCommitInterval,
+                        InboundGate.DEFAULT_REQUEST_BYTES,
+                        jobTime),
                 clients,
                 registry,
                 () -> fatal.set(true));
@@ -146,6 +152,8 @@ class StageConsumerTest {
     private long offset;
     /** Off unless a test is about it: it adds commits of its own. */
     private Duration idleCommitInterval = Duration.ofHours(1);
+
+    private Duration jobTime = Duration.ofHours(1);
 
     private void send(TopicPartition tp, String value) {
         consumer.addRecord(new ConsumerRecord<>(
@@ -353,6 +361,67 @@ class StageConsumerTest {
                 .as("the request travels with the failure")
                 .isNotNull();
         assertThat(fatal).as("an OOM marks the replica for restart").isTrue();
+    }
+
+    @Test
+    void aJobPastItsTimeLimitStopsAtItsNextBoundaryAndFailsNamingTheSetting() {
+        jobTime = Duration.ofMillis(300);
+        AtomicInteger boundaries = new AtomicInteger();
+        start(1, (id, control) -> {
+            while (!control.stopRequested()) { // a trainer's step loop: it checkpoints, then leaves
+                boundaries.incrementAndGet();
+                Thread.onSpinWait();
+            }
+            throw new IllegalStateException("training stopped after a checkpoint");
+        });
+        send(P0, "endless");
+        turnUntil(() -> !committedOffsets().isEmpty());
+
+        assertThat(committedOffsets())
+                .as("answered, not left for another replica to run for ever")
+                .containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+        assertThat(published()).hasSize(1);
+        PipelineFailed failed =
+                Json.read(new String(published().get(0).value(), StandardCharsets.UTF_8), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_REQUEST);
+        assertThat(failed.error().message()).contains("lora.limits.job-time", "PT0.3S", "training.maxSteps");
+        assertThat(failed.retriable()).isFalse();
+        assertThat(boundaries.get()).isPositive();
+        assertThat(registry.find("endless").orElseThrow().state()).isEqualTo(JobState.FAILED);
+    }
+
+    @Test
+    void aRecordOverTheRequestSizeLimitIsRefusedUnreadAndNotCopied() {
+        start(1, (id, control) -> "never");
+        String huge = "x".repeat(InboundGate.DEFAULT_REQUEST_BYTES + 1);
+        consumer.addRecord(new ConsumerRecord<>(INPUT, 0, offset++, "big-one", huge.getBytes(StandardCharsets.UTF_8)));
+        turnUntil(() -> !committedOffsets().isEmpty());
+
+        assertThat(published())
+                .as("one failure and no dead letter as large as the record")
+                .extracting(ProducerRecord::topic)
+                .containsExactly(Topics.PIPELINE_FAILED);
+        PipelineFailed refused =
+                Json.read(new String(published().get(0).value(), StandardCharsets.UTF_8), PipelineFailed.class);
+        assertThat(refused.requestId()).isEqualTo("big-one");
+        assertThat(refused.error().code()).isEqualTo(ErrorCodes.INVALID_REQUEST);
+        assertThat(refused.error().message()).contains("lora.limits.request-bytes", "262145 bytes");
+    }
+
+    @Test
+    void aHostileKeyIsCutAndMadePrintableInTheAnswer() {
+        start(1, (id, control) -> "never");
+        String key = "line\nbreak" + "k".repeat(100_000);
+        consumer.addRecord(new ConsumerRecord<>(INPUT, 0, offset++, key, "junk".getBytes(StandardCharsets.UTF_8)));
+        turnUntil(() -> !committedOffsets().isEmpty());
+
+        assertThat(published()).extracting(ProducerRecord::key).allSatisfy(k -> {
+            assertThat(k)
+                    .hasSize(InboundGate.MAX_KEY_CHARS)
+                    .startsWith("line?break")
+                    .doesNotContain("\n");
+        });
+        assertThat(header(published().get(1), "ce_id")).hasSizeLessThan(400);
     }
 
     @Test
