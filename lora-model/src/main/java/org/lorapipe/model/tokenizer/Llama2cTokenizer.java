@@ -10,9 +10,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.lorapipe.model.ModelFormatException;
 
 /**
@@ -129,37 +131,73 @@ public final class Llama2cTokenizer implements TextTokenizer {
         return mergeByScore(tokens, n);
     }
 
-    /** run.c's merge loop; pair results are cached and only the merged pair's neighbours recomputed. */
+    /**
+     * run.c's merge loop with run.c's result: while some adjacent pair's concatenation is a token, merge
+     * the pair with the highest score, the leftmost of equal scores. run.c scans the whole sequence for
+     * every merge (quadratic: hours for a 1 MiB record); here the candidate pairs wait in a heap ordered
+     * by (score, position) and the sequence is a linked list, so each merge costs O(log n). A candidate
+     * is stale when either side has changed since it was queued ({@code version}), and is skipped.
+     */
     private int[] mergeByScore(int[] tokens, int n) {
-        int[] pairId = new int[Math.max(n, 1)];
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        int[] version = new int[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
+        }
+        PriorityQueue<Candidate> queue = new PriorityQueue<>(Math.max(1, n), Candidate.ORDER);
         for (int i = 0; i + 1 < n; i++) {
-            pairId[i] = pair(tokens[i], tokens[i + 1]);
+            offer(queue, tokens, version, i, i + 1);
         }
-        while (true) {
-            float best = -1e10f;
-            int bestIdx = -1;
-            for (int i = 0; i + 1 < n; i++) {
-                int id = pairId[i];
-                if (id >= 0 && scores[id] > best) {
-                    best = scores[id];
-                    bestIdx = i;
-                }
+        int alive = n;
+        for (Candidate c; (c = queue.poll()) != null; ) {
+            if (next[c.left] != c.right || version[c.left] != c.leftVersion || version[c.right] != c.rightVersion) {
+                continue; // a neighbour merged first
             }
-            if (bestIdx < 0) {
-                break;
+            tokens[c.left] = c.merged;
+            version[c.left]++;
+            version[c.right] = -1; // gone: every candidate naming it is stale
+            int after = next[c.right];
+            next[c.left] = after;
+            if (after >= 0) {
+                prev[after] = c.left;
+                offer(queue, tokens, version, c.left, after);
             }
-            tokens[bestIdx] = pairId[bestIdx];
-            System.arraycopy(tokens, bestIdx + 2, tokens, bestIdx + 1, n - bestIdx - 2);
-            System.arraycopy(pairId, bestIdx + 2, pairId, bestIdx + 1, Math.max(0, n - bestIdx - 3));
-            n--;
-            if (bestIdx > 0) {
-                pairId[bestIdx - 1] = pair(tokens[bestIdx - 1], tokens[bestIdx]);
+            if (prev[c.left] >= 0) {
+                offer(queue, tokens, version, prev[c.left], c.left);
             }
-            if (bestIdx + 1 < n) {
-                pairId[bestIdx] = pair(tokens[bestIdx], tokens[bestIdx + 1]);
-            }
+            alive--;
         }
-        return Arrays.copyOf(tokens, n);
+        int[] out = new int[alive];
+        int k = 0;
+        for (int i = n > 0 ? 0 : -1; i >= 0; i = next[i]) {
+            out[k++] = tokens[i];
+        }
+        return out;
+    }
+
+    /** Queues the pair (left, right) when its concatenation is a token run.c would merge. */
+    private void offer(PriorityQueue<Candidate> queue, int[] tokens, int[] version, int left, int right) {
+        int id = pair(tokens[left], tokens[right]);
+        // run.c starts its best score at -1e10 and compares with '>': lower scores and NaN never merge
+        if (id >= 0 && scores[id] > -1e10f) {
+            queue.add(new Candidate(scores[id], left, right, id, version[left], version[right]));
+        }
+    }
+
+    /** A pair that may merge; positions are the list's node indices, which keep the text's order. */
+    private record Candidate(float score, int left, int right, int merged, int leftVersion, int rightVersion) {
+        /** Highest score first; equal scores (0.0 equals -0.0, as with run.c's '>') leftmost first. */
+        static final Comparator<Candidate> ORDER = (a, b) -> {
+            if (a.score > b.score) {
+                return -1;
+            }
+            if (a.score < b.score) {
+                return 1;
+            }
+            return Integer.compare(a.left, b.left);
+        };
     }
 
     private int pair(int a, int b) {

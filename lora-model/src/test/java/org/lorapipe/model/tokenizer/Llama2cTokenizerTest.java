@@ -80,6 +80,38 @@ class Llama2cTokenizerTest {
     }
 
     @Test
+    void matchesTheRuncTransliterationOnRandomTextWithLongRunsAndTies() {
+        RuncEncodeReference ref = new RuncEncodeReference(tok);
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "aaaaeeettthhh  \n.,é€x";
+        for (int k = 0; k < 300; k++) {
+            StringBuilder text = new StringBuilder();
+            int length = 1 + random.nextInt(120);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = text.toString();
+            int[] expected =
+                    ref.encode(s, false).stream().mapToInt(Integer::intValue).toArray();
+            assertThat(tok.encode(s, false)).as("seed 7, text %d: %s", k, s).containsExactly(expected);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aRecordOfAMebibyteIsEncodedWithoutTheQuadraticScan() {
+        // run.c's loop scans the sequence once per merge: ~10^12 steps here; the heap needs ~10^7
+        String text = "Once upon a time, there was a little girl named Lily. ".repeat(20_000);
+        int[] ids = tok.encode(text, true);
+        assertThat(ids.length).isBetween(text.length() / 8, text.length() / 2);
+        String sentence = "Once upon a time, there was a little girl named Lily. ";
+        int[] one = tok.encode(sentence + sentence, true);
+        assertThat(Arrays.copyOf(ids, one.length - 2))
+                .as("the start is tokenized as in a short text")
+                .containsExactly(Arrays.copyOf(one, one.length - 2));
+    }
+
+    @Test
     void decodeInvertsEncode() throws IOException {
         for (String s : Sentences.alpaca().subList(0, 300)) {
             assertThat(tok.decode(tok.encode(s, true))).isEqualTo(s);
