@@ -47,6 +47,10 @@ class HuggingFaceFixtureTest {
             assertThat(tok.encode("Hello", true)).containsExactly(50256, 15496);
             assertThat(tok.decodePiece(15496, 995)).isEqualTo(" world");
             assertThat(tok.sha256()).hasSize(64);
+            // byte-level BPE: every byte has a token, so a token covers at most its entry's length
+            int longest = tok.longestPieceChars().orElseThrow();
+            String text = "Ünïcödé 🙂 text\nwith lines, and a longer sentence to count the tokens of.";
+            assertThat((long) tok.encode(text, false).length * longest).isGreaterThanOrEqualTo(text.length());
         }
     }
 }

@@ -147,6 +147,21 @@ class StoriesImportTest {
     }
 
     @Test
+    void noTokenStandsForMoreCharactersThanTheLongestPieceInEitherFormat() throws IOException {
+        List<String> sentences = new ArrayList<>(org.lorapipe.model.tokenizer.TokenizerSentences.all());
+        sentences.add("<s>".repeat(50) + "</s></s><unk>"); // special tokens matched in the text
+        for (TextTokenizer t : List.of(fromBin.tokenizer(), fromHf.tokenizer())) {
+            int longest = t.longestPieceChars().orElseThrow();
+            assertThat(longest).as("stories260K's longest piece").isBetween(3, 16);
+            for (String s : sentences) {
+                assertThat((long) t.encode(s, false).length * longest)
+                        .as("%s: %s", t.getClass().getSimpleName(), s)
+                        .isGreaterThanOrEqualTo(s.length());
+            }
+        }
+    }
+
+    @Test
     void reImportingTheHuggingFaceDirectoryValidatesAndCopies() {
         Path again = tmp.resolve("again");
         ModelImport.Result r = ModelImport.fromHuggingFace(hfDir, again);

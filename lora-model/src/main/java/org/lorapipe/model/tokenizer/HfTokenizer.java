@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.ModelFormatException;
@@ -31,6 +32,7 @@ public final class HfTokenizer implements TextTokenizer {
     private final int bosId;
     private final int eosId;
     private final String sha256;
+    private final OptionalInt longestPieceChars;
 
     private HfTokenizer(
             HuggingFaceTokenizer tokenizer,
@@ -40,7 +42,8 @@ public final class HfTokenizer implements TextTokenizer {
             int vocabSize,
             int bosId,
             int eosId,
-            String sha256) {
+            String sha256,
+            OptionalInt longestPieceChars) {
         this.tokenizer = tokenizer;
         this.idToToken = idToToken;
         this.specialIds = specialIds;
@@ -49,6 +52,7 @@ public final class HfTokenizer implements TextTokenizer {
         this.bosId = bosId;
         this.eosId = eosId;
         this.sha256 = sha256;
+        this.longestPieceChars = longestPieceChars;
     }
 
     /**
@@ -108,7 +112,43 @@ public final class HfTokenizer implements TextTokenizer {
             throw new ModelFormatException(
                     "Hugging Face tokenizers cannot load " + tokenizerJson + ": " + e.getMessage(), e);
         }
-        return new HfTokenizer(tok, idToToken, special, byteFallback, size, bos, eos, RuncPieces.sha256(bytes));
+        return new HfTokenizer(
+                tok,
+                idToToken,
+                special,
+                byteFallback,
+                size,
+                bos,
+                eos,
+                RuncPieces.sha256(bytes),
+                longestPiece(root, model));
+    }
+
+    /**
+     * A BPE model whose unknown characters become byte tokens ({@code byte_fallback}) or one
+     * {@code <unk>} each (no {@code fuse_unk}) covers at most its longest vocabulary entry per token
+     * (byte-level entries hold one character per byte, so at least as many as the text's characters).
+     * Other models (a fused {@code <unk>}, WordPiece, Unigram) have no such bound.
+     */
+    private static OptionalInt longestPiece(JsonNode root, JsonNode model) {
+        boolean bpe = "BPE".equals(model.path("type").asText("BPE"));
+        boolean bounded = bpe
+                && (model.path("byte_fallback").asBoolean(false)
+                        || !model.path("fuse_unk").asBoolean(false));
+        if (!bounded) {
+            return OptionalInt.empty();
+        }
+        int longest = 1;
+        JsonNode vocab = model.get("vocab");
+        if (vocab != null && vocab.isObject()) {
+            for (var it = vocab.fieldNames(); it.hasNext(); ) {
+                longest = Math.max(longest, it.next().length());
+            }
+        }
+        for (JsonNode t : root.path("added_tokens")) { // matched in the text as they are written
+            longest = Math.max(longest, t.path("content").asText().length());
+        }
+        return OptionalInt.of(longest);
     }
 
     private static JsonNode readOptional(Path p) {
@@ -141,6 +181,11 @@ public final class HfTokenizer implements TextTokenizer {
             out[n++] = (int) id;
         }
         return out;
+    }
+
+    @Override
+    public OptionalInt longestPieceChars() {
+        return longestPieceChars;
     }
 
     @Override

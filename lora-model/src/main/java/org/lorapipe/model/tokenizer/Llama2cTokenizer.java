@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import org.lorapipe.model.ModelFormatException;
 
@@ -257,6 +258,16 @@ public final class Llama2cTokenizer implements TextTokenizer {
 
     public float score(int id) {
         return scores[id];
+    }
+
+    /** Every character becomes a piece or byte pieces (never {@code <unk>}): the longest piece bounds it. */
+    @Override
+    public OptionalInt longestPieceChars() {
+        int longest = 1;
+        for (String piece : pieces) {
+            longest = Math.max(longest, piece.length());
+        }
+        return OptionalInt.of(longest);
     }
 
     public int maxTokenLength() {

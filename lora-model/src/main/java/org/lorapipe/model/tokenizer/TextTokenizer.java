@@ -1,5 +1,7 @@
 package org.lorapipe.model.tokenizer;
 
+import java.util.OptionalInt;
+
 /**
  * Text to token ids and back, one interface for the llama2.c format ({@link Llama2cTokenizer}) and
  * Hugging Face tokenizer.json ({@link HfTokenizer}). Pick one from a model directory with
@@ -25,6 +27,16 @@ public interface TextTokenizer extends AutoCloseable {
     int eosId();
 
     int vocabSize();
+
+    /**
+     * The most characters of text one token can stand for, when the tokenizer bounds it: then a text of
+     * more than {@code n * longestPieceChars()} characters has more than {@code n} tokens, so the
+     * dataset stage can refuse a record that is too long without tokenizing it. Empty when one token
+     * may cover any length (a fused {@code <unk>}, WordPiece's {@code [UNK]} for a whole word).
+     */
+    default OptionalInt longestPieceChars() {
+        return OptionalInt.empty();
+    }
 
     /** SHA-256 (hex) of the tokenizer definition file, to pin datasets to a tokenizer. */
     String sha256();
