@@ -18,6 +18,7 @@ import org.lorapipe.dataset.domain.DatasetBuilder;
 import org.lorapipe.dataset.domain.DatasetException;
 import org.lorapipe.dataset.storage.ModelTokenizers;
 import org.lorapipe.model.tokenizer.TextTokenizer;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
@@ -39,11 +40,13 @@ public class PreparationService implements StageOutput {
     private final ObjectStore store;
     private final ModelTokenizers tokenizers;
     private final DatasetConfig config;
+    private final Limits limits;
 
-    public PreparationService(ObjectStore store, ModelTokenizers tokenizers, DatasetConfig config) {
+    public PreparationService(ObjectStore store, ModelTokenizers tokenizers, DatasetConfig config, Limits limits) {
         this.store = store;
         this.tokenizers = tokenizers;
         this.config = config;
+        this.limits = limits;
     }
 
     @Override
@@ -81,12 +84,12 @@ public class PreparationService implements StageOutput {
                         ErrorCodes.INPUT_NOT_FOUND,
                         "no dataset at " + source + ": upload it first (e.g. `aws s3 cp FILE " + source
                                 + "`) or fix dataset.uri"));
-        if (info.size() > config.maxBytes()) {
+        if (info.size() > limits.datasetBytes()) {
             throw new DatasetException(
                     ErrorCodes.INVALID_INPUT,
                     "the dataset " + source + " has " + info.size()
-                            + " bytes, more than the limit of " + config.maxBytes()
-                            + " (lora.dataset.max-bytes): split it"
+                            + " bytes, more than the limit of " + limits.datasetBytes()
+                            + " (lora.limits.dataset-bytes): split it"
                             + " or raise the limit");
         }
         Path work =
@@ -96,7 +99,11 @@ public class PreparationService implements StageOutput {
             Path shards = Files.createDirectories(work.resolve("shards"));
             long t0 = System.nanoTime();
             DatasetBuilder.Result result = new DatasetBuilder(
-                            request.dataset(), tokenizer, shards, config.maxRecordChars())
+                            request.dataset(),
+                            tokenizer,
+                            shards,
+                            new DatasetBuilder.Bounds(limits.recordChars(), limits.datasetRecords()),
+                            control::throwIfStopped)
                     .build(in, source.toString());
             LOG.infof(
                     "%s: %d records in, %d out, %d train / %d validation examples, %.1f s",

@@ -1,22 +1,16 @@
 package org.lorapipe.dataset.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** Limits and local space of the dataset stage ({@code lora.dataset.*}). */
+/** Local space of the dataset stage ({@code lora.dataset.*}); its limits are in {@code lora.limits.*}. */
 @ConfigMapping(prefix = "lora.dataset")
 public interface DatasetConfig {
-    /** Largest dataset object accepted, in bytes; bigger ones are refused before reading. */
-    @WithDefault("4294967296")
-    long maxBytes();
+    /** Deprecated spelling of {@code lora.limits.dataset-bytes}, still read as its default. */
+    Optional<Long> maxBytes();
 
-    /**
-     * Longest JSONL line read as a record, in characters; a longer one is dropped as malformed without
-     * being held in memory.
-     */
-    @WithDefault("1048576")
-    int maxRecordChars();
+    /** Deprecated spelling of {@code lora.limits.record-chars}, still read as its default. */
+    Optional<Integer> maxRecordChars();
 
     /** Where shards are written before upload; default: the system temporary folder. */
     Optional<String> workDir();

@@ -14,6 +14,7 @@ import org.lorapipe.dataset.domain.dedup.ContentHash;
 import org.lorapipe.dataset.domain.dedup.ExactDuplicates;
 import org.lorapipe.dataset.domain.dedup.NearDuplicates;
 import org.lorapipe.dataset.domain.template.PromptTemplates;
+import org.lorapipe.dataset.domain.template.Segment;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 
 /**
@@ -28,24 +29,48 @@ public final class DatasetBuilder {
     public static final String VALIDATION = "validation";
     static final long MAX_SHARD_BYTES = 64L << 20;
 
+    /** How often (in records) the builder calls its {@code checkpoint}, where a stopped job leaves. */
+    static final int CHECK_EVERY = 256;
+
     private final DatasetSpec spec;
     private final TextTokenizer tokenizer;
     private final Path workDir;
-    private final int maxRecordChars;
+    private final Bounds bounds;
+    private final Runnable checkpoint;
+    /** Templated text longer than this has more than maxSeqLength tokens: no need to tokenize it. */
+    private final long tooLongChars;
 
     /** The result: the manifest and the shard files written into the work folder. */
     public record Result(DatasetManifest manifest, List<Path> files, CurationCounts counts) {}
 
-    public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir) {
-        this(spec, tokenizer, workDir, RecordSource.DEFAULT_MAX_RECORD_CHARS);
+    /**
+     * What one dataset may make the stage read.
+     *
+     * @param recordChars longest record, in characters ({@code lora.limits.record-chars})
+     * @param records most records ({@code lora.limits.dataset-records}); also bounds deduplication's memory
+     */
+    public record Bounds(int recordChars, long records) {
+        public static final Bounds DEFAULT = new Bounds(RecordSource.DEFAULT_MAX_RECORD_CHARS, 1_000_000);
     }
 
-    /** @param maxRecordChars longest JSONL line read as a record ({@code lora.dataset.max-record-chars}) */
-    public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir, int maxRecordChars) {
+    public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir) {
+        this(spec, tokenizer, workDir, Bounds.DEFAULT, () -> {});
+    }
+
+    /** @param checkpoint called every {@value #CHECK_EVERY} records; throws to stop the build */
+    public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir, Bounds bounds, Runnable checkpoint) {
         this.spec = spec;
         this.tokenizer = tokenizer;
         this.workDir = workDir;
-        this.maxRecordChars = maxRecordChars;
+        this.bounds = bounds;
+        this.checkpoint = checkpoint;
+        // each token covers at most L characters, so n tokens cover at most n * L; twice that (and one
+        // token more) leaves room for a tokenizer normaliser that shortens the (already NFC) text
+        this.tooLongChars = tokenizer.longestPieceChars().isPresent()
+                ? 2L
+                        * (spec.maxSeqLength() + 1L)
+                        * tokenizer.longestPieceChars().getAsInt()
+                : Long.MAX_VALUE;
     }
 
     public Result build(InputStream source, String sourceName) {
@@ -55,7 +80,7 @@ public final class DatasetBuilder {
         ExactDuplicates exact = new ExactDuplicates();
         long trainExamples = 0;
         long validationExamples = 0;
-        try (RecordSource records = new RecordSource(source, sourceName, maxRecordChars);
+        try (RecordSource records = new RecordSource(source, sourceName, bounds.recordChars());
                 NearDuplicates near = new NearDuplicates(spec.nearDuplicateThreshold());
                 SplitWriter train = new SplitWriter(TRAIN, workDir, MAX_SHARD_BYTES);
                 SplitWriter validation = new SplitWriter(VALIDATION, workDir, MAX_SHARD_BYTES)) {
@@ -65,7 +90,17 @@ public final class DatasetBuilder {
             Packer validationPacker = spec.pack() ? new Packer(spec.maxSeqLength(), toValidation) : null;
             while (records.hasNext()) {
                 RawRecord raw = records.next();
+                if (counts.recordsIn >= bounds.records()) {
+                    throw new DatasetException(
+                            ErrorCodes.INVALID_INPUT,
+                            sourceName + " has more than " + bounds.records()
+                                    + " records (lora.limits.dataset-records): split it into several runs, sample"
+                                    + " it, or raise the limit (deduplication keeps about 210 bytes per record)");
+                }
                 counts.recordsIn++;
+                if (counts.recordsIn % CHECK_EVERY == 0) {
+                    checkpoint.run();
+                }
                 Mapped mapped = mapper.map(raw);
                 if (mapped.dropped()) {
                     counts.drop(mapped.dropReason(), mapped.detail());
@@ -136,7 +171,15 @@ public final class DatasetBuilder {
 
     /** The sequences of one example: one (possibly truncated), none when too long, windows for documents. */
     private List<TokenizedSequence> sequences(ExampleTokenizer exampleTokenizer, Example example) {
-        TokenizedSequence s = exampleTokenizer.tokenize(PromptTemplates.apply(spec.promptTemplate(), example));
+        List<Segment> segments = PromptTemplates.apply(spec.promptTemplate(), example);
+        if (!example.isDocument() && length(segments) > tooLongChars) {
+            if (!spec.truncate()) {
+                return List.of(); // too long, known without tokenizing it
+            }
+            // the first maxSeqLength tokens lie well inside the first tooLongChars characters
+            segments = cut(segments, tooLongChars);
+        }
+        TokenizedSequence s = exampleTokenizer.tokenize(segments);
         int max = spec.maxSeqLength();
         if (s.length() <= max) {
             return List.of(s);
@@ -153,6 +196,34 @@ public final class DatasetBuilder {
             return cut.trainableCount() > 0 ? List.of(cut) : List.of();
         }
         return List.of();
+    }
+
+    private static long length(List<Segment> segments) {
+        long n = 0;
+        for (Segment s : segments) {
+            n += s.text().length();
+        }
+        return n;
+    }
+
+    /** The segments within the first {@code chars} characters of text; the one that straddles is cut. */
+    static List<Segment> cut(List<Segment> segments, long chars) {
+        List<Segment> out = new ArrayList<>();
+        long left = chars;
+        for (Segment s : segments) {
+            if (s.text().length() <= left) {
+                out.add(s);
+                left -= s.text().length();
+                continue;
+            }
+            String text = s.text().substring(0, (int) left);
+            if (!text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+                text = text.substring(0, text.length() - 1); // never half a character
+            }
+            out.add(new Segment(s.kind(), text, s.trainable()));
+            break;
+        }
+        return out;
     }
 
     private static TokenizedSequence slice(TokenizedSequence s, int from, int to) {

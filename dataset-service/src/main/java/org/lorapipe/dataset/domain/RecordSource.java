@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,6 +30,7 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
     public static final int DEFAULT_MAX_RECORD_CHARS = 1 << 20;
 
     private final int maxRecordChars;
+    private final ElementBudget budget;
 
     private LineReader lines;
     private RawRecord next;
@@ -43,7 +45,8 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
     public RecordSource(InputStream source, String name, int maxRecordChars) {
         this.maxRecordChars = maxRecordChars;
         this.name = name;
-        this.in = new BufferedInputStream(source, 1 << 16);
+        this.budget = new ElementBudget(new BufferedInputStream(source, 1 << 16));
+        this.in = budget;
         try {
             int first = firstNonBlank();
             if (first == '[') {
@@ -108,8 +111,18 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
             if (token == null || token == JsonToken.END_ARRAY) {
                 return null;
             }
+            // the parser reads ahead by one buffer: an element may use that much more than its bound
+            budget.allow(4L * maxRecordChars + (1 << 16));
             JsonNode node = array.readValueAsTree();
+            budget.allow(Long.MAX_VALUE);
             return new RawRecord(index++, node, null);
+        } catch (ElementBudget.Exceeded e) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    name + ": record " + index + " of the JSON array is larger than " + maxRecordChars
+                            + " characters (lora.limits.record-chars), and an array cannot be read past it:"
+                            + " convert the file to JSONL (one record per line), where a record too long is only"
+                            + " dropped, or shorten the record");
         } catch (JsonProcessingException e) {
             throw new DatasetException(
                     ErrorCodes.INVALID_INPUT,
@@ -147,6 +160,45 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    /** Fails a read once more than the allowed bytes have passed since {@link #allow} was called. */
+    private static final class ElementBudget extends FilterInputStream {
+        /** A JSON array element larger than its bound. */
+        static final class Exceeded extends IOException {
+            Exceeded() {
+                super("record too large");
+            }
+        }
+
+        private long left = Long.MAX_VALUE;
+
+        ElementBudget(InputStream in) {
+            super(in);
+        }
+
+        void allow(long bytes) {
+            left = bytes;
+        }
+
+        private int spent(int n) throws Exceeded {
+            if (n > 0 && left != Long.MAX_VALUE && (left -= n) < 0) {
+                throw new Exceeded();
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            spent(c < 0 ? 0 : 1);
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return spent(super.read(b, off, len));
         }
     }
 

@@ -340,4 +340,158 @@ class DatasetBuilderTest {
                 .hasMessageContaining("no record is left")
                 .hasMessageContaining("raise dataset.maxSeqLength or set dataset.truncate");
     }
+
+    /** The tokenizer, counting the characters it is asked to encode. */
+    private static final class CountingTokenizer implements TextTokenizer {
+        long charsEncoded;
+
+        @Override
+        public int[] encode(String text, boolean addBos) {
+            charsEncoded += text.length();
+            return tokenizer.encode(text, addBos);
+        }
+
+        @Override
+        public java.util.OptionalInt longestPieceChars() {
+            return tokenizer.longestPieceChars();
+        }
+
+        @Override
+        public String decode(int[] ids) {
+            return tokenizer.decode(ids);
+        }
+
+        @Override
+        public String decodePiece(int prev, int id) {
+            return tokenizer.decodePiece(prev, id);
+        }
+
+        @Override
+        public int bosId() {
+            return tokenizer.bosId();
+        }
+
+        @Override
+        public int eosId() {
+            return tokenizer.eosId();
+        }
+
+        @Override
+        public int vocabSize() {
+            return tokenizer.vocabSize();
+        }
+
+        @Override
+        public String sha256() {
+            return tokenizer.sha256();
+        }
+    }
+
+    @Test
+    void aRecordFarLongerThanMaxSeqLengthIsDroppedOrCutWithoutTokenizingAllOfIt() throws Exception {
+        String huge = "word ".repeat(200_000); // a million characters
+        String jsonl = "{\"instruction\": \"" + huge + "\", \"output\": \"b\"}\n"
+                + "{\"instruction\": \"Say hi.\", \"output\": \"Hi!\"}\n";
+        DatasetSpec drop = new DatasetSpec(
+                "s3://lora/x",
+                DatasetFormat.ALPACA,
+                PromptTemplate.ALPACA,
+                256,
+                0.0,
+                true,
+                true,
+                false,
+                0.85,
+                false,
+                0.5);
+        CountingTokenizer counting = new CountingTokenizer();
+        Files.createDirectories(work.resolve("drop"));
+        DatasetBuilder.Result dropped = new DatasetBuilder(drop, counting, work.resolve("drop"))
+                .build(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "t.jsonl");
+        assertThat(dropped.manifest().dropped()).containsEntry("tooLong", 1L);
+        assertThat(counting.charsEncoded)
+                .as("the long record was never tokenized")
+                .isLessThan(10_000);
+
+        DatasetSpec truncate = new DatasetSpec(
+                "s3://lora/x",
+                DatasetFormat.ALPACA,
+                PromptTemplate.ALPACA,
+                256,
+                0.0,
+                true,
+                true,
+                false,
+                0.85,
+                true,
+                0.5);
+        CountingTokenizer cutting = new CountingTokenizer();
+        Files.createDirectories(work.resolve("cut"));
+        DatasetBuilder.Result cut = new DatasetBuilder(truncate, cutting, work.resolve("cut"))
+                .build(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "t.jsonl");
+        assertThat(cutting.charsEncoded)
+                .as("only a bounded prefix was tokenized")
+                .isLessThan(100_000);
+        // with masked prompts the cut record has no trained token left, so truncation drops it as well
+        assertThat(cut.manifest().recordsOut()).isEqualTo(1);
+        List<TokenizedSequence> kept = read(cut.files(), "train");
+        assertThat(kept).allSatisfy(t -> assertThat(t.length()).isLessThanOrEqualTo(256));
+    }
+
+    @Test
+    void theFirstTokensOfACutTextEqualThoseOfTheWholeText() {
+        List<org.lorapipe.dataset.domain.template.Segment> segments = List.of(
+                org.lorapipe.dataset.domain.template.Segment.prompt("Once upon a time ".repeat(300)),
+                org.lorapipe.dataset.domain.template.Segment.response("there was a dog. ".repeat(300)));
+        long bound = 2L * (64 + 1) * tokenizer.longestPieceChars().getAsInt();
+        ExampleTokenizer t = new ExampleTokenizer(tokenizer, true);
+        TokenizedSequence whole = t.tokenize(segments);
+        TokenizedSequence cut = t.tokenize(DatasetBuilder.cut(segments, bound));
+        assertThat(Arrays.copyOf(cut.ids(), 64)).containsExactly(Arrays.copyOf(whole.ids(), 64));
+        assertThat(DatasetBuilder.cut(segments, 20)).hasSize(1).first().satisfies(s -> assertThat(s.text())
+                .hasSize(20));
+    }
+
+    @Test
+    void moreRecordsThanTheLimitFailNamingTheSetting() throws Exception {
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            jsonl.append("{\"instruction\": \"Count ").append(i).append("\", \"output\": \"ok\"}\n");
+        }
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
+        int[] checkpoints = {0};
+        assertThatThrownBy(() -> new DatasetBuilder(
+                                spec, tokenizer, work, new DatasetBuilder.Bounds(1 << 20, 25), () -> checkpoints[0]++)
+                        .build(new ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)), "t.jsonl"))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("more than 25 records")
+                .hasMessageContaining("lora.limits.dataset-records");
+    }
+
+    @Test
+    void aStoppedJobLeavesTheBuildAtItsNextCheckpoint() {
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 2 * DatasetBuilder.CHECK_EVERY; i++) {
+            jsonl.append("{\"instruction\": \"Count ").append(i).append("\", \"output\": \"ok\"}\n");
+        }
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
+        assertThatThrownBy(() -> new DatasetBuilder(spec, tokenizer, work, DatasetBuilder.Bounds.DEFAULT, () -> {
+                            throw new IllegalStateException("stopped: shutting down");
+                        })
+                        .build(new ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)), "t.jsonl"))
+                .hasMessageContaining("stopped: shutting down");
+    }
+
+    @Test
+    void aJsonArrayElementOverTheRecordBoundFailsClearly() {
+        String big = "[{\"instruction\": \"" + "x".repeat(300_000) + "\", \"output\": \"b\"}]";
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
+        assertThatThrownBy(() -> new DatasetBuilder(
+                                spec, tokenizer, work, new DatasetBuilder.Bounds(50_000, 1000), () -> {})
+                        .build(new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)), "t.json"))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("record 0 of the JSON array is larger than 50000 characters")
+                .hasMessageContaining("lora.limits.record-chars")
+                .hasMessageContaining("JSONL");
+    }
 }
