@@ -151,7 +151,7 @@ class EvalServiceContractTest extends StageServiceContractTest {
                 Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
         assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
         assertThat(failed.retriable()).isFalse();
-        assertThat(failed.error().message()).contains("70000 bytes", "lora.eval.max-file-bytes");
+        assertThat(failed.error().message()).contains("70000 bytes", "lora.limits.eval-file-bytes");
     }
 
     @Test

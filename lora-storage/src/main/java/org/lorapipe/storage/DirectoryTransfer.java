@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.lorapipe.contract.artifact.Manifest;
 
@@ -27,11 +28,17 @@ final class DirectoryTransfer {
         return uploaded;
     }
 
-    static List<Path> download(ObjectStore store, S3Uri prefix, Path dir) {
+    static List<Path> download(ObjectStore store, S3Uri prefix, Path dir, LongConsumer beforeDownload) {
         Path root = dir.toAbsolutePath().normalize();
         S3Uri from = prefix.asPrefix();
         List<Path> written = new ArrayList<>();
-        for (ObjectInfo o : store.list(from, true)) {
+        List<ObjectInfo> objects = store.list(from, true);
+        long total = 0;
+        for (ObjectInfo o : objects) {
+            total = Math.addExact(total, Math.max(0, o.size()));
+        }
+        beforeDownload.accept(total);
+        for (ObjectInfo o : objects) {
             String relative = o.uri().relativeTo(from);
             Path target = root.resolve(relative).normalize();
             if (!target.startsWith(root) || target.equals(root)) {

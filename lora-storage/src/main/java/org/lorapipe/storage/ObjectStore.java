@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.artifact.Manifest;
 
@@ -384,7 +385,15 @@ public final class ObjectStore implements AutoCloseable {
      * @return the files written
      */
     public List<Path> downloadPrefix(S3Uri prefix, Path dir) {
-        return DirectoryTransfer.download(this, prefix, dir);
+        return DirectoryTransfer.download(this, prefix, dir, total -> {});
+    }
+
+    /**
+     * Like {@link #downloadPrefix(S3Uri, Path)}, but first gives the listing's total size to
+     * {@code beforeDownload}, which throws to refuse it (too large, no room on the disk).
+     */
+    public List<Path> downloadPrefix(S3Uri prefix, Path dir, LongConsumer beforeDownload) {
+        return DirectoryTransfer.download(this, prefix, dir, beforeDownload);
     }
 
     /**

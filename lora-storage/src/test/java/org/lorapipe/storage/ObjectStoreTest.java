@@ -149,6 +149,17 @@ class ObjectStoreTest {
         assertThat(written).hasSize(2);
         assertThat(Files.readString(dir.resolve("dst/adapter_config.json"))).isEqualTo("{\"r\":8}");
         assertThat(Files.readAllBytes(dir.resolve("dst/shards/0.bin"))).containsExactly(1, 2, 3);
+
+        long[] seen = {-1};
+        assertThatThrownBy(() -> store.downloadPrefix(prefix, dir.resolve("refused"), total -> {
+                    seen[0] = total;
+                    throw new IllegalStateException("too large");
+                }))
+                .hasMessage("too large");
+        assertThat(seen[0])
+                .as("the listing's total, before any byte is fetched")
+                .isEqualTo(10);
+        assertThat(dir.resolve("refused")).doesNotExist();
     }
 
     @Test

@@ -35,6 +35,7 @@ import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
@@ -64,11 +65,13 @@ public class MergeService implements StageOutput {
     private final ObjectStore store;
     private final MergeInputs inputs;
     private final MergeConfig config;
+    private final Limits limits;
 
-    public MergeService(ObjectStore store, MergeInputs inputs, MergeConfig config) {
+    public MergeService(ObjectStore store, MergeInputs inputs, MergeConfig config, Limits limits) {
         this.store = store;
         this.inputs = inputs;
         this.config = config;
+        this.limits = limits;
     }
 
     @Override
@@ -168,7 +171,7 @@ public class MergeService implements StageOutput {
         Path work = WorkDir.create(config.workDir(), "merge", id).path();
         try {
             long t0 = System.nanoTime();
-            Path base = inputs.downloadBase(request.baseModel(), work.resolve("base"), config.maxModelBytes());
+            Path base = inputs.downloadBase(request.baseModel(), work.resolve("base"), limits.modelBytes());
             Path adapter = inputs.downloadAdapter(event.adapterUri(), id, work.resolve("adapter"));
             MergeResult result = merge(event, base, adapter, work.resolve("merged"));
             int[][] heldOut = heldOut(id, base);

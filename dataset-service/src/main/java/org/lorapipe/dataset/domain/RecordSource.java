@@ -26,7 +26,7 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
     private final String name;
     private final InputStream in;
     private JsonParser array;
-    /** Longest JSONL line kept by default, in characters ({@code lora.dataset.max-record-chars}). */
+    /** Longest JSONL line kept by default, in characters ({@code lora.limits.record-chars}). */
     public static final int DEFAULT_MAX_RECORD_CHARS = 1 << 20;
 
     private final int maxRecordChars;
@@ -151,7 +151,7 @@ public final class RecordSource implements Iterator<RawRecord>, AutoCloseable {
                         index++,
                         null,
                         "line " + lineNumber + " has " + line.length() + " characters, more than the " + maxRecordChars
-                                + " a record may have (lora.dataset.max-record-chars)");
+                                + " a record may have (lora.limits.record-chars)");
             }
             try {
                 return new RawRecord(index++, Json.mapper().readTree(line.text()), null);

@@ -15,9 +15,8 @@ public interface EvalConfig {
     @WithDefault("1")
     int torchThreads();
 
-    /** Largest benchmark file a task may name, in bytes; a bigger one is refused before download. */
-    @WithDefault("1073741824")
-    long maxFileBytes();
+    /** Deprecated spelling of {@code lora.limits.eval-file-bytes}, still read as its default. */
+    Optional<Long> maxFileBytes();
 
     /** Where models and benchmark files are staged; default: the system temporary folder. */
     Optional<String> workDir();

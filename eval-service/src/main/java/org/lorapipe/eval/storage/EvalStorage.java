@@ -7,9 +7,10 @@ import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardFormat;
-import org.lorapipe.eval.config.EvalConfig;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
+import org.lorapipe.service.storage.DownloadBudget;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 
@@ -19,10 +20,12 @@ public class EvalStorage implements StageOutput {
     private final ObjectStore store;
 
     private final long maxFileBytes;
+    private final long maxModelBytes;
 
-    public EvalStorage(ObjectStore store, EvalConfig config) {
+    public EvalStorage(ObjectStore store, Limits limits) {
         this.store = store;
-        this.maxFileBytes = config.maxFileBytes();
+        this.maxFileBytes = limits.evalFileBytes();
+        this.maxModelBytes = limits.modelBytes();
     }
 
     @Override
@@ -54,7 +57,8 @@ public class EvalStorage implements StageOutput {
             throw new StageFailure(
                     ErrorCodes.INPUT_NOT_FOUND, "no " + what + " at " + folder + " (" + marker + " is missing)", false);
         }
-        store.downloadPrefix(folder, dir);
+        store.downloadPrefix(
+                folder, dir, DownloadBudget.forModel("the " + what + " at " + folder, maxModelBytes, dir, 1));
     }
 
     /**
@@ -86,9 +90,10 @@ public class EvalStorage implements StageOutput {
             throw new StageFailure(
                     ErrorCodes.INVALID_INPUT,
                     "the benchmark file " + uri + " has " + size + " bytes, more than the " + maxFileBytes
-                            + " a task may read (lora.eval.max-file-bytes): use a subset of it",
+                            + " a task may read (lora.limits.eval-file-bytes): use a subset of it",
                     false);
         }
+        DownloadBudget.requireRoom(target.getParent(), size, "the benchmark file " + uri);
         return store.download(s3, target);
     }
 

@@ -7,12 +7,8 @@ import java.util.Optional;
 /** Limits, checks and local space of the merge stage ({@code lora.merge.*}). */
 @ConfigMapping(prefix = "lora.merge")
 public interface MergeConfig {
-    /**
-     * Largest base model accepted, in bytes of its safetensors files; a bigger one is refused before it
-     * is downloaded (the work folder holds the base and the merged model, the verification both in memory).
-     */
-    @WithDefault("17179869184")
-    long maxModelBytes();
+    /** Deprecated spelling of {@code lora.limits.model-bytes}, still read as its default. */
+    Optional<Long> maxModelBytes();
 
     /** How many held-out sequences the merged model is checked on. */
     @WithDefault("4")

@@ -16,6 +16,7 @@ import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardFormat;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.merging.domain.MergeException;
+import org.lorapipe.service.storage.DownloadBudget;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
@@ -50,9 +51,10 @@ public class MergeInputs {
     /**
      * Downloads the base model at {@code baseModel} (an s3:// folder) into {@code dir}.
      *
-     * @param maxBytes largest total size of its safetensors files
+     * @param maxBytes largest total size of its files ({@code lora.limits.model-bytes})
      * @throws InputNotFoundException there is no model, or it has no weights
-     * @throws MergeException the model is larger than {@code maxBytes}
+     * @throws org.lorapipe.service.jobs.StageFailure the model is larger than {@code maxBytes}, or the work
+     *     folder has no room for it and the merged copy
      */
     public Path downloadBase(String baseModel, Path dir, long maxBytes) {
         S3Uri folder = S3Uri.parse(baseModel).asPrefix();
@@ -74,11 +76,9 @@ public class MergeInputs {
             throw new InputNotFoundException(
                     "the base model at " + folder + " has no *.safetensors weights" + importHint + " --force");
         }
-        if (weightBytes > maxBytes) {
-            throw new MergeException("the base model at " + folder + " has " + weightBytes
-                    + " bytes of weights, more than the limit of " + maxBytes
-                    + " (lora.merge.max-model-bytes): raise the limit and give the service the disk and memory");
-        }
+        long total = files.stream().mapToLong(ObjectInfo::size).sum();
+        // the merged model is written beside the base, twice its size when a 16-bit base becomes float32
+        DownloadBudget.forModel("the base model at " + folder, maxBytes, dir, 3).accept(total);
         for (ObjectInfo o : files) {
             store.download(o.uri(), dir.resolve(o.uri().relativeTo(folder)));
         }

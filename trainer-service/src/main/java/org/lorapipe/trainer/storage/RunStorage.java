@@ -16,7 +16,9 @@ import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.jobs.StageOutput;
+import org.lorapipe.service.storage.DownloadBudget;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
@@ -30,9 +32,11 @@ import org.lorapipe.trainer.domain.TrainingFailure;
 @ApplicationScoped
 public class RunStorage implements StageOutput {
     private final ObjectStore store;
+    private final long maxModelBytes;
 
-    public RunStorage(ObjectStore store) {
+    public RunStorage(ObjectStore store, Limits limits) {
         this.store = store;
+        this.maxModelBytes = limits.modelBytes();
     }
 
     @Override
@@ -67,7 +71,7 @@ public class RunStorage implements StageOutput {
                             + folder.bucket() + "/models/NAME",
                     false);
         }
-        store.downloadPrefix(folder, dir);
+        store.downloadPrefix(folder, dir, DownloadBudget.forModel("the base model " + folder, maxModelBytes, dir, 1));
     }
 
     /** The manifest of the prepared dataset; the dataset must be published. */
