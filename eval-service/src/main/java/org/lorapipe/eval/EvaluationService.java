@@ -31,6 +31,7 @@ import org.lorapipe.evaluation.domain.ModelVariant;
 import org.lorapipe.evaluation.domain.ReportWriter;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.ModelFormatException;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.WorkDir;
@@ -50,9 +51,11 @@ public class EvaluationService {
 
     private final EvalStorage storage;
     private final EvalConfig config;
+    private final Limits limits;
 
-    public EvaluationService(EvalStorage storage, EvalConfig config) {
+    public EvaluationService(EvalStorage storage, EvalConfig config, Limits limits) {
         this.storage = storage;
+        this.limits = limits;
         this.config = config;
     }
 
@@ -127,7 +130,10 @@ public class EvaluationService {
         ModelVariant tuned = base.map(model -> attach(adapter, model));
         EvaluationReport report;
         try {
-            report = new Evaluator(sources, config.batchSize())
+            report = new Evaluator(
+                            sources,
+                            config.batchSize(),
+                            new Evaluator.Bounds(limits.evalItems(), limits.generationTokens()))
                     .evaluate(id, request.evaluation().tasks(), base, tuned)
                     .withTrainingLoss(losses(adapterDir));
         } catch (BenchmarkFormatException e) {

@@ -31,6 +31,7 @@ import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.NativeHeap;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.consumer.JobStoppedException;
 import org.lorapipe.service.jobs.WorkDir;
@@ -66,9 +67,11 @@ public class TrainingService {
 
     private final RunStorage storage;
     private final TrainerConfig config;
+    private final Limits limits;
 
-    public TrainingService(RunStorage storage, TrainerConfig config) {
+    public TrainingService(RunStorage storage, TrainerConfig config, Limits limits) {
         this.storage = storage;
+        this.limits = limits;
         this.config = config;
     }
 
@@ -130,6 +133,17 @@ public class TrainingService {
                     ErrorCodes.INVALID_INPUT,
                     "the dataset at " + event.datasetUri()
                             + " has no training sequence: add records or lower dataset.validationFraction",
+                    false);
+        }
+        long steps = Trainer.totalSteps(request.training(), train.size());
+        if (steps > limits.trainingSteps()) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_REQUEST,
+                    "the run asks for " + steps + " optimizer steps ("
+                            + request.training().epochs() + " epoch(s) over "
+                            + train.size() + " sequences), more than the " + limits.trainingSteps()
+                            + " one run may take (lora.limits.training-steps): set training.maxSteps, fewer"
+                            + " training.epochs or a larger training.microBatchSize x gradientAccumulationSteps",
                     false);
         }
         Device device = DjlRuntime.defaultDevice();

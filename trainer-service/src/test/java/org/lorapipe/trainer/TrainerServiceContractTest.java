@@ -179,6 +179,20 @@ class TrainerServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
+    void moreOptimizerStepsThanTheLimitAreRefusedBeforeTheModelIsLoaded() {
+        String id = id("endless");
+        String input = Json.write(new StoriesFixture(store)
+                .publishDataset(StoriesFixture.request(id, "\"training\": {\"epochs\": 1000}"), 8, 1));
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_REQUEST);
+        assertThat(failed.retriable()).isFalse();
+        assertThat(failed.error().message())
+                .contains("2000 optimizer steps", "more than the 1000", "lora.limits.training-steps", "maxSteps");
+    }
+
+    @Test
     void aShardChangedAfterItsPublicationIsNotTrainedOn() {
         String id = id("planted");
         String input = Json.write(new StoriesFixture(store).publishDataset(StoriesFixture.request(id, FAST), 4, 1));

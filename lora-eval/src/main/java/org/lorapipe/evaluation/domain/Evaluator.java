@@ -27,17 +27,29 @@ public final class Evaluator {
 
     private final EvalSources sources;
     private final int batchSize;
+    private final Bounds bounds;
 
-    public Evaluator(EvalSources sources) {
-        this(sources, DEFAULT_BATCH_SIZE);
+    /**
+     * How much one task may ask for.
+     *
+     * @param items most items scored per task, after its {@code limit} ({@code lora.limits.eval-items})
+     * @param generationTokens most tokens per generation check ({@code lora.limits.generation-tokens})
+     */
+    public record Bounds(int items, int generationTokens) {
+        public static final Bounds DEFAULT = new Bounds(20_000, 4096);
     }
 
-    public Evaluator(EvalSources sources, int batchSize) {
+    public Evaluator(EvalSources sources) {
+        this(sources, DEFAULT_BATCH_SIZE, Bounds.DEFAULT);
+    }
+
+    public Evaluator(EvalSources sources, int batchSize, Bounds bounds) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
         this.sources = sources;
         this.batchSize = batchSize;
+        this.bounds = bounds;
     }
 
     /** One task with its inputs loaded: how to run it on a model. */
@@ -84,6 +96,7 @@ public final class Evaluator {
                             requireUri(task);
                             Benchmark b =
                                     Benchmark.read(sources.file(task.uri())).limit(task.limit());
+                            requireItems(key, b.items().size());
                             yield new Prepared(
                                     key,
                                     name,
@@ -96,6 +109,7 @@ public final class Evaluator {
                             if (task.limit() != null && task.limit() > 0 && task.limit() < seqs.size()) {
                                 seqs = seqs.subList(0, task.limit());
                             }
+                            requireItems(key, seqs.size());
                             List<TokenizedSequence> s = seqs;
                             yield new Prepared(
                                     key,
@@ -115,8 +129,15 @@ public final class Evaluator {
                             if (task.limit() != null && task.limit() > 0 && task.limit() < checks.size()) {
                                 checks = checks.subList(0, task.limit());
                             }
+                            requireItems(key, checks.size());
                             List<GenerationCheck> c = List.copyOf(checks);
                             int maxTokens = task.maxTokens() > 0 ? task.maxTokens() : EvalTask.DEFAULT_MAX_TOKENS;
+                            if (maxTokens > bounds.generationTokens()) {
+                                throw new IllegalArgumentException(key + " asks for " + maxTokens
+                                        + " tokens per prompt, more than the " + bounds.generationTokens()
+                                        + " this service generates (lora.limits.generation-tokens): lower its"
+                                        + " maxTokens");
+                            }
                             yield new Prepared(
                                     key,
                                     name,
@@ -126,6 +147,14 @@ public final class Evaluator {
                     });
         }
         return prepared;
+    }
+
+    private void requireItems(String key, int items) {
+        if (items > bounds.items()) {
+            throw new IllegalArgumentException(key + " has " + items + " items, more than the " + bounds.items()
+                    + " a task may score (lora.limits.eval-items): give the task a limit (a sample of the"
+                    + " benchmark) or raise the setting");
+        }
     }
 
     private static void requireUri(EvalTask task) {

@@ -59,8 +59,8 @@ class EvaluatorReportTest {
             m.weights().get("model.layers.4.mlp.down_proj.weight").muli(0.5f);
             return m;
         });
-        EvaluationReport report =
-                new Evaluator(EvalSources.local(data), 16).evaluate("stories-test", tasks, base, tuned);
+        EvaluationReport report = new Evaluator(EvalSources.local(data), 16, Evaluator.Bounds.DEFAULT)
+                .evaluate("stories-test", tasks, base, tuned);
 
         assertThat(report.results()).containsOnlyKeys("arc", "perplexity", "story-checks"); // a label names its results
         assertThat(report.results().get("arc").base()).containsKeys("acc", "acc_norm", "acc_stderr", "n");
@@ -128,6 +128,26 @@ class EvaluatorReportTest {
         assertThatThrownBy(() -> new Evaluator(EvalSources.local(tmp)).evaluate("x", tasks, never, never))
                 .isInstanceOf(BenchmarkFormatException.class)
                 .hasMessageContaining("nope.jsonl: benchmark file not found");
+    }
+
+    @Test
+    void aTaskOverTheItemOrTokenBoundIsRefusedBeforeAnyModelIsLoaded() {
+        ModelVariant never = () -> {
+            throw new AssertionError("no model should be loaded");
+        };
+        List<EvalTask> arc =
+                List.of(new EvalTask(EvalTaskName.ARC, EvalTestData.arcEasy().toString(), 40, null, 0, null));
+        assertThatThrownBy(() -> new Evaluator(EvalSources.local(tmp), 16, new Evaluator.Bounds(39, 64))
+                        .evaluate("x", arc, never, never))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("arc has 40 items, more than the 39")
+                .hasMessageContaining("lora.limits.eval-items");
+        List<EvalTask> generation = List.of(new EvalTask(
+                EvalTaskName.GENERATION, null, null, List.of(new GenerationCheck("Once", List.of(), null)), 65, null));
+        assertThatThrownBy(() -> new Evaluator(EvalSources.local(tmp), 16, new Evaluator.Bounds(39, 64))
+                        .evaluate("x", generation, never, never))
+                .hasMessageContaining("asks for 65 tokens per prompt")
+                .hasMessageContaining("lora.limits.generation-tokens");
     }
 
     /** Validation shards for the evaluator test. */

@@ -45,12 +45,15 @@ public interface Limits {
     @WithDefault("${lora.merge.max-model-bytes:17179869184}")
     long modelBytes();
 
-    /** Largest benchmark file an evaluation task may name, in bytes; checked before the download. */
-    @WithDefault("${lora.eval.max-file-bytes:1073741824}")
+    /**
+     * Largest benchmark file an evaluation task may name, in bytes; checked before the download (the
+     * readers hold a file's items in memory: MMLU's whole test set is 7 MB).
+     */
+    @WithDefault("${lora.eval.max-file-bytes:67108864}")
     long evalFileBytes();
 
     /** Most items scored per evaluation task; a task with more is refused (use its {@code limit}). */
-    @WithDefault("100000")
+    @WithDefault("20000")
     int evalItems();
 
     /** Most tokens one generation check may produce ({@code evaluation.tasks[].maxTokens}). */

@@ -111,9 +111,14 @@ public final class Trainer implements AutoCloseable {
 
     /** Total optimizer steps for a training split of {@code n} sequences. */
     public long totalSteps(int n) {
+        return totalSteps(spec, n);
+    }
+
+    /** Total optimizer steps {@code spec} asks for on a training split of {@code n} sequences. */
+    public static long totalSteps(TrainingSpec spec, int n) {
         long micro = ceilDiv(n, spec.microBatchSize());
         long perEpoch = ceilDiv(micro, spec.gradientAccumulationSteps());
-        long total = perEpoch * Math.max(1, spec.epochs());
+        long total = Math.multiplyExact(perEpoch, Math.max(1, spec.epochs()));
         if (spec.maxSteps() > 0) {
             total = spec.epochs() > 0 ? Math.min(total, spec.maxSteps()) : spec.maxSteps();
         }
