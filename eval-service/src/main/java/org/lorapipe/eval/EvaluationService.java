@@ -134,6 +134,7 @@ public class EvaluationService {
                             sources,
                             config.batchSize(),
                             new Evaluator.Bounds(limits.evalItems(), limits.generationTokens()))
+                    .betweenTasks(control::throwIfStopped)
                     .evaluate(id, request.evaluation().tasks(), base, tuned)
                     .withTrainingLoss(losses(adapterDir));
         } catch (BenchmarkFormatException e) {

@@ -28,6 +28,7 @@ public final class Evaluator {
     private final EvalSources sources;
     private final int batchSize;
     private final Bounds bounds;
+    private Runnable betweenTasks = () -> {};
 
     /**
      * How much one task may ask for.
@@ -55,6 +56,12 @@ public final class Evaluator {
     /** One task with its inputs loaded: how to run it on a model. */
     private record Prepared(String key, String task, String source, Function<EvalModel, TaskRun> run) {}
 
+    /** Calls {@code check} before each task runs on a model; it throws to stop the evaluation there. */
+    public Evaluator betweenTasks(Runnable check) {
+        this.betweenTasks = check;
+        return this;
+    }
+
     public EvaluationReport evaluate(String title, List<EvalTask> tasks, ModelVariant base, ModelVariant tuned) {
         DjlRuntime.inferenceMode();
         List<Prepared> prepared = prepare(tasks);
@@ -72,6 +79,7 @@ public final class Evaluator {
         List<TaskRun> runs = new ArrayList<>();
         try (EvalModel model = variant.load()) {
             for (Prepared p : prepared) {
+                betweenTasks.run();
                 long start = System.nanoTime();
                 TaskRun run = p.run().apply(model);
                 LOG.infof(
