@@ -93,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         step("6/6 the merged model");
         Path local = stack.dir().resolve("models").resolve(id);
-        int pulled = cli.execute("pull", s3, "--force", id, local.toString());
+        int pulled = withStackCredentials(() -> cli.execute("pull", s3, "--force", id, local.toString()));
         if (pulled != 0) {
             return pulled;
         }
@@ -136,7 +136,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println(base + " is there already");
             } else {
                 Path dir = StoriesModel.locate(stories, root, cacheDir().resolve("stories260K"));
-                int code = cli.execute(
+                int code = withStackCredentials(() -> cli.execute(
                         "import",
                         s3,
                         "--llama2c",
@@ -144,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
                         "--tokenizer",
                         dir.resolve(StoriesModel.TOKENIZER).toString(),
                         "--name",
-                        "stories260K");
+                        "stories260K"));
                 if (code != 0) {
                     return code;
                 }
@@ -158,6 +158,31 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Runs {@code command} with the stack's S3 keys as the {@code lora.s3.*} system properties (the
+     * command line never carries keys), then puts back what was there.
+     */
+    static int withStackCredentials(java.util.function.IntSupplier command) {
+        String[] names = {"lora.s3.access-key", "lora.s3.secret-key"};
+        String[] values = {EmbeddedStack.ACCESS_KEY, EmbeddedStack.SECRET_KEY};
+        String[] before = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            before[i] = System.getProperty(names[i]);
+            System.setProperty(names[i], values[i]);
+        }
+        try {
+            return command.getAsInt();
+        } finally {
+            for (int i = 0; i < names.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(names[i]);
+                } else {
+                    System.setProperty(names[i], before[i]);
+                }
+            }
+        }
     }
 
     private static Path cacheDir() {

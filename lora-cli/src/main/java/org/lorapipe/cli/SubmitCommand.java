@@ -5,14 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
@@ -68,19 +66,18 @@ public final class SubmitCommand implements Callable<Integer> {
             System.out.println(Json.writePretty(request));
             return 0;
         }
-        send(request.requestId(), body);
+        send(endpoints.kafka(), request.requestId(), body);
         System.out.println(request.requestId());
         return 0;
     }
 
-    private void send(String key, String body) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrap());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+    private static void send(KafkaConnection kafka, String key, String body) {
+        Map<String, String> defaults = Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        try (var producer = kafka.producer(defaults)) {
             var record = new ProducerRecord<>(Topics.TRAINING_REQUESTED, key, body);
             record.headers()
                     .add("ce_specversion", bytes("1.0"))
@@ -91,8 +88,9 @@ public final class SubmitCommand implements Callable<Integer> {
                     .add("content-type", bytes("application/json"));
             producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("could not publish to Kafka at " + endpoints.bootstrap()
-                    + " (is the stack up? try `lora stack status`): " + rootMessage(e));
+            throw new IllegalStateException("could not publish to Kafka at " + kafka.bootstrapServers()
+                    + " (is the stack up? try `lora stack status`; for a secured broker set -X, --kafka-config"
+                    + " or KAFKA_SECURITY_PROTOCOL/KAFKA_SASL_*): " + rootMessage(e));
         }
     }
 

@@ -34,6 +34,20 @@ final class Cli {
         }
     }
 
+    /**
+     * Gives the in-process commands S3 keys as a user would without putting them on the command line: the
+     * {@code lora.s3.*} system properties. {@link #forgetS3Keys()} takes them away again.
+     */
+    static void useS3Keys(String accessKey, String secretKey) {
+        System.setProperty("lora.s3.access-key", accessKey);
+        System.setProperty("lora.s3.secret-key", secretKey);
+    }
+
+    static void forgetS3Keys() {
+        System.clearProperty("lora.s3.access-key");
+        System.clearProperty("lora.s3.secret-key");
+    }
+
     /** The test data (see {@link TestData}). */
     static Path data() {
         return TestData.root();

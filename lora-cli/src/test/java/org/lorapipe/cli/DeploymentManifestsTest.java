@@ -24,9 +24,9 @@ import org.lorapipe.testkit.NeedsTools;
 
 /**
  * The deployment files render and say what operators need: kustomize overlays give every service
- * Deployment an image, probes on /q/health, resources and its S3 credentials from the Secret; the GPU
- * overlay puts the trainer on a GPU; docker-compose.yml is valid; every deployment runs the native
- * memory policy. Needs kubectl and docker-compose
+ * Deployment an image, probes on /q/health, resources and its S3 credentials from the Secret, which
+ * no committed file defines (nor any other secret value); the GPU overlay puts the trainer on a GPU;
+ * docker-compose.yml is valid and has no default keys; every deployment runs the native memory policy. Needs kubectl and docker-compose
  * (.ci/run installs docker-compose).
  */
 @NeedsTools
@@ -75,13 +75,35 @@ class DeploymentManifestsTest {
                 .asText();
         assertThat(gpu).isEqualTo(overlay.equals("gpu") ? "1" : "");
         assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("ScaledObject"));
-        assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("Secret"));
+        // the Secrets are created by the operator from uncommitted files (README, "Security")
+        assertThat(objects).noneSatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("Secret"));
+        assertThat(objects.toString()).doesNotContain("minioadmin");
     }
 
     @Test
     void composeFileIsValid() throws Exception {
-        String config =
-                run("docker-compose", "-f", root.resolve("docker-compose.yml").toString(), "config");
+        String compose = root.resolve("docker-compose.yml").toString();
+        // an empty env file, so a developer's own .env cannot make the test pass or fail
+        String noEnvFile = Files.createTempFile("empty", ".env").toString();
+        // no default keys: without S3_ACCESS_KEY/S3_SECRET_KEY compose refuses and says where to set them
+        ProcessBuilder refused = new ProcessBuilder("docker-compose", "-f", compose, "--env-file", noEnvFile, "config")
+                .redirectErrorStream(true);
+        refused.environment().remove("S3_ACCESS_KEY");
+        refused.environment().remove("S3_SECRET_KEY");
+        Process p = refused.start();
+        String refusal = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(refusal).isNotZero();
+        assertThat(refusal).contains("set S3_ACCESS_KEY in .env");
+        String config = run(
+                Map.of("S3_ACCESS_KEY", "compose-test-key", "S3_SECRET_KEY", "compose-test-secret"),
+                "docker-compose",
+                "-f",
+                compose,
+                "--env-file",
+                noEnvFile,
+                "config");
+        assertThat(config).contains("compose-test-secret").doesNotContain("minioadmin");
         for (String service : SERVICES) {
             assertThat(config).contains(service + ":");
         }
@@ -141,7 +163,13 @@ class DeploymentManifestsTest {
     }
 
     private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(Map.of(), command);
+    }
+
+    private static String run(Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();

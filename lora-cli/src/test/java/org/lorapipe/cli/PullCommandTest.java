@@ -38,11 +38,14 @@ class PullCommandTest {
     static void start() {
         s3 = S3Server.start(S3Server.Options.local(shared.resolve("s3")));
         s3.createBucket("lora");
-        store = new ObjectStore(new StorageConfig(s3.endpoint(), "minioadmin", "minioadmin", "lora", "us-east-1"));
+        S3Server.Options o = s3.options();
+        store = new ObjectStore(new StorageConfig(s3.endpoint(), o.accessKey(), o.secretKey(), "lora", "us-east-1"));
+        Cli.useS3Keys(o.accessKey(), o.secretKey());
     }
 
     @AfterAll
     static void stop() {
+        Cli.forgetS3Keys();
         if (store != null) {
             store.close();
         }

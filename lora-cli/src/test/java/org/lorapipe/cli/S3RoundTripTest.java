@@ -27,10 +27,12 @@ class S3RoundTripTest {
     @BeforeAll
     static void start() {
         infra = LocalInfra.start();
+        Cli.useS3Keys(infra.accessKey(), infra.secretKey());
     }
 
     @AfterAll
     static void stop() {
+        Cli.forgetS3Keys();
         if (infra != null) {
             infra.close();
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +37,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *
  * <p>All replication factors are 1 and the internal topics have one partition: this is a test and
  * development broker, sized to start in a few seconds on a small machine.
+ *
+ * <p>The client listener is {@code PLAINTEXT} (no login) unless {@link Options#sasl()} is set: then every
+ * listener asks for a login ({@link BrokerSasl}), and {@link #clientProperties()} holds the admin's.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -52,8 +56,16 @@ public final class KafkaBroker implements AutoCloseable {
      * @param logFile receives the broker's stdout, stderr and log4j2 output
      * @param detached true: the broker outlives this JVM (no shutdown hook); the caller records
      *     {@link #pid()} to stop it later
+     * @param sasl null: PLAINTEXT, no login; else SASL/SCRAM on every listener
      */
-    public record Options(Path dataDir, String host, int port, int controllerPort, Path logFile, boolean detached) {
+    public record Options(
+            Path dataDir, String host, int port, int controllerPort, Path logFile, boolean detached, BrokerSasl sasl) {
+
+        /** A PLAINTEXT broker. */
+        public Options(Path dataDir, String host, int port, int controllerPort, Path logFile, boolean detached) {
+            this(dataDir, host, port, controllerPort, logFile, detached, null);
+        }
+
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(host, "host");
@@ -67,6 +79,11 @@ public final class KafkaBroker implements AutoCloseable {
         /** Attached broker on 127.0.0.1 with two free ports, logging to {@code dataDir/broker.log}. */
         public static Options local(Path dataDir) {
             return new Options(dataDir, "127.0.0.1", Ports.free(), Ports.free(), dataDir.resolve("broker.log"), false);
+        }
+
+        /** The same broker with SASL/SCRAM logins on every listener. */
+        public Options withSasl(BrokerSasl withSasl) {
+            return new Options(dataDir, host, port, controllerPort, logFile, detached, withSasl);
         }
     }
 
@@ -93,6 +110,9 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Files.writeString(serverProperties, serverProperties(o, dataDir.resolve("logs")));
+            if (o.sasl() != null) {
+                ownerOnly(serverProperties); // it holds the admin password
+            }
             Files.writeString(log4jConfig, LOG4J2_PROPERTIES);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the broker configuration in " + dataDir, e);
@@ -116,6 +136,9 @@ public final class KafkaBroker implements AutoCloseable {
             format.addAll(common);
             format.addAll(
                     List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", serverProperties.toString()));
+            if (o.sasl() != null) {
+                format.addAll(o.sasl().formatArguments());
+            }
             ServerProcess.runTool("kafka-storage-format", format, dataDir, o.logFile(), Duration.ofSeconds(60));
         }
 
@@ -124,11 +147,11 @@ public final class KafkaBroker implements AutoCloseable {
         server.addAll(List.of("kafka.Kafka", serverProperties.toString()));
         ServerProcess process = ServerProcess.launch("kafka", server, dataDir, o.logFile(), o.detached());
         String bootstrap = o.host() + ":" + o.port();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
+        Map<String, Object> probe = new HashMap<>(clientProperties(o));
+        probe.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        probe.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        probe.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        try (Admin admin = Admin.create(probe)) {
             // the TCP check first keeps the admin client from logging connection failures; the
             // cluster id proves the answer comes from this broker and not from another on the port
             process.awaitReady(READY_TIMEOUT, () -> {
@@ -153,6 +176,23 @@ public final class KafkaBroker implements AutoCloseable {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return options.host() + ":" + options.port();
+    }
+
+    /**
+     * What a client needs to reach this broker as its admin: {@code bootstrap.servers}, and with SASL the
+     * admin's login (holds a password: never log it unmasked).
+     */
+    public Map<String, Object> clientProperties() {
+        return clientProperties(options);
+    }
+
+    private static Map<String, Object> clientProperties(Options o) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.host() + ":" + o.port());
+        if (o.sasl() != null) {
+            p.putAll(o.sasl().adminClientProperties());
+        }
+        return p;
     }
 
     /** The OS process id, recorded by {@code lora stack up} to stop a detached broker later. */
@@ -194,11 +234,20 @@ public final class KafkaBroker implements AutoCloseable {
      * existing topics are left as they are.
      */
     public static void createTopics(String bootstrap, Map<String, Integer> partitionsByTopic) {
+        createTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), partitionsByTopic);
+    }
+
+    /**
+     * Like {@link #createTopics(String, Map)} with a client that logs in as {@code clientProperties} say
+     * (e.g. {@link #clientProperties()} of a SASL broker).
+     */
+    public static void createTopics(Map<String, ?> clientProperties, Map<String, Integer> partitionsByTopic) {
+        Object bootstrap = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         Collection<String> topics = partitionsByTopic.keySet();
         List<NewTopic> newTopics = partitionsByTopic.entrySet().stream()
                 .map(e -> new NewTopic(e.getKey(), Optional.ofNullable(e.getValue()), Optional.empty()))
                 .toList();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(new HashMap<>(clientProperties))) {
             for (var entry : admin.createTopics(newTopics, new CreateTopicsOptions().timeoutMs(30_000))
                     .values()
                     .entrySet()) {
@@ -221,6 +270,14 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the directory's own permissions apply
+        }
+    }
+
     private static String readClusterId(Path metaProperties) {
         Properties meta = new Properties();
         try (var in = Files.newBufferedReader(metaProperties)) {
@@ -238,17 +295,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static String serverProperties(Options o, Path logDirs) {
         String h = o.host();
+        List<String> listeners = o.sasl() != null
+                ? o.sasl().serverProperties(h, o.port(), o.controllerPort())
+                : List.of(
+                        "listeners=PLAINTEXT://" + h + ":" + o.port() + ",CONTROLLER://" + h + ":" + o.controllerPort(),
+                        "advertised.listeners=PLAINTEXT://" + h + ":" + o.port(),
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         return String.join(
                         "\n",
                         "# generated by org.lorapipe.devstack.KafkaBroker: single-node KRaft broker for tests and dev",
                         "process.roles=broker,controller",
                         "node.id=1",
                         "controller.quorum.voters=1@" + h + ":" + o.controllerPort(),
-                        "listeners=PLAINTEXT://" + h + ":" + o.port() + ",CONTROLLER://" + h + ":" + o.controllerPort(),
-                        "advertised.listeners=PLAINTEXT://" + h + ":" + o.port(),
                         "controller.listener.names=CONTROLLER",
-                        "inter.broker.listener.name=PLAINTEXT",
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        String.join("\n", listeners),
                         "log.dirs=" + logDirs,
                         // = Topics.STAGE_INPUT_PARTITIONS: a topic created by its first writer (a test, a
                         // user's producer) still lets several replicas of a stage work at once

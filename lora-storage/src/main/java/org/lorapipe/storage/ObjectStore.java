@@ -73,7 +73,7 @@ public final class ObjectStore implements AutoCloseable {
         this.config = config;
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint())
-                .credentials(config.accessKey(), config.secretKey())
+                .credentialsProvider(config.credentials().provider())
                 .region(config.region())
                 .build();
         this.retrier = new Retrier(retryPolicy, config.endpoint());

@@ -1,27 +1,28 @@
 package org.lorapipe.storage;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the object store is and how to sign requests to it.
  *
- * <p>Services get these from their typed Quarkus config ({@code lora.s3.*}); the CLI and scripts
- * use {@link #fromEnv()}. {@link #toString()} masks both keys so the record can be logged; never
- * log {@link #accessKey()} or {@link #secretKey()} themselves.
+ * <p>Services get these from their typed Quarkus config ({@code lora.s3.*}); scripts use
+ * {@link #fromEnv()}. Credentials come from {@link S3Credentials}: given keys, or the first source of
+ * its chain (our variables, then the AWS standard ones); there is no default. {@link #toString()} names
+ * where the credentials come from and never prints a key, so the record can be logged.
  *
  * @param endpoint {@code http(s)://host:port} of MinIO (deployments) or s3proxy (tests)
- * @param accessKey access key id
- * @param secretKey secret key (masked in {@link #toString()})
+ * @param credentials how requests are signed
  * @param bucket the pipeline's bucket; URIs in events are checked against it
  * @param region signing region; MinIO and s3proxy accept any, us-east-1 by default
  */
-public record StorageConfig(String endpoint, String accessKey, String secretKey, String bucket, String region) {
+public record StorageConfig(String endpoint, S3Credentials credentials, String bucket, String region) {
 
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
-    public static final String DEFAULT_CREDENTIAL = "minioadmin";
     public static final String DEFAULT_BUCKET = "lora";
     public static final String DEFAULT_REGION = "us-east-1";
 
@@ -40,11 +41,8 @@ public record StorageConfig(String endpoint, String accessKey, String secretKey,
                 problems.add("endpoint '" + endpoint + "' is not a URL: " + e.getMessage());
             }
         }
-        if (accessKey == null || accessKey.isBlank()) {
-            problems.add("access key is empty");
-        }
-        if (secretKey == null || secretKey.isBlank()) {
-            problems.add("secret key is empty");
+        if (credentials == null) {
+            problems.add("no credentials (" + S3Credentials.HOW_TO_SET + ")");
         }
         if (bucket == null || bucket.isBlank()) {
             problems.add("bucket is empty");
@@ -63,24 +61,31 @@ public record StorageConfig(String endpoint, String accessKey, String secretKey,
         }
     }
 
-    /** Reads S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET, S3_REGION (all optional). */
-    public static StorageConfig fromEnv() {
-        return fromEnv(System.getenv());
+    /** Fixed keys (the embedded stack, tests): the secret key is never printed. */
+    public StorageConfig(String endpoint, String accessKey, String secretKey, String bucket, String region) {
+        this(endpoint, fixed(accessKey, secretKey), bucket, region);
     }
 
-    /** Like {@link #fromEnv()} from a given map, for tests and for {@code .env} files. */
-    public static StorageConfig fromEnv(Map<String, String> env) {
+    /**
+     * Reads S3_ENDPOINT, S3_BUCKET, S3_REGION (optional) and the credentials of {@link S3Credentials#resolve}
+     * (required: S3_ACCESS_KEY/S3_SECRET_KEY or the AWS standard sources).
+     */
+    public static StorageConfig fromEnv() {
+        return fromEnv(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** Like {@link #fromEnv()} from a given environment and home directory, for tests and .env files. */
+    public static StorageConfig fromEnv(Map<String, String> env, Path userHome) {
         return new StorageConfig(
                 env.getOrDefault("S3_ENDPOINT", DEFAULT_ENDPOINT),
-                env.getOrDefault("S3_ACCESS_KEY", DEFAULT_CREDENTIAL),
-                env.getOrDefault("S3_SECRET_KEY", DEFAULT_CREDENTIAL),
+                S3Credentials.resolve(Optional.empty(), Optional.empty(), env, userHome),
                 env.getOrDefault("S3_BUCKET", DEFAULT_BUCKET),
                 env.getOrDefault("S3_REGION", DEFAULT_REGION));
     }
 
     /** Same store, another bucket. */
     public StorageConfig withBucket(String otherBucket) {
-        return new StorageConfig(endpoint, accessKey, secretKey, otherBucket, region);
+        return new StorageConfig(endpoint, credentials, otherBucket, region);
     }
 
     /** The bucket root as a location. */
@@ -88,10 +93,17 @@ public record StorageConfig(String endpoint, String accessKey, String secretKey,
         return new S3Uri(bucket, "");
     }
 
-    /** Never prints the credentials (neither key: the access key is half of the login). */
+    /** Never prints the credentials (neither key: the access key is half of the login), only their source. */
     @Override
     public String toString() {
-        return "StorageConfig[endpoint=" + endpoint + ", accessKey=***, secretKey=***, bucket=" + bucket + ", region="
-                + region + "]";
+        return "StorageConfig[endpoint=" + endpoint + ", credentials=" + credentials + ", bucket=" + bucket
+                + ", region=" + region + "]";
+    }
+
+    /** Blank keys become no credentials, reported with the other problems of the config. */
+    private static S3Credentials fixed(String accessKey, String secretKey) {
+        return accessKey == null || accessKey.isBlank() || secretKey == null || secretKey.isBlank()
+                ? null
+                : S3Credentials.of(accessKey, secretKey);
     }
 }

@@ -6,15 +6,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.lorapipe.cli.Endpoints;
+import org.lorapipe.cli.KafkaConnection;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetPrepared;
@@ -52,15 +51,21 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return watch(requestId, endpoints.bootstrap(), parse(timeout), System.out);
+        return watch(requestId, endpoints.kafka(), parse(timeout), System.out);
+    }
+
+    /** Follows the run on a broker without authentication (the embedded stack); returns the exit code. */
+    public static int watch(String requestId, String bootstrap, Duration timeout, PrintStream out) {
+        return watch(requestId, KafkaConnection.plaintext(bootstrap), timeout, out);
     }
 
     /** Follows the run; returns the exit code. Used by {@code lora demo} too. */
-    public static int watch(String requestId, String bootstrap, Duration timeout, PrintStream out) {
+    public static int watch(String requestId, KafkaConnection kafka, Duration timeout, PrintStream out) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         Printer printer = new Printer(out, System.console() != null);
-        try (KafkaConsumer<String, String> consumer = consumer(bootstrap)) {
-            out.println("watching " + requestId + " on " + bootstrap + " (Ctrl-C stops watching, not the run)");
+        try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
+            out.println("watching " + requestId + " on " + kafka.bootstrapServers()
+                    + " (Ctrl-C stops watching, not the run)");
             Integer exit = catchUp(consumer, requestId, printer, deadline);
             while (exit == null && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
@@ -166,15 +171,14 @@ public final class WatchCommand implements Callable<Integer> {
         return null;
     }
 
-    private static KafkaConsumer<String, String> consumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "lora-watch-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // outcomes are committed in transactions: an aborted one (a replica killed mid-commit) is not a result
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    private static KafkaConsumer<String, String> consumer(KafkaConnection kafka) {
+        return kafka.consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "lora-watch-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                // outcomes are committed in transactions: an aborted one (a replica killed mid-commit) is not
+                // a result
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 
     /** "30m", "2h", "90s" or "90" (seconds); null stays null. */

@@ -1,6 +1,7 @@
 package org.lorapipe.service.consumer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.kafka.KafkaClientProperties;
 
 /**
  * The real clients of a stage replica.
@@ -34,19 +36,32 @@ import org.lorapipe.contract.Topics;
  *       the partitions it must and running jobs elsewhere go on.
  *   <li>Producer: idempotent and transactional, with the transactional id {@code group-instance}.
  * </ul>
+ *
+ * <p>Every client starts from the service's Kafka client properties (its {@code kafka.*} configuration,
+ * the same SmallRye Reactive Messaging uses: bootstrap servers, SASL, TLS, any other client property);
+ * the settings above are laid on top, since the stage's delivery guarantees depend on them.
  */
 public final class BrokerClients implements KafkaClients {
     private static final Logger LOG = Logger.getLogger(BrokerClients.class);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final String groupId;
     private final String transactionalId;
     private final boolean createTopics;
 
-    /** @param createTopics create the pipeline's missing topics before joining the group */
-    public BrokerClients(String bootstrapServers, String groupId, String instanceId, boolean createTopics) {
+    /**
+     * @param clientProperties Kafka client properties shared by every client (at least
+     *     {@code bootstrap.servers}); may hold secrets, never logged unmasked
+     * @param createTopics create the pipeline's missing topics before joining the group
+     */
+    public BrokerClients(Map<String, ?> clientProperties, String groupId, String instanceId, boolean createTopics) {
+        Object bootstrap = clientProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (bootstrap == null || bootstrap.toString().isBlank()) {
+            throw new IllegalArgumentException(
+                    "no Kafka bootstrap servers: set kafka.bootstrap.servers (or KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        this.clientProperties = Map.copyOf(clientProperties);
         this.createTopics = createTopics;
-        this.bootstrapServers = bootstrapServers;
         this.groupId = groupId;
         this.transactionalId = groupId + "-" + instanceId;
     }
@@ -55,10 +70,25 @@ public final class BrokerClients implements KafkaClients {
         return transactionalId;
     }
 
+    /** The shared client properties, masked: safe to log. */
+    public String describe() {
+        return KafkaClientProperties.masked(clientProperties);
+    }
+
+    /**
+     * A fresh copy of the shared properties for one client. Properties of one client kind only (a
+     * consumer's {@code group.id} given as {@code kafka.group.id}) make the others log an "unknown
+     * config" warning at most.
+     */
+    private Properties shared() {
+        Properties p = new Properties();
+        p.putAll(new HashMap<>(clientProperties));
+        return p;
+    }
+
     @Override
     public Consumer<String, byte[]> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = shared();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -77,8 +107,7 @@ public final class BrokerClients implements KafkaClients {
 
     @Override
     public Producer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = shared();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId + "-tx");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -106,8 +135,7 @@ public final class BrokerClients implements KafkaClients {
      * operator, as k8s/ and docker-compose do with their topic jobs.
      */
     public void createTopics() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = shared();
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = new ArrayList<>();

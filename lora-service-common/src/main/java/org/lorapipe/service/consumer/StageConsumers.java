@@ -2,12 +2,14 @@ package org.lorapipe.service.consumer;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -21,6 +23,10 @@ import org.lorapipe.service.jobs.JobRegistry;
  * Starts the service's {@link StageConsumer} with its one {@link StageHandler} when the service starts,
  * and stops it (running jobs stop at their next boundary, offsets uncommitted) when the service gets
  * SIGTERM, before the JVM exits.
+ *
+ * <p>Its Kafka clients get the service's {@code kafka.*} configuration as the Kafka extension collects
+ * it for SmallRye Reactive Messaging (the {@code default-kafka-broker} map: every {@code kafka.*}
+ * property and {@code KAFKA_*} variable, prefix dropped), so SASL and TLS set once apply to both.
  */
 @ApplicationScoped
 public class StageConsumers {
@@ -31,7 +37,7 @@ public class StageConsumers {
     private final Limits limits;
     private final ServiceConfig service;
     private final JobRegistry registry;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaClientProperties;
     private final int httpPort;
     private volatile StageConsumer<?> consumer;
     private volatile String fatalError;
@@ -42,14 +48,14 @@ public class StageConsumers {
             Limits limits,
             ServiceConfig service,
             JobRegistry registry,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaClientProperties,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort) {
         this.handlers = handlers;
         this.settings = settings;
         this.limits = limits;
         this.service = service;
         this.registry = registry;
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaClientProperties = kafkaClientProperties;
         this.httpPort = httpPort;
     }
 
@@ -59,7 +65,7 @@ public class StageConsumers {
             return;
         }
         BrokerClients clients =
-                new BrokerClients(bootstrapServers, settings.groupId(), instanceId(), settings.createTopics());
+                new BrokerClients(kafkaClientProperties, settings.groupId(), instanceId(), settings.createTopics());
         StageConsumer<?> c = new StageConsumer<>(
                 handlers.get(),
                 Stage.valueOf(service.stage().toUpperCase(Locale.ROOT)),
@@ -76,8 +82,12 @@ public class StageConsumers {
         c.start();
         consumer = c;
         LOG.infof(
-                "consuming %s in group %s as %s (%d job(s) at a time)",
-                settings.inputTopic(), settings.groupId(), clients.transactionalId(), settings.concurrency());
+                "consuming %s in group %s as %s (%d job(s) at a time), Kafka client properties %s",
+                settings.inputTopic(),
+                settings.groupId(),
+                clients.transactionalId(),
+                settings.concurrency(),
+                clients.describe());
     }
 
     void stop(@Observes ShutdownEvent event) {
