@@ -40,7 +40,7 @@ import org.lorapipe.tuning.peft.PeftAdapter;
  * so the example's run is also the valid request that must complete afterwards. The short fuzz runs in
  * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
  * dataset-service,trainer-service,eval-service,merge-service,lora-cli -am -Dit.test=PipelineEndToEndIT
- * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 class PipelineEndToEndIT {
     @TempDir
