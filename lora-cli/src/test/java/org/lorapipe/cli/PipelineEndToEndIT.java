@@ -34,6 +34,13 @@ import org.lorapipe.tuning.peft.PeftAdapter;
  * (on free ports), and {@code lora demo}'s own code path running the example request. Checks the events
  * on every topic in order, the adapter, the report, the merged model with its checksums, a tuned model
  * that follows the instruction better than the base, and merged logits equal to base + adapter.
+ *
+ * <p>Before the example runs, the same stack is fuzzed ({@link HostileInputFuzz}): hostile requests and
+ * forged events on every door must each get exactly one refusal and leave every service ready and idle,
+ * so the example's run is also the valid request that must complete afterwards. The short fuzz runs in
+ * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
+ * dataset-service,trainer-service,eval-service,merge-service,lora-cli -am -Dit.test=PipelineEndToEndIT
+ * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 class PipelineEndToEndIT {
     @TempDir
@@ -48,6 +55,9 @@ class PipelineEndToEndIT {
         StackPorts ports = new StackPorts(Ports.free(), Ports.free(), Ports.free(), services);
         EmbeddedStack stack = new EmbeddedStack(root, dir.resolve("stack"), ports, System.out);
         try {
+            stack.up();
+            new HostileInputFuzz(stack, root, System.out).run();
+
             DemoCommand demo = new DemoCommand();
             demo.timeout = "10m"; // a stage that never answers fails the test instead of hanging CI
             demo.stories = TestData.dir("models/stories260K"); // wherever the test data is

@@ -3,6 +3,7 @@ package org.lorapipe.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lorapipe.contract.event.AdapterTrained;
@@ -63,6 +64,19 @@ class EventParserTest {
         AdapterTrained own = adapterTrained("s3://lora/runs/r1/adapter/");
         assertThat(parser.parse(Json.write(own), AdapterTrained.class).adapterUri())
                 .isEqualTo(own.adapterUri());
+    }
+
+    /** Found by the fuzz suite: Jackson read {@code "adapterUri": 7} as the string "7", past the folder check. */
+    @Test
+    void aUriOfAnotherJsonTypeIsRefusedNotReadAsText() {
+        for (String wrong : List.of("7", "true", "1.5")) {
+            String json = Json.write(adapterTrained("s3://lora/runs/x/adapter/"))
+                    .replace("\"s3://lora/runs/x/adapter/\"", wrong);
+            assertThatThrownBy(() -> parser.parse(json, AdapterTrained.class))
+                    .as(wrong)
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("adapterUri must be a string");
+        }
     }
 
     @Test

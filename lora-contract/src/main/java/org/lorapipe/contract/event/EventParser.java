@@ -96,7 +96,11 @@ public final class EventParser {
             for (var confined : CONFINED.entrySet()) {
                 JsonNode value = node.path(confined.getKey());
                 String folder = "s3://" + bucket + "/" + confined.getValue().apply(requestId);
-                if (value.isTextual() && !inside(value.textValue(), folder)) {
+                if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
+                    // Jackson would read 7 or true as the string "7": a URI must be written as one
+                    problems.add(confined.getKey() + " must be a string (an s3:// URI in " + folder + "), got "
+                            + Problems.cut(value.toString()));
+                } else if (value.isTextual() && !inside(value.textValue(), folder)) {
                     problems.add(confined.getKey() + " must be in " + folder + " (the run's own folder), got '"
                             + Problems.cut(value.textValue()) + "'");
                 }

@@ -55,7 +55,7 @@ public final class RequestParser {
             }
             throw new NotJsonException(detail);
         }
-        if (node == null) {
+        if (node == null || node.isMissingNode()) { // Jackson reads no content as a missing node
             throw new NotJsonException("the record is empty");
         }
         return node;
@@ -419,7 +419,9 @@ public final class RequestParser {
 
     private EvalTask task(Fields f, Problems problems) {
         EvalTaskName name = f.enumValue("name", EvalTaskName.class, null);
-        if (name == null && f.present() && f.raw("name").isMissingNode()) {
+        if (name == null
+                && f.present()
+                && (f.raw("name").isMissingNode() || f.raw("name").isNull())) {
             problems.add(f.path("name") + " is required: one of " + WireValue.choices(EvalTaskName.class));
         }
         String uri = f.string("uri", null);

@@ -188,6 +188,25 @@ class RequestParserTest {
                         .contains("training.learningRate must be a finite number"));
     }
 
+    /** Found by the fuzz suite: a task whose name was null vanished from the request without a word. */
+    @Test
+    void aTaskWithANullNameIsRefusedNotDropped() {
+        String json = minimalWith("\"evaluation\": {\"tasks\": [{\"name\": \"perplexity\"}, {\"name\": null}]}");
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("evaluation.tasks[1].name is required");
+    }
+
+    /** Found by the fuzz suite: an empty record was judged an invalid request, not "not JSON". */
+    @Test
+    void anEmptyRecordIsNotJson() {
+        for (String empty : List.of("", "  \n")) {
+            assertThatThrownBy(() -> parser.parse(empty))
+                    .isInstanceOf(NotJsonException.class)
+                    .hasMessageContaining("empty");
+        }
+    }
+
     @Test
     void aKeyGivenTwiceIsAProblemNotALastOneWins() {
         String json = "{\"requestId\": \"twice\", \"lora\": {\"r\": 8, \"r\": 64}}";

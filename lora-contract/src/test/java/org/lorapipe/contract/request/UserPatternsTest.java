@@ -39,6 +39,31 @@ class UserPatternsTest {
                 .hasMessageContaining("(q)\\1");
     }
 
+    /**
+     * Found by the fuzz suite (PipelineEndToEndIT): RE2/J compiles every copy of a nested counted
+     * repetition, so this 34-character pattern ran the dataset-service's consumer thread out of heap at
+     * intake. RE2's own rule (at most 1000 copies) now refuses it before anything is compiled.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void nestedCountedRepetitionsAreRefusedBeforeTheyAreCompiled() {
+        assertThat(UserPatterns.problem("((((a{1000}){1000}){1000}){1000})"))
+                .contains("more than 1000000000 copies", "at most 1000");
+        assertThat(UserPatterns.problem("((a{100}){100}){100}")).contains("1000000 copies");
+        assertThat(UserPatterns.problem("(a{2,}b{3,40}){26}")).contains("1040 copies");
+        assertThat(UserPatterns.repeatProduct("(a{10}|b{20}){50}")).isEqualTo(1000);
+        assertThat(UserPatterns.problem("(a{10}|b{20}){50}")).isNull();
+        assertThat(UserPatterns.problem("a{1000}b{1000}c{1000}")).isNull();
+        // braces that are no repetition, escaped or inside a class, make no copies
+        assertThat(UserPatterns.repeatProduct("\\{1000}(a{1000})")).isEqualTo(1000);
+        assertThat(UserPatterns.repeatProduct("[{]{1000}(x)")).isEqualTo(1000);
+        assertThat(UserPatterns.repeatProduct("[]{(]{10}(x){10}")).isEqualTo(10);
+        assertThat(UserPatterns.repeatProduct("\\Q(a{999})\\E{2}")).isEqualTo(2);
+        assertThat(UserPatterns.repeatProduct("\\p{Greek}{1000}")).isEqualTo(1000);
+        assertThat(UserPatterns.problem("(.*){1,16}z")).isNull();
+        assertThat(UserPatterns.problem("layers\\.(1|2)\\.self_attn\\.q_proj")).isNull();
+    }
+
     @Test
     void theFirstMatchingKeyInOrderWinsAsInPeft() {
         String module = "model.layers.0.self_attn.q_proj";
