@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.lorapipe.cli.stack.EmbeddedStack;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.RecordKeys;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.json.Json;
 
@@ -100,8 +101,10 @@ final class HostileInputFuzz {
     private final EmbeddedStack stack;
     private final Path root;
     private final PrintStream out;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
 
@@ -215,6 +218,8 @@ final class HostileInputFuzz {
                 .port();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + EmbeddedStack.HOST + ":" + port + path))
                 .timeout(Duration.ofSeconds(60))
+                // as curl does for a large body: a server that refuses it (413) says so before it is sent
+                .expectContinue(body != null && body.length > 64 * 1024)
                 .header("Content-Type", "application/json");
         b.method(
                 method,
@@ -262,8 +267,10 @@ final class HostileInputFuzz {
         }
     }
 
+    /** What was seen on {@code topic} for the record keyed {@code key}, under the key its answers carry. */
     private List<Seen> seen(String key, String topic) {
-        return seen.getOrDefault(key, List.of()).stream()
+        String sent = key == null ? null : new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        return seen.getOrDefault(RecordKeys.answerKey(sent), List.of()).stream()
                 .filter(s -> s.topic().equals(topic) && !s.injected())
                 .toList();
     }

@@ -7,12 +7,12 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.RecordKeys;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
-import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.contract.request.TrainingRequest;
 
 /**
@@ -39,7 +39,7 @@ public final class InboundGate {
 
     public <T> Admission<T> admit(ConsumerRecord<String, byte[]> record, Function<String, T> parser) {
         byte[] bytes = record.value() == null ? new byte[0] : record.value();
-        String key = printableKey(record.key());
+        String key = RecordKeys.answerKey(record.key());
         if (bytes.length > maxRequestBytes) {
             String message = "the record has " + bytes.length + " bytes, more than the " + maxRequestBytes
                     + " an event may have (lora.limits.request-bytes): a request is a few kilobytes of JSON;"
@@ -75,24 +75,6 @@ public final class InboundGate {
                     List.of(failure(id, null, ErrorCodes.INVALID_REQUEST, e.getMessage(), e.problems(), false)));
         }
     }
-
-    /**
-     * The key the answers to a record carry: the record's own when it could be a request id, else the
-     * record's key cut to {@link #MAX_KEY_CHARS} characters with control characters replaced (a key
-     * is untrusted: it reaches logs, a failure event and its {@code ce_id} header).
-     */
-    static String printableKey(String key) {
-        if (key == null || RequestParser.REQUEST_ID.matcher(key).matches()) {
-            return key;
-        }
-        String cut = key.length() <= MAX_KEY_CHARS ? key : key.substring(0, MAX_KEY_CHARS);
-        StringBuilder out = new StringBuilder(cut.length());
-        cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return out.toString();
-    }
-
-    /** Longest record key repeated in an answer, in characters. */
-    static final int MAX_KEY_CHARS = 200;
 
     /** The {@code lora.pipeline.failed} record of a request (its {@code request} travels with it when known). */
     public OutgoingEvent failure(

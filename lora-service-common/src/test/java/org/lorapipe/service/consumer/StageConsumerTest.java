@@ -417,7 +417,7 @@ class StageConsumerTest {
 
         assertThat(published()).extracting(ProducerRecord::key).allSatisfy(k -> {
             assertThat(k)
-                    .hasSize(InboundGate.MAX_KEY_CHARS)
+                    .hasSize(org.lorapipe.contract.RecordKeys.MAX_CHARS)
                     .startsWith("line?break")
                     .doesNotContain("\n");
         });
