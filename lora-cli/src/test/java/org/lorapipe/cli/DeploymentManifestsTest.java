@@ -65,6 +65,9 @@ class DeploymentManifestsTest {
                 assertThat(container.path("envFrom").toString())
                         .as("%s credentials", name)
                         .contains("lora-s3-credentials");
+                assertThat(container.path("envFrom").toString())
+                        .as("%s API keys, from a Secret the operator creates", name)
+                        .contains("lora-api-auth");
             }
         }
         JsonNode trainer = deployments.stream()
@@ -76,6 +79,9 @@ class DeploymentManifestsTest {
         assertThat(gpu).isEqualTo(overlay.equals("gpu") ? "1" : "");
         assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("ScaledObject"));
         assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("Secret"));
+        assertThat(objects)
+                .as("API keys are never committed")
+                .noneSatisfy(o -> assertThat(o.at("/metadata/name").asText()).isEqualTo("lora-api-auth"));
     }
 
     @Test
@@ -88,6 +94,7 @@ class DeploymentManifestsTest {
         NativeMemoryPolicy.load(root)
                 .variables()
                 .forEach((k, v) -> assertThat(config).as("compose env").containsPattern(k + ": ['\"]?" + v));
+        assertThat(config).as("API keys from the environment").contains("LORA_AUTH_KEYS");
         assertThat(config).contains("apache/kafka").contains("minio/minio").contains("mc mb --ignore-existing");
     }
 
