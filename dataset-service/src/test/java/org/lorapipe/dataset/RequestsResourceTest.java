@@ -14,6 +14,7 @@ import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.service.testing.SampleEvents;
+import org.lorapipe.service.testing.TestKeys;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.LoraInfraTestResource;
 import org.lorapipe.testkit.NeedsInfra;
@@ -26,7 +27,9 @@ class RequestsResourceTest {
     @Test
     void validRequestIsPublishedWithItsDefaults() {
         String id = "http-" + System.nanoTime();
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestKeys.ALICE)
+                .contentType("application/json")
                 .body(SampleEvents.requestJson(id))
                 .post("/api/requests")
                 .then()
@@ -44,7 +47,9 @@ class RequestsResourceTest {
 
     @Test
     void invalidRequestIs400WithEveryProblem() {
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestKeys.ALICE)
+                .contentType("application/json")
                 .body("{\"requestId\":\"x\",\"lora\":{\"r\":0}}")
                 .post("/api/requests")
                 .then()
@@ -55,7 +60,9 @@ class RequestsResourceTest {
                                 org.hamcrest.Matchers.startsWith("baseModel is required"),
                                 org.hamcrest.Matchers.startsWith("dataset is required"),
                                 equalTo("lora.r must be a positive integer, got 0")));
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestKeys.ALICE)
+                .contentType("application/json")
                 .body("not json")
                 .post("/api/requests")
                 .then()

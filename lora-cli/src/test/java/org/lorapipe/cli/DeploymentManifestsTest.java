@@ -65,6 +65,9 @@ class DeploymentManifestsTest {
                 assertThat(container.path("envFrom").toString())
                         .as("%s credentials", name)
                         .contains("lora-s3-credentials");
+                assertThat(container.path("envFrom").toString())
+                        .as("%s API keys, from a Secret the operator creates", name)
+                        .contains("lora-api-auth");
             }
         }
         JsonNode trainer = deployments.stream()
@@ -75,7 +78,8 @@ class DeploymentManifestsTest {
                 .asText();
         assertThat(gpu).isEqualTo(overlay.equals("gpu") ? "1" : "");
         assertThat(objects).anySatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("ScaledObject"));
-        // the Secrets are created by the operator from uncommitted files (README, "Security")
+        // the Secrets (S3 keys, Kafka login, API keys) are created by the operator from uncommitted files
+        // (README, "Security" and "Calling the HTTP API")
         assertThat(objects).noneSatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("Secret"));
         assertThat(objects.toString()).doesNotContain("minioadmin");
     }
@@ -110,6 +114,7 @@ class DeploymentManifestsTest {
         NativeMemoryPolicy.load(root)
                 .variables()
                 .forEach((k, v) -> assertThat(config).as("compose env").containsPattern(k + ": ['\"]?" + v));
+        assertThat(config).as("API keys from the environment").contains("LORA_AUTH_KEYS");
         assertThat(config).contains("apache/kafka").contains("minio/minio").contains("mc mb --ignore-existing");
     }
 

@@ -6,8 +6,14 @@ import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.cli.stack.EmbeddedStack;
 import org.lorapipe.cli.stack.ServiceSpec;
 import org.lorapipe.cli.stack.StackComponent;
+import org.lorapipe.cli.stack.StackKey;
 import org.lorapipe.cli.stack.StackPorts;
 import org.lorapipe.cli.stack.StackState;
 import org.lorapipe.contract.Topics;
@@ -27,7 +34,8 @@ import org.lorapipe.testkit.NeedsInfra;
 /**
  * {@code lora stack up / status / down} for real, on free ports so that it never meets a developer's
  * running stack: processes start, the bucket exists, a service built by the reactor answers the
- * contract through the broker, {@code up} twice starts nothing new, and {@code down} leaves no process
+ * contract through the broker and its API only to the stack's own key, {@code up} twice starts nothing new,
+ * and {@code down} leaves no process
  * and no open port behind.
  */
 @NeedsInfra
@@ -49,6 +57,25 @@ class EmbeddedStackTest {
         try {
             stack.up();
             assertThat(stack.status(false)).as("all healthy:\n%s", text).isTrue();
+            assertThat(text.toString()).contains("API key " + StackKey.file(dir));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(StackKey.file(dir))))
+                    .isEqualTo("rw-------");
+            URI jobs = URI.create("http://127.0.0.1:" + dataset.port() + "/api/jobs");
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(http.send(HttpRequest.newBuilder(jobs).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as("the API takes the stack's key")
+                    .isEqualTo(401);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(jobs)
+                                            .header(
+                                                    "Authorization",
+                                                    "Bearer "
+                                                            + StackKey.read(dir).orElseThrow())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(200);
             assertThat(stack.components())
                     .extracting(EmbeddedStack.ComponentStatus::name, EmbeddedStack.ComponentStatus::state)
                     .contains(org.assertj.core.groups.Tuple.tuple("dataset-service", "healthy"));

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  *   runs/{id}/merged/                 the merged model
  *   runs/{id}/not-merged.json         a run not merged on purpose
  *   runs/{id}/request.json            the request the id was first accepted with
+ *   runs/{id}/owner.json              who submitted it (the authenticated principal, or none)
  * </pre>
  */
 public final class BucketLayout {
@@ -26,6 +27,7 @@ public final class BucketLayout {
 
     public static final String NOT_MERGED = "not-merged.json";
     public static final String REQUEST = "request.json";
+    public static final String OWNER = "owner.json";
 
     private static final Pattern STEP = Pattern.compile("step-(\\d+)/?$");
 
@@ -76,5 +78,10 @@ public final class BucketLayout {
     /** The request a run was first accepted with, which its id stands for from then on. */
     public static String request(String requestId) {
         return run(requestId) + REQUEST;
+    }
+
+    /** Who submitted a run over the HTTP API (its principal), written just before {@link #request}. */
+    public static String owner(String requestId) {
+        return run(requestId) + OWNER;
     }
 }

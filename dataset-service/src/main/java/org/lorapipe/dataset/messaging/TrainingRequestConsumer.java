@@ -46,7 +46,13 @@ public class TrainingRequestConsumer implements StageHandler<TrainingRequest> {
 
     @Override
     public StageResult work(TrainingRequest request, JobControl control) {
-        ownership.claim(request); // the id names this request's run from now on, or a CONFLICT
+        return work(request, null, control);
+    }
+
+    /** {@code principal}: who sent the request over the HTTP API ({@code lora_principal}), or null. */
+    @Override
+    public StageResult work(TrainingRequest request, String principal, JobControl control) {
+        ownership.claim(request, principal); // the id names this request's run from now on, or a CONFLICT
         DatasetManifest manifest = preparation.prepare(request, control);
         String folder = preparation.datasetFolder(request.requestId()).toString();
         return new StageResult(

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.json.Json;
@@ -25,6 +26,7 @@ import org.lorapipe.storage.StorageConfig;
  * The embedded default of docs/CONTRACT.md: a real Kafka broker on 127.0.0.1:9092, an S3 server on
  * 127.0.0.1:9000 (minioadmin / minioadmin, bucket {@code lora}) and every stage service that has been
  * built, as background processes whose data and logs live under one folder (default {@code .lora/}).
+ * The services' HTTP API takes the stack's own bearer key ({@link StackKey}, {@code <folder>/api-key}).
  * The processes outlive the command; their pids are kept in {@link StackState}.
  */
 public final class EmbeddedStack {
@@ -109,6 +111,7 @@ public final class EmbeddedStack {
             state.add(new StackComponent(
                     S3, s3.pid(), ports.s3(), null, logs.resolve("s3.log").toString()));
         }
+        String apiKey = StackKey.ensure(dir);
         List<StackComponent> starting = new ArrayList<>();
         for (ServiceSpec service : ports.services()) {
             if (running(state, service.name())) {
@@ -120,7 +123,7 @@ public final class EmbeddedStack {
                         "%-10s not built (%s is missing): skipped%n",
                         shortName(service.name()), projectRoot.relativize(service.runner(projectRoot)));
             } else {
-                StackComponent started = startService(service, logs);
+                StackComponent started = startService(service, logs, apiKey);
                 state.add(started);
                 starting.add(started);
             }
@@ -157,9 +160,10 @@ public final class EmbeddedStack {
     /** Every recorded component with its state and, for a service replica, the request ids it holds. */
     public List<ComponentStatus> components() {
         List<ComponentStatus> rows = new ArrayList<>();
+        Optional<String> apiKey = StackKey.read(dir);
         for (StackComponent c : StackState.load(dir).components()) {
             String state = !c.alive() ? "stopped" : Health.healthy(c) ? "healthy" : "starting";
-            rows.add(new ComponentStatus(c.name(), c.pid(), c.port(), state, Health.held(c), c.log()));
+            rows.add(new ComponentStatus(c.name(), c.pid(), c.port(), state, Health.held(c, apiKey), c.log()));
         }
         return rows;
     }
@@ -200,12 +204,13 @@ public final class EmbeddedStack {
         return props;
     }
 
-    private StackComponent startService(ServiceSpec service, Path logs) {
+    private StackComponent startService(ServiceSpec service, Path logs, String apiKey) {
         Ports.requireNotListening(HOST, service.port(), service.name());
         Path log = logs.resolve(service.name() + ".log");
         Map<String, String> extra = new HashMap<>();
         NativeMemoryPolicy.load(projectRoot).applyTo(extra);
         extra.put("LORA_HOME", projectRoot.toString());
+        StackKey.applyTo(extra, apiKey); // in the environment, not the command line: only this user reads it
         ProcessBuilder pb = ServiceLauncher.processBuilder(
                 service.runner(projectRoot),
                 service.port(),
@@ -268,6 +273,8 @@ public final class EmbeddedStack {
                         c.health().replace("/q/health", "") + "   (health /q/health, jobs /api/jobs)");
             }
         }
+        out.println("  API key " + StackKey.file(dir) + "   (owner-only; send it as a bearer token: curl -H"
+                + " \"Authorization: Bearer $(cat " + StackKey.file(dir) + ")\" ...)");
         out.println("  logs    " + dir.resolve("logs"));
     }
 

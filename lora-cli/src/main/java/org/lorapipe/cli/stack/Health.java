@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.devstack.Ports;
 
@@ -18,18 +19,20 @@ final class Health {
     private Health() {}
 
     /**
-     * The request ids a service replica holds ({@code GET /api/jobs}); empty for the broker and S3, or
-     * when it does not answer.
+     * The request ids a service replica holds ({@code GET /api/jobs}, asked with the stack's admin key);
+     * empty for the broker and S3, or when it does not answer.
      */
-    static List<String> held(StackComponent c) {
+    static List<String> held(StackComponent c, Optional<String> apiKey) {
         if (c.health() == null || !c.alive()) {
             return List.of();
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(c.health().replace("/q/health", "/api/jobs")))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(
+                            URI.create(c.health().replace("/q/health", "/api/jobs")))
                     .timeout(Duration.ofSeconds(3))
-                    .GET()
-                    .build();
+                    .GET();
+            apiKey.ifPresent(key -> builder.header("Authorization", "Bearer " + key));
+            HttpRequest request = builder.build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return List.of();

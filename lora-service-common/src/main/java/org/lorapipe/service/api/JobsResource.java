@@ -1,5 +1,7 @@
 package org.lorapipe.service.api;
 
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -9,10 +11,12 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Optional;
 import org.lorapipe.contract.request.RequestParser;
+import org.lorapipe.service.auth.Callers;
 import org.lorapipe.service.config.ServiceConfig;
 import org.lorapipe.service.jobs.JobRegistry;
 import org.lorapipe.service.jobs.JobState;
 import org.lorapipe.service.jobs.JobStatus;
+import org.lorapipe.service.jobs.RunOwners;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
@@ -21,33 +25,60 @@ import org.lorapipe.storage.S3Uri;
  * {@code GET /api/jobs/{requestId}}: this stage's status for one request. What this replica has seen
  * comes from memory; otherwise (another replica, or before a restart) the published result answers:
  * there, the request is done. {@code GET /api/jobs} lists the requests this replica holds now.
+ *
+ * <p>Both take a bearer token. A caller sees the runs it owns ({@link RunOwners}; on the dataset stage
+ * also the job of a record it sent, before the owner is recorded), an admin sees every run. Any other
+ * run is answered 404 exactly like a run this stage has never seen, so the API does not tell whether
+ * someone else's id exists.
  */
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
+@Authenticated
 public class JobsResource {
     private final JobRegistry jobs;
     private final StageOutput output;
     private final ObjectStore store;
     private final String stage;
+    private final RunOwners owners;
+    private final Callers callers;
+    private final SecurityIdentity caller;
 
-    public JobsResource(JobRegistry jobs, StageOutput output, ObjectStore store, ServiceConfig config) {
+    public JobsResource(
+            JobRegistry jobs,
+            StageOutput output,
+            ObjectStore store,
+            ServiceConfig config,
+            RunOwners owners,
+            Callers callers,
+            SecurityIdentity caller) {
         this.jobs = jobs;
         this.output = output;
         this.store = store;
         this.stage = config.stage();
+        this.owners = owners;
+        this.callers = callers;
+        this.caller = caller;
     }
 
-    /** The requests this replica has accepted or is running, oldest first: {@code {"stage", "held": [...]}}. */
+    /**
+     * The requests this replica has accepted or is running, oldest first: {@code {"stage", "held": [...]}};
+     * for a caller who is not an admin, only its own.
+     */
     @GET
     public Map<String, Object> held() {
-        return Map.of("stage", stage, "held", jobs.active());
+        return Map.of(
+                "stage",
+                stage,
+                "held",
+                jobs.active().stream().filter(this::maySeeHeld).toList());
     }
 
     @GET
     @Path("/{requestId}")
     public Response get(@PathParam("requestId") String requestId) {
         return jobs.find(requestId)
-                .or(() -> fromStorage(requestId))
+                .filter(status -> maySeeHeld(requestId))
+                .or(() -> fromStorage(requestId).filter(status -> maySeeRun(requestId)))
                 .map(status -> Response.ok(status).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)
                         .entity(Map.of(
@@ -57,6 +88,22 @@ public class JobsResource {
                                 "this stage has not seen request '" + requestId
                                         + "' (it may not have reached this stage yet)"))
                         .build());
+    }
+
+    /**
+     * A job held here: the principal its record named decides when there is one (on the dataset stage a
+     * second submitter's CONFLICT is that submitter's to see), else the run's recorded owner.
+     */
+    private boolean maySeeHeld(String requestId) {
+        if (callers.isAdmin(caller)) {
+            return true;
+        }
+        String submitter = jobs.submitter(requestId);
+        return submitter != null ? submitter.equals(callers.principal(caller)) : maySeeRun(requestId);
+    }
+
+    private boolean maySeeRun(String requestId) {
+        return callers.isAdmin(caller) || callers.maySee(caller, owners.principalOf(requestId));
     }
 
     private Optional<JobStatus> fromStorage(String requestId) {

@@ -26,6 +26,9 @@ final class Job<T> {
     final T input;
     final String requestId;
     final TrainingRequest request;
+    /** The principal the record names ({@code lora_principal}), or null. */
+    final String principal;
+
     final JobControl control = new JobControl();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Thread worker;
@@ -35,12 +38,13 @@ final class Job<T> {
 
     long nextCommitAt;
 
-    Job(TopicPartition partition, long offset, T input, String requestId, TrainingRequest request) {
+    Job(TopicPartition partition, long offset, T input, String requestId, TrainingRequest request, String principal) {
         this.partition = partition;
         this.offset = offset;
         this.input = input;
         this.requestId = requestId;
         this.request = request;
+        this.principal = principal;
     }
 
     void startedOn(Thread thread) {

@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.service.jobs.JobRegistry;
 import org.lorapipe.service.jobs.StageFailure;
+import org.lorapipe.service.messaging.PrincipalHeader;
 
 /**
  * The one consumer of every stage. Ownership of a job is ownership of its record's partition in the
@@ -296,11 +297,12 @@ public final class StageConsumer<T> implements AutoCloseable {
         T input = ((Admission.Admitted<T>) admission).input();
         var request = handler.request(input);
         String id = request.requestId();
-        if (!registry.accept(id, "queued", request)) {
+        String principal = PrincipalHeader.of(record.headers());
+        if (!registry.accept(id, "queued", request, principal)) {
             LOG.infof("%s was delivered again while queued, running or done here: acknowledged, not redone", id);
             return commit(tp, record.offset(), id, List.of(), false) == Commit.DONE;
         }
-        Job<T> job = new Job<>(tp, record.offset(), input, id, request);
+        Job<T> job = new Job<>(tp, record.offset(), input, id, request, principal);
         jobs.put(tp, job);
         consumer.pause(List.of(tp));
         workers.submit(() -> work(job));
@@ -317,7 +319,7 @@ public final class StageConsumer<T> implements AutoCloseable {
         registry.running(job.requestId, handler.describe(job.input));
         while (true) {
             try {
-                StageResult result = handler.work(job.input, job.control);
+                StageResult result = handler.work(job.input, job.principal, job.control);
                 outcome = new Job.Publish(
                         List.of(OutgoingEvent.of(result.topic(), result.event())), false, result.summary());
                 break;

@@ -33,4 +33,13 @@ public interface StageHandler<T> {
      * @throws org.lorapipe.service.jobs.StageFailure for a failure the stage can explain
      */
     StageResult work(T input, JobControl control);
+
+    /**
+     * {@link #work(Object, JobControl)} for a record that names the principal it was sent by
+     * ({@code lora_principal}, see {@code PrincipalHeader}; null when it names none). Only the first stage
+     * uses it, to record the run's owner; the others ignore it.
+     */
+    default StageResult work(T input, String principal, JobControl control) {
+        return work(input, control);
+    }
 }

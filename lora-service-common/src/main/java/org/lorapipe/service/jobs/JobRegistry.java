@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.lorapipe.service.config.ServiceConfig;
@@ -22,6 +23,8 @@ public class JobRegistry {
     private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
     /** The request each job was accepted with, to tell a redelivery from another request under its id. */
     private final Map<String, Object> requests = new ConcurrentHashMap<>();
+    /** Who sent the record each job was accepted from, when its record named a principal. */
+    private final Map<String, String> submitters = new ConcurrentHashMap<>();
 
     private final String stage;
 
@@ -33,21 +36,42 @@ public class JobRegistry {
         return Optional.ofNullable(jobs.get(requestId));
     }
 
+    /** Who sent the record the job was accepted from ({@code lora_principal}), or null. */
+    public String submitter(String requestId) {
+        return submitters.get(requestId);
+    }
+
+    /** {@link #accept(String, String, Object, String)} for a record that names no principal. */
+    public boolean accept(String requestId, String message, Object request) {
+        return accept(requestId, message, request, null);
+    }
+
     /**
      * Records a newly accepted job; returns false (and changes nothing) when the same request is already
      * accepted, running or done here, so a redelivered event does not start the work twice. A different
-     * request under a known id is accepted: its stage decides (the dataset stage answers CONFLICT).
+     * request under a known id, or the same one from another submitter, is accepted: its stage decides (the
+     * dataset stage answers CONFLICT).
+     *
+     * @param submitter the principal the record was sent by (the dataset stage's input), or null
      */
-    public boolean accept(String requestId, String message, Object request) {
+    public boolean accept(String requestId, String message, Object request, String submitter) {
         Instant now = Instant.now();
         JobStatus fresh = new JobStatus(requestId, stage, JobState.ACCEPTED, now, null, null, message);
         JobStatus result = jobs.compute(
                 requestId,
-                (id, old) -> old == null || old.state() == JobState.FAILED || !request.equals(requests.get(id))
+                (id, old) -> old == null
+                                || old.state() == JobState.FAILED
+                                || !request.equals(requests.get(id))
+                                || !Objects.equals(submitter, submitters.get(id))
                         ? fresh
                         : old);
         if (result == fresh) {
             requests.put(requestId, request);
+            if (submitter == null) {
+                submitters.remove(requestId);
+            } else {
+                submitters.put(requestId, submitter);
+            }
         }
         return result == fresh;
     }
@@ -68,6 +92,7 @@ public class JobRegistry {
     public void release(String requestId) {
         jobs.remove(requestId);
         requests.remove(requestId);
+        submitters.remove(requestId);
     }
 
     public void running(String requestId, String message) {
@@ -104,6 +129,7 @@ public class JobRegistry {
                     .forEach(s -> {
                         if (jobs.remove(s.requestId(), s)) {
                             requests.remove(s.requestId());
+                            submitters.remove(s.requestId());
                         }
                     });
         }

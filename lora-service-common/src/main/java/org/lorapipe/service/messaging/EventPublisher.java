@@ -4,6 +4,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -38,11 +39,23 @@ public class EventPublisher {
 
     /** Publishes a JSON value on {@code topic} under {@code key} (which may be null for keyless input). */
     public CompletionStage<Void> publish(String topic, String key, String json) {
+        return publish(topic, key, json, null);
+    }
+
+    /**
+     * The same, naming the principal that sent it ({@link PrincipalHeader}) when {@code principal} is not
+     * null: a request taken in over the authenticated HTTP API.
+     */
+    public CompletionStage<Void> publish(String topic, String key, String json, String principal) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
+        Headers headers = CloudEventHeaders.of(topic, source);
+        if (principal != null) {
+            PrincipalHeader.put(headers, principal);
+        }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic)
                 .withKey(key)
-                .withHeaders(CloudEventHeaders.of(topic, source))
+                .withHeaders(headers)
                 .build();
         events.send(Message.of(
                 json,

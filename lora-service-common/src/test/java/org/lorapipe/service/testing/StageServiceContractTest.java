@@ -30,7 +30,7 @@ import org.lorapipe.testkit.NeedsInfra;
  * {@code @QuarkusTest} with {@code LoraInfraTestResource}): an invalid input yields one
  * {@code lora.pipeline.failed} naming every problem, a record that is not JSON also lands on
  * {@code lora.dead-letter} with its bytes, the service stays healthy, and {@code /api/jobs/{id}}
- * tells what happened.
+ * tells what happened (to an admin: a record sent straight to Kafka names no principal).
  */
 @NeedsInfra
 public abstract class StageServiceContractTest {
@@ -89,7 +89,9 @@ public abstract class StageServiceContractTest {
         assertThat(header(record, "ce_type")).isEqualTo(Topics.PIPELINE_FAILED);
         assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
 
-        given().get("/api/jobs/" + id)
+        given().auth()
+                .oauth2(TestKeys.ADMIN)
+                .get("/api/jobs/" + id)
                 .then()
                 .statusCode(200)
                 .body("state", equalTo("failed"))
@@ -127,7 +129,9 @@ public abstract class StageServiceContractTest {
         String input = validInput(id);
         kafka.send(inputTopic(), id, input);
         kafka.send(inputTopic(), id, input);
-        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> given().get("/api/jobs/" + id)
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> given().auth()
+                .oauth2(TestKeys.ADMIN)
+                .get("/api/jobs/" + id)
                 .then()
                 .statusCode(200)
                 .body("state", equalTo(stateOfValidInput())));
@@ -145,17 +149,24 @@ public abstract class StageServiceContractTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("published-");
         java.nio.file.Files.writeString(dir.resolve("result.json"), "{}");
         store.publish(output.outputFolder(id), dir); // as another replica would have published it
-        given().get("/api/jobs/" + id)
+        given().auth()
+                .oauth2(TestKeys.ADMIN)
+                .get("/api/jobs/" + id)
                 .then()
                 .statusCode(200)
                 .body("state", equalTo("done"))
                 .body("message", containsString(output.outputFolder(id).toString()));
-        given().get("/api/jobs/..%2Fx").then().statusCode(404);
+        given().auth().oauth2(TestKeys.ADMIN).get("/api/jobs/..%2Fx").then().statusCode(404);
     }
 
     @Test
     void unknownJobIsNotFound() {
-        given().get("/api/jobs/never-seen").then().statusCode(404).body("message", containsString("never-seen"));
+        given().auth()
+                .oauth2(TestKeys.ADMIN)
+                .get("/api/jobs/never-seen")
+                .then()
+                .statusCode(404)
+                .body("message", containsString("never-seen"));
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
