@@ -68,4 +68,23 @@ class RequestsResourceTest {
                 .then()
                 .statusCode(400);
     }
+
+    @Test
+    void aBodyOverTheRequestSizeLimitIs413AndNothingIsPublished() {
+        String id = "http-big-" + System.nanoTime();
+        String big =
+                SampleEvents.requestJson(id).replaceFirst("\\{", "{\"padding\": \"" + "p".repeat(300_000) + "\", ");
+        given().auth()
+                .oauth2(TestKeys.ALICE)
+                .contentType("application/json")
+                .body(big)
+                .post("/api/requests")
+                .then()
+                .statusCode(413);
+        try (KafkaTestClient kafka =
+                new KafkaTestClient(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class))) {
+            assertThat(kafka.drain(Topics.TRAINING_REQUESTED, Duration.ofSeconds(3)))
+                    .noneSatisfy(r -> assertThat(r.key()).isEqualTo(id));
+        }
+    }
 }
