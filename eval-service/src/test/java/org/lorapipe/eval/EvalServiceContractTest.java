@@ -167,8 +167,27 @@ class EvalServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
-    void adapterThatDoesNotFitTheBaseNamesTheTensor() {
+    void adapterThatDoesNotFitTheBaseNamesTheTensor() throws Exception {
         String id = id("misfit");
+        AdapterTrained event = adapterTrained(id, "{\"name\": \"perplexity\"}");
+        // published again with the wrong rank: a well-formed publication of an adapter that does not fit
+        S3Uri folder = S3Uri.parse(event.adapterUri());
+        java.nio.file.Path local = java.nio.file.Files.createTempDirectory("misfit");
+        store.downloadFolder(folder, local, total -> {});
+        java.nio.file.Path config = local.resolve("adapter_config.json");
+        java.nio.file.Files.writeString(
+                config, java.nio.file.Files.readString(config).replace("\"r\" : 4", "\"r\" : 8"));
+        store.publish(folder, local);
+        kafka.send(Topics.ADAPTER_TRAINED, id, Json.write(event));
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
+        assertThat(failed.error().message()).contains("lora_A");
+    }
+
+    @Test
+    void anAdapterFileChangedAfterItsPublicationIsNotEvaluated() {
+        String id = id("edited");
         AdapterTrained event = adapterTrained(id, "{\"name\": \"perplexity\"}");
         S3Uri config = S3Uri.parse(event.adapterUri() + "adapter_config.json");
         store.putString(config, store.getString(config).replace("\"r\" : 4", "\"r\" : 8"));
@@ -176,6 +195,7 @@ class EvalServiceContractTest extends StageServiceContractTest {
         PipelineFailed failed =
                 Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
         assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
-        assertThat(failed.error().message()).contains("lora_A");
+        assertThat(failed.retriable()).isFalse();
+        assertThat(failed.error().message()).contains("adapter_config.json");
     }
 }

@@ -397,6 +397,41 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
+     * Downloads a folder the way a reader should: when it is a publication, exactly the files its
+     * manifest lists, each checked against its size and sha256 as it is written (a file planted or
+     * changed after publication is never used: {@link StorageException.Kind#CORRUPT}); a folder without
+     * a manifest (uploaded by other tools) object by object, as {@link #downloadPrefix}. Either way
+     * {@code beforeDownload} gets the total size first and may refuse it.
+     *
+     * @return the files written
+     */
+    public List<Path> downloadFolder(S3Uri prefix, Path dir, LongConsumer beforeDownload) {
+        S3Uri folder = prefix.asPrefix();
+        Optional<Manifest> manifest = readManifest(folder);
+        if (manifest.isEmpty()) {
+            return downloadPrefix(folder, dir, beforeDownload);
+        }
+        long total = 0;
+        for (Manifest.Entry e : manifest.get().files()) {
+            total = Math.addExact(total, e.size());
+        }
+        beforeDownload.accept(total);
+        Path root = dir.toAbsolutePath().normalize();
+        List<Path> written = new ArrayList<>();
+        for (Manifest.Entry e : manifest.get().files()) {
+            Path target = root.resolve(e.path()).normalize();
+            if (!target.startsWith(root) || target.equals(root)) {
+                throw new StorageException(
+                        StorageException.Kind.CORRUPT,
+                        folder.resolve(Manifest.FILE_NAME),
+                        "the manifest lists '" + e.path() + "', which would be written outside " + root);
+            }
+            written.add(downloadVerified(folder, e, target));
+        }
+        return written;
+    }
+
+    /**
      * Opens a file of the publication at {@code prefix} as its manifest lists it; the stream fails with
      * {@link StorageException.Kind#CORRUPT} when the bytes do not match the entry's size and sha256.
      */

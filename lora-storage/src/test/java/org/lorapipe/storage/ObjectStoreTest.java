@@ -163,6 +163,34 @@ class ObjectStoreTest {
     }
 
     @Test
+    void aPublishedFolderIsReadAsItsManifestListsIt(@TempDir Path dir) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("model"));
+        Files.writeString(src.resolve("config.json"), "{\"dim\": 64}");
+        Files.write(src.resolve("model.safetensors"), new byte[] {1, 2, 3, 4});
+        S3Uri folder = base.resolve("published-model/");
+        store.publish(folder, src);
+        store.putString(folder.resolve("planted.json"), "{}"); // added after the publication
+
+        long[] total = {-1};
+        List<Path> written = store.downloadFolder(folder, dir.resolve("copy"), t -> total[0] = t);
+        assertThat(written)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("config.json", "model.safetensors");
+        assertThat(total[0]).as("the sizes the manifest lists").isEqualTo(15);
+        assertThat(dir.resolve("copy/planted.json")).doesNotExist();
+
+        store.putBytes(folder.resolve("model.safetensors"), new byte[] {1, 2, 3, 5}, ObjectStore.OCTET_STREAM);
+        assertThatThrownBy(() -> store.downloadFolder(folder, dir.resolve("changed"), t -> {}))
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.CORRUPT));
+        assertThat(dir.resolve("changed/model.safetensors")).doesNotExist();
+
+        S3Uri plain = base.resolve("uploaded-by-hand/");
+        store.putString(plain.resolve("config.json"), "{}");
+        assertThat(store.downloadFolder(plain, dir.resolve("plain"), t -> {})).hasSize(1);
+    }
+
+    @Test
     void missingObjectSaysWhatToDo() {
         S3Uri missing = base.resolve("nope.json");
         long retriesBefore = store.retries();

@@ -57,7 +57,7 @@ public class EvalStorage implements StageOutput {
             throw new StageFailure(
                     ErrorCodes.INPUT_NOT_FOUND, "no " + what + " at " + folder + " (" + marker + " is missing)", false);
         }
-        store.downloadPrefix(
+        store.downloadFolder(
                 folder, dir, DownloadBudget.forModel("the " + what + " at " + folder, maxModelBytes, dir, 1));
     }
 

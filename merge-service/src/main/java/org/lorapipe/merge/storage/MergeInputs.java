@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -79,8 +81,20 @@ public class MergeInputs {
         long total = files.stream().mapToLong(ObjectInfo::size).sum();
         // the merged model is written beside the base, twice its size when a 16-bit base becomes float32
         DownloadBudget.forModel("the base model at " + folder, maxBytes, dir, 3).accept(total);
+        Map<String, Manifest.Entry> listed = new HashMap<>();
+        store.readManifest(folder).ifPresent(m -> m.files().forEach(e -> listed.put(e.path(), e)));
         for (ObjectInfo o : files) {
-            store.download(o.uri(), dir.resolve(o.uri().relativeTo(folder)));
+            String name = o.uri().relativeTo(folder);
+            Manifest.Entry entry = listed.get(name);
+            if (entry != null) { // an imported model is a publication: checked against its sha256
+                store.downloadVerified(folder, entry, dir.resolve(name));
+            } else if (listed.isEmpty()) { // uploaded by other tools: no manifest to check against
+                store.download(o.uri(), dir.resolve(name));
+            } else {
+                throw new MergeException("the base model at " + folder + " holds " + name
+                        + ", which its manifest does not list: it was added after the model was imported;"
+                        + " import the model again");
+            }
         }
         return dir;
     }
@@ -111,9 +125,8 @@ public class MergeInputs {
                     + " finishes (re-submit the request to train it again), or upload a PEFT adapter ("
                     + String.join(" + ", ADAPTER_FILES) + ") there and point adapterUri at it");
         }
-        for (String name : ADAPTER_FILES) {
-            store.download(folder.resolve(name), dir.resolve(name));
-        }
+        // the trainer's adapter is a publication: its files are checked against their sha256
+        store.downloadFolder(folder, dir, total -> DownloadBudget.requireRoom(dir, total, "the adapter " + folder));
         return dir;
     }
 

@@ -71,7 +71,7 @@ public class RunStorage implements StageOutput {
                             + folder.bucket() + "/models/NAME",
                     false);
         }
-        store.downloadPrefix(folder, dir, DownloadBudget.forModel("the base model " + folder, maxModelBytes, dir, 1));
+        store.downloadFolder(folder, dir, DownloadBudget.forModel("the base model " + folder, maxModelBytes, dir, 1));
     }
 
     /** The manifest of the prepared dataset; the dataset must be published. */
@@ -129,8 +129,9 @@ public class RunStorage implements StageOutput {
         return steps;
     }
 
+    /** Downloads a checkpoint: the files its manifest lists, each checked against its sha256. */
     public void download(S3Uri folder, Path dir) {
-        store.downloadPrefix(folder, dir);
+        store.downloadFolder(folder, dir, total -> DownloadBudget.requireRoom(dir, total, "the checkpoint " + folder));
     }
 
     /** Publishes every file of {@code dir} under {@code folder}, atomically. */
