@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.json.Json;
 
 /**
@@ -164,6 +165,16 @@ public final class RequestParser {
         int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (bytes > MAX_KEY_BYTES) {
             problems.add(path, "must have a key of at most " + MAX_KEY_BYTES + " bytes, this one has " + bytes, uri);
+        }
+        // what the stages write belongs to its run (and its owner): a request reads inputs, not other runs
+        for (String owned : List.of(BucketLayout.RUNS, BucketLayout.DATASETS)) {
+            if (key.startsWith(owned)) {
+                problems.add(
+                        path,
+                        "must not point into '" + owned + "', where the pipeline keeps each run's own results; to"
+                                + " start from a merged model, `lora pull` it and `lora import` it under models/",
+                        uri);
+            }
         }
     }
 

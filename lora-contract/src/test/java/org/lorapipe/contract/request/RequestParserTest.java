@@ -90,6 +90,18 @@ class RequestParserTest {
     }
 
     @Test
+    void aRequestDoesNotReadAnotherRunsResults() {
+        String merged = MINIMAL.replace("s3://lora/models/stories260K", "s3://lora/runs/their-run/merged");
+        assertThatThrownBy(() -> parser.parse(merged))
+                .hasMessageContaining("baseModel must not point into 'runs/'")
+                .hasMessageContaining("lora import");
+        String shards =
+                MINIMAL.replace("s3://lora/data/stories-instruct.jsonl", "s3://lora/datasets/theirs/train-00000.bin");
+        assertThatThrownBy(() -> parser.parse(shards))
+                .hasMessageContaining("dataset.uri must not point into 'datasets/'");
+    }
+
+    @Test
     void wrongTypesAndUnknownEnumValuesAreListedWithTheValidChoices() {
         String json =
                 """
