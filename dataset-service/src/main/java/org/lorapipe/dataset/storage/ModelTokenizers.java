@@ -1,15 +1,18 @@
 package org.lorapipe.dataset.storage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.dataset.domain.DatasetException;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
+import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 
@@ -23,10 +26,21 @@ public class ModelTokenizers {
     private static final List<String> FILES =
             List.of("config.json", "tokenizer.json", "tokenizer_config.json", Tokenizers.LLAMA2C_FILE);
 
+    /** Largest tokenizer or model config file read: the tokenizer libraries hold a file whole. */
+    static final long MAX_FILE_BYTES = 64L << 20;
+
     private final ObjectStore store;
 
+    private final long maxFileBytes;
+
+    @Inject
     public ModelTokenizers(ObjectStore store) {
+        this(store, MAX_FILE_BYTES);
+    }
+
+    ModelTokenizers(ObjectStore store, long maxFileBytes) {
         this.store = store;
+        this.maxFileBytes = maxFileBytes;
     }
 
     /** Loads the tokenizer of the model at {@code baseModel} (an s3:// folder) via a local folder. */
@@ -46,9 +60,18 @@ public class ModelTokenizers {
         }
         for (String name : FILES) {
             S3Uri file = folder.resolve(name);
-            if (store.exists(file)) {
-                store.download(file, localDir.resolve(name));
+            Optional<ObjectInfo> info = store.stat(file);
+            if (info.isEmpty()) {
+                continue;
             }
+            // read whole into memory by the tokenizer libraries: bounded first (real ones are under 20 MB)
+            if (info.get().size() > maxFileBytes) {
+                throw new DatasetException(
+                        ErrorCodes.INVALID_INPUT,
+                        file + " has " + info.get().size() + " bytes; a tokenizer file may have at most " + maxFileBytes
+                                + " (the largest real ones have about 20 MB): is it the right file?");
+            }
+            store.download(file, localDir.resolve(name));
         }
         try {
             return Tokenizers.load(localDir);
