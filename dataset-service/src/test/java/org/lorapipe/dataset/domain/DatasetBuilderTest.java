@@ -387,48 +387,40 @@ class DatasetBuilderTest {
         }
     }
 
+    /** Builds {@code jsonl} (Alpaca, maxSeqLength 256) with {@code counting}, truncating or not. */
+    private DatasetBuilder.Result buildCounting(String jsonl, boolean truncate, CountingTokenizer counting, String dir)
+            throws Exception {
+        DatasetSpec spec = new DatasetSpec(
+                "s3://lora/x",
+                DatasetFormat.ALPACA,
+                PromptTemplate.ALPACA,
+                256,
+                0.0,
+                true,
+                true,
+                false,
+                0.85,
+                truncate,
+                0.5);
+        Files.createDirectories(work.resolve(dir));
+        return new DatasetBuilder(spec, counting, work.resolve(dir))
+                .build(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "t.jsonl");
+    }
+
     @Test
     void aRecordFarLongerThanMaxSeqLengthIsDroppedOrCutWithoutTokenizingAllOfIt() throws Exception {
         String huge = "word ".repeat(200_000); // a million characters
         String jsonl = "{\"instruction\": \"" + huge + "\", \"output\": \"b\"}\n"
                 + "{\"instruction\": \"Say hi.\", \"output\": \"Hi!\"}\n";
-        DatasetSpec drop = new DatasetSpec(
-                "s3://lora/x",
-                DatasetFormat.ALPACA,
-                PromptTemplate.ALPACA,
-                256,
-                0.0,
-                true,
-                true,
-                false,
-                0.85,
-                false,
-                0.5);
         CountingTokenizer counting = new CountingTokenizer();
-        Files.createDirectories(work.resolve("drop"));
-        DatasetBuilder.Result dropped = new DatasetBuilder(drop, counting, work.resolve("drop"))
-                .build(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "t.jsonl");
+        DatasetBuilder.Result dropped = buildCounting(jsonl, false, counting, "drop");
         assertThat(dropped.manifest().dropped()).containsEntry("tooLong", 1L);
         assertThat(counting.charsEncoded)
                 .as("the long record was never tokenized")
                 .isLessThan(10_000);
 
-        DatasetSpec truncate = new DatasetSpec(
-                "s3://lora/x",
-                DatasetFormat.ALPACA,
-                PromptTemplate.ALPACA,
-                256,
-                0.0,
-                true,
-                true,
-                false,
-                0.85,
-                true,
-                0.5);
         CountingTokenizer cutting = new CountingTokenizer();
-        Files.createDirectories(work.resolve("cut"));
-        DatasetBuilder.Result cut = new DatasetBuilder(truncate, cutting, work.resolve("cut"))
-                .build(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "t.jsonl");
+        DatasetBuilder.Result cut = buildCounting(jsonl, true, cutting, "cut");
         assertThat(cutting.charsEncoded)
                 .as("only a bounded prefix was tokenized")
                 .isLessThan(100_000);
