@@ -104,6 +104,10 @@ public final class LoraPlan {
                 used.add(shortName(name));
             }
         }
+        if (problems.isEmpty()) {
+            unmatched(spec.rankPattern().keySet(), "rankPattern", out, problems);
+            unmatched(spec.alphaPattern().keySet(), "alphaPattern", out, problems);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid LoRA configuration: " + String.join("; ", problems));
         }
@@ -128,6 +132,23 @@ public final class LoraPlan {
 
     private static String validList(Set<String> valid) {
         return String.join(", ", valid) + ", " + LoraSpec.ALL_LINEAR;
+    }
+
+    /**
+     * A pattern key that applies to none of the adapted modules is a mistake PEFT passes over in silence
+     * (a typo, or a module that is not targeted): here it is a problem naming a few of the modules.
+     */
+    private static void unmatched(Set<String> keys, String field, List<LoraTarget> targets, List<String> problems) {
+        for (String k : keys) {
+            if (targets.stream().noneMatch(t -> UserPatterns.firstMatch(List.of(k), t.module())
+                    .isPresent())) {
+                List<String> some =
+                        targets.stream().map(LoraTarget::module).limit(3).toList();
+                problems.add("lora." + field + " key '" + k + "' matches none of the " + targets.size()
+                        + " adapted modules (e.g. " + String.join(", ", some) + "): fix the key, or add its"
+                        + " modules to lora.targetModules");
+            }
+        }
     }
 
     private static void checkPatterns(Set<String> keys, String field, List<String> problems) {

@@ -107,4 +107,17 @@ class LoraPlanTest {
                 .hasMessageContaining("lora.dropout must be in [0, 1)")
                 .hasMessageContaining("is not valid RE2 syntax");
     }
+
+    @Test
+    void aPatternKeyThatAppliesToNoAdaptedModuleIsAProblemNotSilence() {
+        // the example: linear in RE2, and matching nothing here (PEFT would ignore it)
+        LoraSpec spec = new LoraSpec(
+                8, 16, 0, List.of("q_proj", "v_proj"), Map.of("(.*){1,16}z", 4), Map.of("down_proj", 8.0), false);
+        assertThatThrownBy(() -> LoraPlan.resolve(spec, model.linears()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lora.rankPattern key '(.*){1,16}z' matches none of the")
+                .hasMessageContaining("lora.alphaPattern key 'down_proj' matches none of the")
+                .hasMessageContaining("model.layers.0.self_attn.q_proj")
+                .hasMessageContaining("lora.targetModules");
+    }
 }
