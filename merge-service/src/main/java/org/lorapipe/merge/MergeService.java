@@ -43,6 +43,7 @@ import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
 import org.lorapipe.storage.S3Uri;
+import org.lorapipe.tuning.peft.AdapterException;
 
 /**
  * Merges the adapter of one evaluated run into its base model: fetches both into a work folder,
@@ -131,7 +132,7 @@ public class MergeService implements StageOutput {
         DjlRuntime.inferenceMode(); // grad mode is per thread: off on this worker
         try {
             return merge(event, control);
-        } catch (MergeException | ModelFormatException e) {
+        } catch (MergeException | AdapterException | ModelFormatException e) {
             LOG.infof("%s: %s", event.requestId(), e.getMessage());
             throw new StageFailure(ErrorCodes.INVALID_INPUT, e.getMessage(), false);
         }
@@ -210,10 +211,11 @@ public class MergeService implements StageOutput {
         try {
             return Merger.merge(
                     base, adapter, out, Merger.Options.of(event.request().merge()));
-        } catch (MergeException e) {
+        } catch (MergeException | AdapterException e) {
             String adapterUri = S3Uri.parse(event.adapterUri()).asPrefix().toString();
             String baseUri = S3Uri.parse(event.request().baseModel()).asPrefix().toString();
-            List<String> problems = e.problems().stream()
+            List<String> found = e instanceof MergeException m ? m.problems() : ((AdapterException) e).problems();
+            List<String> problems = found.stream()
                     .map(p -> p.replace(adapter.toString(), withoutSlash(adapterUri))
                             .replace(base.toString(), withoutSlash(baseUri)))
                     .toList();

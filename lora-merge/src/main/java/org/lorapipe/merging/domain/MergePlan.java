@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
+import org.lorapipe.tuning.peft.AdapterModule;
+import org.lorapipe.tuning.peft.PeftAdapterFile;
 
 /**
  * What the merged checkpoint will hold, decided and checked before a byte is written: every base

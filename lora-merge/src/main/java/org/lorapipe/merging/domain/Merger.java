@@ -34,6 +34,10 @@ import org.lorapipe.model.io.SafetensorsWriter;
 import org.lorapipe.model.io.ShardedSafetensors;
 import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
+import org.lorapipe.tuning.peft.AdapterException;
+import org.lorapipe.tuning.peft.AdapterModule;
+import org.lorapipe.tuning.peft.LowRankDelta;
+import org.lorapipe.tuning.peft.PeftAdapterFile;
 
 /**
  * Folds a LoRA adapter into its base model: {@code W' = W + scale * B A} for every adapted module,
@@ -120,7 +124,7 @@ public final class Merger {
         long start = System.nanoTime();
         ObjectNode config = readConfig(baseDir);
         boolean tied = config.path("tie_word_embeddings").asBoolean(false);
-        try (PeftAdapterFile adapter = PeftAdapterFile.open(adapterDir);
+        try (PeftAdapterFile adapter = openAdapter(adapterDir);
                 SafetensorsCheckpoint base = openBase(baseDir)) {
             MergePlan plan = MergePlan.of(base, adapter, tied);
             Path parent = outDir.toAbsolutePath().normalize().getParent();
@@ -298,6 +302,15 @@ public final class Merger {
             }
         } catch (IOException e) {
             LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+
+    /** The adapter through the one PEFT reader; what it cannot use is a merge problem like any other. */
+    static PeftAdapterFile openAdapter(Path dir) {
+        try {
+            return PeftAdapterFile.open(dir);
+        } catch (AdapterException e) {
+            throw new MergeException("adapter " + dir + " cannot be merged", e.problems());
         }
     }
 }

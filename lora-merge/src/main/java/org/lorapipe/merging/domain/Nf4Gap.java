@@ -15,7 +15,9 @@ import org.lorapipe.model.io.SafetensorsCheckpoint;
 import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
 import org.lorapipe.tuning.nf4.Nf4;
+import org.lorapipe.tuning.peft.AdapterModule;
 import org.lorapipe.tuning.peft.PeftAdapter;
+import org.lorapipe.tuning.peft.PeftAdapterFile;
 
 /**
  * For a QLoRA run: how far the merged model (adapter folded into the ORIGINAL full-precision weights)
@@ -61,7 +63,7 @@ public final class Nf4Gap {
     /** Mean |W - nf4(W)| for each adapted tensor that QLoRA quantizes, streamed tensor by tensor. */
     public static Map<String, Double> meanAbsWeightDiff(Path baseDir, Path adapterDir, int blockSize) {
         Map<String, Double> out = new LinkedHashMap<>();
-        try (PeftAdapterFile adapter = PeftAdapterFile.open(adapterDir);
+        try (PeftAdapterFile adapter = Merger.openAdapter(adapterDir);
                 SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(baseDir)) {
             for (AdapterModule m : adapter.modules().values()) {
                 String name = m.weightName();

@@ -1,8 +1,6 @@
 package org.lorapipe.tuning.peft;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,15 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lorapipe.contract.request.LoraSpec;
-import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.io.DType;
-import org.lorapipe.model.io.SafetensorsFile;
 import org.lorapipe.model.io.SafetensorsWriter;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraLinear;
-import org.lorapipe.tuning.lora.LoraMerge;
 import org.lorapipe.tuning.lora.LoraPlan;
 import org.lorapipe.tuning.lora.LoraTarget;
 
@@ -35,9 +30,10 @@ import org.lorapipe.tuning.lora.LoraTarget;
  * adapter_model.safetensors} with keys {@code base_model.model.<module>.lora_A.weight} [r, in] and
  * {@code ...lora_B.weight} [out, r] (fp32), readable by {@code PeftModel.from_pretrained}.
  *
- * <p>Read side: {@link #load} reads both files; {@link #problems} checks it against a model (every
- * module exists, every shape fits, ranks agree with the config); {@link #applyTo} wraps the model's
- * linears; {@link #merge} folds one module into its base weight.
+ * <p>Read side: {@link #load} reads both files through {@link PeftAdapterFile} (the one reader, also
+ * the merge's); {@link #problems} checks it against a model (every module exists, every shape fits);
+ * {@link #applyTo} wraps the model's linears; {@link #merge} folds one module into its base weight
+ * with {@link LowRankDelta}, the one {@code W + s B A}.
  */
 public final class PeftAdapter {
 
@@ -47,16 +43,16 @@ public final class PeftAdapter {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    private final AdapterConfig config;
     private final LoraSpec spec;
-    private final String baseModel;
     /** module -> {A, B} row-major. */
     private final Map<String, float[][]> values;
     /** module -> {shape A, shape B}. */
     private final Map<String, long[][]> shapes;
 
-    private PeftAdapter(LoraSpec spec, String baseModel, Map<String, float[][]> values, Map<String, long[][]> shapes) {
-        this.spec = spec;
-        this.baseModel = baseModel;
+    private PeftAdapter(AdapterConfig config, Map<String, float[][]> values, Map<String, long[][]> shapes) {
+        this.config = config;
+        this.spec = config.toSpec();
         this.values = values;
         this.shapes = shapes;
     }
@@ -116,96 +112,29 @@ public final class PeftAdapter {
 
     // ---------------------------------------------------------------- read
 
-    /** Reads an adapter directory (both files must be present). */
+    /**
+     * Reads an adapter directory through {@link PeftAdapterFile}, the one reader of the format: every
+     * problem of the config and the tensors is reported at once ({@link AdapterException}).
+     */
     public static PeftAdapter load(Path dir) {
-        Path config = dir.resolve(CONFIG);
-        Path weights = dir.resolve(WEIGHTS);
         List<String> missing = new ArrayList<>();
-        if (!Files.isRegularFile(config)) {
-            missing.add(CONFIG);
-        }
-        if (!Files.isRegularFile(weights)) {
-            missing.add(WEIGHTS);
+        for (String name : List.of(CONFIG, WEIGHTS)) {
+            if (!Files.isRegularFile(dir.resolve(name))) {
+                missing.add(name);
+            }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("not a PEFT adapter directory: " + dir + " lacks " + missing
+            throw new AdapterException("not a PEFT adapter directory: " + dir + " lacks " + missing
                     + " (written by PeftAdapter.save / PEFT save_pretrained)");
         }
-        try {
-            JsonNode c = JSON.readTree(config.toFile());
-            List<String> problems = new ArrayList<>();
-            if (!"LORA".equals(c.path("peft_type").asText())) {
-                problems.add("peft_type is '" + c.path("peft_type").asText() + "', only LORA is supported");
-            }
-            if (c.path("use_dora").asBoolean(false)) {
-                problems.add("use_dora adapters are not supported");
-            }
-            if (c.path("fan_in_fan_out").asBoolean(false)) {
-                problems.add("fan_in_fan_out adapters are not supported");
-            }
-            String bias = c.path("bias").asText("none");
-            if (!"none".equals(bias)) {
-                problems.add("bias '" + bias + "' is not supported (only none)");
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(dir + ": " + String.join("; ", problems));
-            }
-            List<String> targets = new ArrayList<>();
-            JsonNode tm = c.path("target_modules");
-            if (tm.isArray()) {
-                tm.forEach(t -> targets.add(t.asText()));
-            } else if (tm.isTextual()) {
-                targets.add(tm.asText());
-            }
-            Map<String, Integer> rp = new LinkedHashMap<>();
-            c.path("rank_pattern")
-                    .fields()
-                    .forEachRemaining(e -> rp.put(e.getKey(), e.getValue().asInt()));
-            Map<String, Double> ap = new LinkedHashMap<>();
-            c.path("alpha_pattern")
-                    .fields()
-                    .forEachRemaining(e -> ap.put(e.getKey(), e.getValue().asDouble()));
-            LoraSpec spec = new LoraSpec(
-                    c.path("r").asInt(),
-                    c.path("lora_alpha").asDouble(),
-                    c.path("lora_dropout").asDouble(0),
-                    targets,
-                    rp,
-                    ap,
-                    c.path("use_rslora").asBoolean(false));
+        try (PeftAdapterFile file = PeftAdapterFile.open(dir)) {
             Map<String, float[][]> values = new LinkedHashMap<>();
             Map<String, long[][]> shapes = new LinkedHashMap<>();
-            try (SafetensorsFile f = SafetensorsFile.open(weights);
-                    NDManager m = DjlRuntime.newManager(DjlRuntime.defaultDevice())) {
-                List<String> bad = new ArrayList<>();
-                for (String name : f.names()) {
-                    boolean isA = name.endsWith(".lora_A.weight");
-                    boolean isB = name.endsWith(".lora_B.weight");
-                    if (!name.startsWith(PREFIX) || !(isA || isB)) {
-                        bad.add(name);
-                        continue;
-                    }
-                    String module = name.substring(PREFIX.length(), name.length() - ".lora_A.weight".length());
-                    float[][] ab = values.computeIfAbsent(module, k -> new float[2][]);
-                    long[][] sh = shapes.computeIfAbsent(module, k -> new long[2][]);
-                    try (NDArray a = f.load(name, m)) {
-                        ab[isA ? 0 : 1] = a.toFloatArray();
-                        sh[isA ? 0 : 1] = a.getShape().getShape();
-                    }
-                }
-                values.forEach((module, ab) -> {
-                    if (ab[0] == null || ab[1] == null) {
-                        bad.add(PREFIX + module + (ab[0] == null ? ".lora_A.weight" : ".lora_B.weight") + " (missing)");
-                    }
-                });
-                if (!bad.isEmpty()) {
-                    throw new IllegalArgumentException(weights + " has unexpected or missing tensors: " + bad
-                            + "; expected pairs " + PREFIX + "<module>.lora_A.weight / .lora_B.weight");
-                }
+            for (AdapterModule m : file.modules().values()) {
+                values.put(m.module(), new float[][] {file.loadA(m), file.loadB(m)});
+                shapes.put(m.module(), new long[][] {m.aShape(), m.bShape()});
             }
-            return new PeftAdapter(spec, c.path("base_model_name_or_path").asText(null), values, shapes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the PEFT adapter in " + dir, e);
+            return new PeftAdapter(file.config(), values, shapes);
         }
     }
 
@@ -257,23 +186,19 @@ public final class PeftAdapter {
         return LoraAdapters.withValues(model, LoraPlan.of(spec, targets), values);
     }
 
-    /** W + s * B A for {@code module}, fp32 row-major (W [out, in] row-major). */
+    /** W + s * B A for {@code module} as a new array (W [out, in] row-major), computed by {@link LowRankDelta}. */
     public float[] merge(String module, float[] w) {
         float[][] ab = requireModule(module);
         long[][] sh = shapes.get(module);
-        int r = (int) sh[0][0];
-        return LoraMerge.merge(w, (int) sh[1][0], (int) sh[0][1], ab[0], ab[1], r, scale(module));
-    }
-
-    /** W + s * B A for {@code module} on NDArrays; the result belongs to {@code w}'s manager. */
-    public NDArray merge(String module, NDArray w) {
-        float[][] ab = requireModule(module);
-        long[][] sh = shapes.get(module);
-        NDManager m = w.getManager();
-        try (NDArray a = m.create(ab[0], new ai.djl.ndarray.types.Shape(sh[0]));
-                NDArray b = m.create(ab[1], new ai.djl.ndarray.types.Shape(sh[1]))) {
-            return LoraMerge.merge(w, a, b, scale(module));
+        int out = (int) sh[1][0];
+        int in = (int) sh[0][1];
+        if (w.length != (long) out * in) {
+            throw new IllegalArgumentException("the weight of " + module + " has " + w.length + " values, the adapter"
+                    + " needs [" + out + ", " + in + "]");
         }
+        float[] merged = w.clone();
+        new LowRankDelta(ab[0], ab[1], (int) sh[0][0], in, scale(module)).addTo(merged, 0, out);
+        return merged;
     }
 
     private float[][] requireModule(String module) {
@@ -285,24 +210,20 @@ public final class PeftAdapter {
         return ab;
     }
 
-    /** Rank of {@code module}: rank_pattern (PEFT matching), else r. */
+    /** Rank of {@code module}: its first matching rank_pattern key (PEFT's rule), else r. */
     public int rank(String module) {
-        return LoraPlan.patternKey(spec.rankPattern().keySet(), module)
-                .map(k -> spec.rankPattern().get(k))
-                .orElse(spec.r());
+        return config.rankFor(module);
     }
 
     public double alpha(String module) {
-        return LoraPlan.patternKey(spec.alphaPattern().keySet(), module)
-                .map(k -> spec.alphaPattern().get(k))
-                .orElse(spec.alpha());
+        return config.alphaFor(module);
     }
 
     public double scale(String module) {
-        return spec.scale(rank(module), alpha(module));
+        return config.scaleFor(module);
     }
 
-    /** Adapted module names, in file order. */
+    /** Adapted module names, sorted. */
     public List<String> modules() {
         return List.copyOf(values.keySet());
     }
@@ -313,7 +234,7 @@ public final class PeftAdapter {
     }
 
     public String baseModelNameOrPath() {
-        return baseModel;
+        return config.baseModelNameOrPath();
     }
 
     /** {A, B} row-major for {@code module}. */

@@ -17,6 +17,7 @@ import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.io.NDArrayTensorSource;
 import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.tuning.Fixtures;
+import org.lorapipe.tuning.peft.LowRankDelta;
 import org.lorapipe.tuning.train.CausalLm;
 import org.lorapipe.tuning.train.MicroBatch;
 
@@ -109,18 +110,19 @@ class LoraLinearTest {
                 Map<String, NDArray> merged = new LinkedHashMap<>(model.weights());
                 adapters.layers().forEach((name, l) -> {
                     NDArray w = model.weights().get(name + ".weight");
-                    float[] heap = LoraMerge.merge(
-                            w.toFloatArray(),
-                            l.outFeatures(),
-                            l.inFeatures(),
-                            l.loraA().toFloatArray(),
-                            l.loraB().toFloatArray(),
-                            l.rank(),
-                            l.scale());
-                    NDArray nd = LoraMerge.merge(w, l.loraA(), l.loraB(), l.scale());
+                    // the merge's W + s B A (LowRankDelta), against torch's B @ A on the same values
+                    float[] heap = w.toFloatArray();
+                    new LowRankDelta(
+                                    l.loraA().toFloatArray(),
+                                    l.loraB().toFloatArray(),
+                                    l.rank(),
+                                    l.inFeatures(),
+                                    l.scale())
+                            .addTo(heap, 0, l.outFeatures());
+                    NDArray nd = w.add(l.loraB().matMul(l.loraA()).mul(l.scale()));
                     assertThat(ModelFixtures.maxAbsDiff(heap, nd.toFloatArray()))
                             .isLessThan(1e-6f);
-                    merged.put(name + ".weight", nd);
+                    merged.put(name + ".weight", w.getManager().create(heap, w.getShape()));
                 });
                 assertThat(adapters.layers().get("lm_head").scale()).isEqualTo((float) (16 / Math.sqrt(4)));
                 try (LlamaModel mergedModel =

@@ -21,7 +21,6 @@ import org.lorapipe.model.io.SafetensorsFile;
 import org.lorapipe.tuning.Fixtures;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraLinear;
-import org.lorapipe.tuning.lora.LoraMerge;
 import org.lorapipe.tuning.lora.LoraPlan;
 
 class PeftAdapterTest {
@@ -110,11 +109,13 @@ class PeftAdapterTest {
                 assertThat(applied.layers()).hasSize(2 * 3 + 1);
             }
             assertThat(logits(fresh)).containsExactly(base);
-            // merge helper: W' = W + s B A, the same numbers as LoraMerge
+            // merge helper: W' = W + s B A, the merge's own LowRankDelta
             String mod = "model.layers.1.self_attn.q_proj";
             float[] w = fresh.weights().get(mod + ".weight").toFloatArray();
             float[][] ab = adapter.weights(mod);
-            assertThat(adapter.merge(mod, w)).containsExactly(LoraMerge.merge(w, 32, 32, ab[0], ab[1], 8, 1.0));
+            float[] expectedMerge = w.clone();
+            new LowRankDelta(ab[0], ab[1], 8, 32, 1.0).addTo(expectedMerge, 0, 32);
+            assertThat(adapter.merge(mod, w)).containsExactly(expectedMerge).isNotEqualTo(w);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.lorapipe.merging.domain;
+package org.lorapipe.tuning.peft;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package org.lorapipe.merging.domain;
+package org.lorapipe.tuning.peft;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lorapipe.contract.request.LoraSpec;
 import org.lorapipe.contract.request.UserPatterns;
 
 /**
@@ -30,6 +31,8 @@ import org.lorapipe.contract.request.UserPatterns;
  * @param rankPattern rank overrides by module-name fragment, in file order
  * @param alphaPattern alpha overrides by module-name fragment, in file order
  * @param targetModules the module names the adapter targets (informational; the tensors decide)
+ * @param loraDropout dropout on the adapter's input while training
+ * @param baseModelNameOrPath {@code base_model_name_or_path}, or null
  */
 public record AdapterConfig(
         int r,
@@ -37,9 +40,11 @@ public record AdapterConfig(
         boolean useRslora,
         Map<String, Integer> rankPattern,
         Map<String, Double> alphaPattern,
-        List<String> targetModules) {
+        List<String> targetModules,
+        double loraDropout,
+        String baseModelNameOrPath) {
 
-    public static final String FILE_NAME = "adapter_config.json";
+    public static final String FILE_NAME = PeftAdapter.CONFIG;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,11 +65,14 @@ public record AdapterConfig(
         return key == null ? loraAlpha : alphaPattern.get(key);
     }
 
-    /** alpha / r, or alpha / sqrt(r) with rsLoRA, after the per-module overrides. */
+    /** alpha / r, or alpha / sqrt(r) with rsLoRA, after the per-module overrides ({@link LoraSpec#scale}). */
     public double scaleFor(String module) {
-        int rank = rankFor(module);
-        double alpha = alphaFor(module);
-        return useRslora ? alpha / Math.sqrt(rank) : alpha / rank;
+        return toSpec().scale(rankFor(module), alphaFor(module));
+    }
+
+    /** The adapter's LoRA settings as a request's {@code lora} section. */
+    public LoraSpec toSpec() {
+        return new LoraSpec(r, loraAlpha, loraDropout, targetModules, rankPattern, alphaPattern, useRslora);
     }
 
     /**
@@ -82,16 +90,16 @@ public record AdapterConfig(
         try {
             root = JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
-            throw new MergeException(
+            throw new AdapterException(
                     "adapter config not found: " + file + " (a PEFT adapter folder holds " + FILE_NAME + " and "
-                            + PeftAdapterFile.WEIGHTS_FILE + ")",
+                            + PeftAdapter.WEIGHTS + ")",
                     e);
         } catch (IOException e) {
-            throw new MergeException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new AdapterException(file + " is not valid JSON: " + e.getMessage(), e);
         }
         List<String> problems = new ArrayList<>();
         if (root == null || !root.isObject()) {
-            throw new MergeException(file.toString(), List.of("not a JSON object"));
+            throw new AdapterException(file.toString(), List.of("not a JSON object"));
         }
         JsonNode rNode = root.get("r");
         if (rNode == null || !rNode.isIntegralNumber() || rNode.asInt() <= 0) {
@@ -106,6 +114,10 @@ public record AdapterConfig(
         }
         if (root.path("fan_in_fan_out").asBoolean(false)) {
             problems.add("fan_in_fan_out is true: only nn.Linear-style [out, in] weights are supported");
+        }
+        String bias = root.path("bias").asText("none");
+        if (!"none".equals(bias)) {
+            problems.add("bias is '" + bias + "': only adapters without LoRA biases (\"none\") are supported");
         }
         String peftType = root.path("peft_type").asText("LORA");
         if (!peftType.equalsIgnoreCase("LORA")) {
@@ -143,9 +155,16 @@ public record AdapterConfig(
             targets.add(t.asText());
         }
         if (!problems.isEmpty()) {
-            throw new MergeException(file + " cannot be used", problems);
+            throw new AdapterException(file + " cannot be used", problems);
         }
         return new AdapterConfig(
-                rNode.asInt(), alphaNode.asDouble(), root.path("use_rslora").asBoolean(false), ranks, alphas, targets);
+                rNode.asInt(),
+                alphaNode.asDouble(),
+                root.path("use_rslora").asBoolean(false),
+                ranks,
+                alphas,
+                targets,
+                root.path("lora_dropout").asDouble(0),
+                root.path("base_model_name_or_path").asText(null));
     }
 }

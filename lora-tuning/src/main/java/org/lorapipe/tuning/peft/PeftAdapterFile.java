@@ -1,4 +1,4 @@
-package org.lorapipe.merging.domain;
+package org.lorapipe.tuning.peft;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -22,13 +22,13 @@ import org.lorapipe.model.io.SafetensorsFile;
  * and {@code base_model.model.<module>.lora_B.weight} [out, r]. Tensors stay on disk until
  * {@link #loadA}/{@link #loadB}; both are small (r x features).
  *
- * <p>This reader duplicates the one in lora-tuning on purpose (merge-service must not depend on the
- * trainer); both follow docs/CONTRACT.md.
+ * <p>The one reader of the format: {@link PeftAdapter#load} (evaluation, the CLI, verification) and the
+ * merge read through it, so every stage agrees on which tensors an adapter has and on their scales.
  */
 public final class PeftAdapterFile implements AutoCloseable {
 
-    public static final String WEIGHTS_FILE = "adapter_model.safetensors";
-    static final String PREFIX = "base_model.model.";
+    public static final String WEIGHTS_FILE = PeftAdapter.WEIGHTS;
+    static final String PREFIX = PeftAdapter.PREFIX;
     static final String A_SUFFIX = ".lora_A.weight";
     static final String B_SUFFIX = ".lora_B.weight";
 
@@ -50,13 +50,13 @@ public final class PeftAdapterFile implements AutoCloseable {
         AdapterConfig config = AdapterConfig.read(dir.resolve(AdapterConfig.FILE_NAME));
         Path file = dir.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(file)) {
-            throw new MergeException("adapter weights not found: " + file);
+            throw new AdapterException("adapter weights not found: " + file);
         }
         SafetensorsFile weights;
         try {
             weights = SafetensorsFile.open(file);
         } catch (ModelFormatException e) {
-            throw new MergeException("adapter " + e.getMessage(), e);
+            throw new AdapterException("adapter " + e.getMessage(), e);
         }
         try {
             return new PeftAdapterFile(dir, config, weights, index(file, config, weights));
@@ -111,7 +111,7 @@ public final class PeftAdapterFile implements AutoCloseable {
             problems.add("no LoRA tensors at all");
         }
         if (!problems.isEmpty()) {
-            throw new MergeException("adapter " + file + " cannot be merged", problems);
+            throw new AdapterException("adapter " + file + " cannot be used", problems);
         }
         return Collections.unmodifiableMap(modules);
     }

@@ -1,7 +1,8 @@
-package org.lorapipe.merging.domain;
+package org.lorapipe.tuning.peft;
 
 /**
- * The LoRA update {@code scale * B A} of one module, added to rows of the base weight in place:
+ * The LoRA update {@code scale * B A} of one module, added to rows of the base weight in place: the one
+ * place the pipeline computes {@code W + s B A} (the merge, {@link PeftAdapter#merge}, the checks):
  *
  * <pre>
  *   W'[o, i] = W[o, i] + scale * sum_k B[o, k] * A[k, i]      // W [out, in], B [out, r], A [r, in]
@@ -12,7 +13,7 @@ package org.lorapipe.merging.domain;
  * files) and are at least as exact as PEFT's fp32 {@code W + (B @ A) * scale}. The cost is r
  * multiply-adds per weight element, small next to reading and writing the element.
  */
-final class LowRankDelta {
+public final class LowRankDelta {
 
     private final double[][] a; // [r][in]
     private final float[] b; // [out * r]
@@ -21,7 +22,7 @@ final class LowRankDelta {
     private final double scale;
     private final double[] acc; // one row of B A: [in]
 
-    LowRankDelta(float[] aValues, float[] bValues, int rank, int in, double scale) {
+    public LowRankDelta(float[] aValues, float[] bValues, int rank, int in, double scale) {
         if (aValues.length != (long) rank * in || bValues.length % rank != 0) {
             throw new IllegalArgumentException("A has " + aValues.length + " values for [" + rank + ", " + in
                     + "], B has " + bValues.length + " values (not a multiple of r=" + rank + ")");
@@ -40,7 +41,7 @@ final class LowRankDelta {
     }
 
     /** Adds the delta to rows [firstRow, firstRow + rows) held in {@code w} (row-major, {@code rows * in} values). */
-    void addTo(float[] w, long firstRow, int rows) {
+    public void addTo(float[] w, long firstRow, int rows) {
         for (int r = 0; r < rows; r++) {
             long o = firstRow + r;
             java.util.Arrays.fill(acc, 0.0);

@@ -10,8 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lorapipe.model.DjlRuntime;
 import org.lorapipe.model.testing.ModelFixtures;
+import org.lorapipe.tuning.peft.LowRankDelta;
 
-class LowRankDeltaTest {
+class MergedRangeTest {
 
     @Test
     void anySplitOfTheElementRangeGivesTheSameMergedValues() {

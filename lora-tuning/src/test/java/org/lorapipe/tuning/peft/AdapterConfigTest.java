@@ -1,4 +1,4 @@
-package org.lorapipe.merging.domain;
+package org.lorapipe.tuning.peft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ class AdapterConfigTest {
         ranks.put("q_proj", 16);
         Map<String, Double> alphas = new LinkedHashMap<>();
         alphas.put("v_proj", 32.0);
-        AdapterConfig c = new AdapterConfig(8, 16, false, ranks, alphas, List.of("q_proj", "v_proj"));
+        AdapterConfig c = new AdapterConfig(8, 16, false, ranks, alphas, List.of("q_proj", "v_proj"), 0.0, null);
 
         assertThat(c.rankFor("model.layers.1.self_attn.q_proj")).isEqualTo(4);
         assertThat(c.rankFor("model.layers.0.self_attn.q_proj")).isEqualTo(16);
@@ -43,7 +43,7 @@ class AdapterConfigTest {
         assertThat(AdapterConfig.patternKey(List.of("q_proj|v_proj"), "model.layers.0.self_attn.q_proj"))
                 .isEqualTo("q_proj|v_proj");
 
-        AdapterConfig rs = new AdapterConfig(16, 16, true, Map.of(), Map.of(), List.of());
+        AdapterConfig rs = new AdapterConfig(16, 16, true, Map.of(), Map.of(), List.of(), 0.0, null);
         assertThat(rs.scaleFor("model.layers.0.self_attn.q_proj")).isEqualTo(4.0);
     }
 
@@ -70,7 +70,7 @@ class AdapterConfigTest {
                 {"r": 0, "use_dora": true, "rank_pattern": {"q_proj": -1}}
                 """);
         assertThatThrownBy(() -> AdapterConfig.read(bad))
-                .isInstanceOf(MergeException.class)
+                .isInstanceOf(AdapterException.class)
                 .hasMessageContaining("\"r\" must be a positive integer")
                 .hasMessageContaining("lora_alpha")
                 .hasMessageContaining("DoRA")
