@@ -77,11 +77,11 @@ public final class DemoCommand implements Callable<Integer> {
         String id = "stories-demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         requestId = id;
         Path requestFile = request != null ? request : root.resolve("examples/stories-instruct/request.json");
-        int submitted = cli.execute(
-                "submit", "--bootstrap-server=" + stack.bootstrapServers(), "--request-id", id, requestFile.toString());
-        if (submitted != 0) {
-            return submitted;
-        }
+        // the embedded broker only: no KAFKA_* variable or LORA_KAFKA_CONFIG meant for another cluster applies
+        SubmitCommand.publish(
+                KafkaConnection.plaintext(stack.bootstrapServers()),
+                SubmitCommand.read(requestFile, id, stack.storage().bucket()));
+        System.out.println(id);
 
         step("5/6 the run (Ctrl-C stops watching; the run goes on: `lora watch " + id + "`)");
         int watched = WatchCommand.watch(id, stack.bootstrapServers(), WatchCommand.parse(timeout), System.out);

@@ -45,30 +45,41 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UsageProblem("no request file at " + file + ": pass the path of a TrainingRequested JSON file");
-        }
-        String json = Files.readString(file, StandardCharsets.UTF_8);
-        if (requestId != null) {
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    Json.mapper().readTree(json);
-            node.put("requestId", requestId);
-            json = Json.write(node);
-        }
-        TrainingRequest request;
-        try {
-            request = new RequestParser(endpoints.bucket()).parse(json);
-        } catch (InvalidRequestException | NotJsonException e) {
-            throw new UsageProblem(file + ": " + e.getMessage());
-        }
-        String body = Json.write(request);
+        TrainingRequest request = read(file, requestId, endpoints.bucket());
         if (dryRun) {
             System.out.println(Json.writePretty(request));
             return 0;
         }
-        send(endpoints.kafka(), request.requestId(), body);
+        send(endpoints.kafka(), request.requestId(), Json.write(request));
         System.out.println(request.requestId());
         return 0;
+    }
+
+    /**
+     * The request in {@code file}, validated as the dataset stage will (with {@code idOverride} as its id
+     * when given); a bad file is a {@link UsageProblem} listing every problem.
+     */
+    static TrainingRequest read(Path file, String idOverride, String bucket) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageProblem("no request file at " + file + ": pass the path of a TrainingRequested JSON file");
+        }
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        if (idOverride != null) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Json.mapper().readTree(json);
+            node.put("requestId", idOverride);
+            json = Json.write(node);
+        }
+        try {
+            return new RequestParser(bucket).parse(json);
+        } catch (InvalidRequestException | NotJsonException e) {
+            throw new UsageProblem(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Publishes {@code request} to {@code lora.training.requested}, keyed by its id. */
+    static void publish(KafkaConnection kafka, TrainingRequest request) {
+        send(kafka, request.requestId(), Json.write(request));
     }
 
     private static void send(KafkaConnection kafka, String key, String body) {
