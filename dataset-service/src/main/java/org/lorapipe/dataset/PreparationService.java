@@ -102,7 +102,8 @@ public class PreparationService implements StageOutput {
                             request.dataset(),
                             tokenizer,
                             shards,
-                            new DatasetBuilder.Bounds(limits.recordChars(), limits.datasetRecords()),
+                            new DatasetBuilder.Bounds(
+                                    limits.recordChars(), limits.datasetRecords(), limits.datasetTokens()),
                             control::throwIfStopped)
                     .build(in, source.toString());
             LOG.infof(

@@ -126,6 +126,14 @@ public class TrainingService {
         storage.downloadModel(request.baseModel(), modelDir);
         DatasetManifest manifest = storage.manifest(event.datasetUri());
         checkTokenizer(modelDir, manifest, request);
+        long tokens = manifest.trainTokens() + manifest.validationTokens();
+        if (tokens > limits.datasetTokens()) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    "the dataset at " + event.datasetUri() + " holds " + tokens + " tokens, more than the "
+                            + limits.datasetTokens() + " this trainer holds in memory (lora.limits.dataset-tokens)",
+                    false);
+        }
         List<TokenizedSequence> train = storage.split(event.datasetUri(), "train");
         List<TokenizedSequence> validation = storage.split(event.datasetUri(), "validation");
         if (train.isEmpty()) {

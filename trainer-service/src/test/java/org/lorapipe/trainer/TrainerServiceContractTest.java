@@ -193,6 +193,21 @@ class TrainerServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
+    void aDatasetOverTheTokenLimitIsRefusedBeforeItsShardsAreRead() {
+        String id = id("toolarge");
+        String input = Json.write(new StoriesFixture(store).publishDataset(StoriesFixture.request(id, FAST), 4, 1));
+        S3Uri manifest = S3Uri.parse("s3://lora/datasets/" + id + "/manifest.json");
+        store.putString(
+                manifest,
+                store.getString(manifest).replaceFirst("\"trainTokens\"\\s*:\\s*\\d+", "\"trainTokens\" : 5000000"));
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
+        assertThat(failed.error().message()).contains("more than the 1000000", "lora.limits.dataset-tokens");
+    }
+
+    @Test
     void aShardChangedAfterItsPublicationIsNotTrainedOn() {
         String id = id("planted");
         String input = Json.write(new StoriesFixture(store).publishDataset(StoriesFixture.request(id, FAST), 4, 1));

@@ -48,9 +48,10 @@ public final class DatasetBuilder {
      *
      * @param recordChars longest record, in characters ({@code lora.limits.record-chars})
      * @param records most records ({@code lora.limits.dataset-records}); also bounds deduplication's memory
+     * @param tokens most tokens written, train and validation ({@code lora.limits.dataset-tokens})
      */
-    public record Bounds(int recordChars, long records) {
-        public static final Bounds DEFAULT = new Bounds(RecordSource.DEFAULT_MAX_RECORD_CHARS, 1_000_000);
+    public record Bounds(int recordChars, long records, long tokens) {
+        public static final Bounds DEFAULT = new Bounds(RecordSource.DEFAULT_MAX_RECORD_CHARS, 1_000_000, 200_000_000);
     }
 
     public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir) {
@@ -128,6 +129,14 @@ public final class DatasetBuilder {
                     continue;
                 }
                 counts.recordsOut++;
+                long written = train.tokens + validation.tokens + tokens(sequences);
+                if (written > bounds.tokens()) {
+                    throw new DatasetException(
+                            ErrorCodes.INVALID_INPUT,
+                            "the prepared dataset would hold more than " + bounds.tokens() + " tokens (record "
+                                    + raw.index() + "; lora.limits.dataset-tokens): the trainer holds its splits in"
+                                    + " memory; use a part of the data, or raise the limit and the trainer's heap");
+                }
                 boolean toValidationSplit = hash.unit() < spec.validationFraction();
                 if (toValidationSplit) {
                     validationExamples++;
@@ -196,6 +205,14 @@ public final class DatasetBuilder {
             return cut.trainableCount() > 0 ? List.of(cut) : List.of();
         }
         return List.of();
+    }
+
+    private static long tokens(List<TokenizedSequence> sequences) {
+        long n = 0;
+        for (TokenizedSequence s : sequences) {
+            n += s.length();
+        }
+        return n;
     }
 
     private static long length(List<Segment> segments) {

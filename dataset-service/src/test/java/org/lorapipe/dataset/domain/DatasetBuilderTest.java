@@ -453,7 +453,11 @@ class DatasetBuilderTest {
         DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
         int[] checkpoints = {0};
         assertThatThrownBy(() -> new DatasetBuilder(
-                                spec, tokenizer, work, new DatasetBuilder.Bounds(1 << 20, 25), () -> checkpoints[0]++)
+                                spec,
+                                tokenizer,
+                                work,
+                                new DatasetBuilder.Bounds(1 << 20, 25, 1_000_000),
+                                () -> checkpoints[0]++)
                         .build(new ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)), "t.jsonl"))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("more than 25 records")
@@ -479,11 +483,26 @@ class DatasetBuilderTest {
         String big = "[{\"instruction\": \"" + "x".repeat(300_000) + "\", \"output\": \"b\"}]";
         DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
         assertThatThrownBy(() -> new DatasetBuilder(
-                                spec, tokenizer, work, new DatasetBuilder.Bounds(50_000, 1000), () -> {})
+                                spec, tokenizer, work, new DatasetBuilder.Bounds(50_000, 1000, 1_000_000), () -> {})
                         .build(new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)), "t.json"))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("record 0 of the JSON array is larger than 50000 characters")
                 .hasMessageContaining("lora.limits.record-chars")
                 .hasMessageContaining("JSONL");
+    }
+
+    @Test
+    void moreTokensThanTheTrainerHoldsFailWhileTheShardsAreWritten() {
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            jsonl.append("{\"instruction\": \"Count to ").append(i).append("\", \"output\": \"ok\"}\n");
+        }
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
+        assertThatThrownBy(() -> new DatasetBuilder(
+                                spec, tokenizer, work, new DatasetBuilder.Bounds(1 << 20, 1000, 500), () -> {})
+                        .build(new ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)), "t.jsonl"))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("more than 500 tokens")
+                .hasMessageContaining("lora.limits.dataset-tokens");
     }
 }

@@ -34,6 +34,14 @@ public interface Limits {
     @WithDefault("1000000")
     long datasetRecords();
 
+    /**
+     * Most tokens one prepared dataset may hold (train and validation): the trainer holds its splits in
+     * memory, about 5 bytes per token (1 GB at the default). Counted while the shards are written, and
+     * checked again by the trainer from the manifest before it reads them.
+     */
+    @WithDefault("200000000")
+    long datasetTokens();
+
     /** Longest JSONL line read as a record, in characters; a longer one is dropped as malformed unread. */
     @WithDefault("${lora.dataset.max-record-chars:1048576}")
     int recordChars();
