@@ -66,6 +66,24 @@ class EventParserTest {
                 .isEqualTo(own.adapterUri());
     }
 
+    @Test
+    void anEventsEnvelopeAndCountsAreCheckedLikeARequests() {
+        String json = Json.write(adapterTrained("s3://lora/runs/r1/adapter/"));
+        String version = json.replaceFirst("\"schemaVersion\"\\s*:\\s*1", "\"schemaVersion\":2");
+        assertThatThrownBy(() -> parser.parse(version, AdapterTrained.class))
+                .hasMessageContaining("schemaVersion must be 1");
+        String when = json.replaceFirst("\"occurredAt\"\\s*:\\s*\"[^\"]*\"", "\"occurredAt\":\"yesterday\"");
+        assertThatThrownBy(() -> parser.parse(when, AdapterTrained.class)).hasMessageContaining("occurredAt must be");
+        DatasetManifest manifest =
+                new DatasetManifest(10, 8, Map.of("empty", 1L), 1, 0, 7, 1, 700, 90, 120, "alpaca", "abc");
+        String prepared = Json.write(DatasetPrepared.of(request, "s3://lora/datasets/r1/", manifest));
+        String half = prepared.replace("\"trainTokens\":700", "\"trainTokens\":700.5");
+        assertThat(half).isNotEqualTo(prepared);
+        assertThatThrownBy(() -> parser.parse(half, DatasetPrepared.class))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("not a valid DatasetPrepared");
+    }
+
     /** Found by the fuzz suite: Jackson read {@code "adapterUri": 7} as the string "7", past the folder check. */
     @Test
     void aUriOfAnotherJsonTypeIsRefusedNotReadAsText() {

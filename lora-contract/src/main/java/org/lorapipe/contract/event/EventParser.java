@@ -1,8 +1,10 @@
 package org.lorapipe.contract.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,9 @@ public final class EventParser {
         String requestId =
                 node.path("requestId").isTextual() ? node.path("requestId").textValue() : null;
         List<String> problems = new ArrayList<>();
+        Problems envelope = new Problems();
+        RequestParser.checkEnvelope(node.path("schemaVersion"), node.path("occurredAt"), envelope);
+        problems.addAll(envelope.list());
         if (requestId == null || !RequestParser.REQUEST_ID.matcher(requestId).matches()) {
             problems.add("requestId is required: the run's id (letters, digits, '.', '_' or '-')");
             requestId = null;
@@ -118,8 +123,12 @@ public final class EventParser {
         ObjectNode normalized = ((ObjectNode) node.deepCopy());
         normalized.set("request", Json.mapper().valueToTree(request));
         try {
-            return Json.mapper().treeToValue(normalized, type);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            // 1.5 where a count belongs is an error, not 1
+            return Json.mapper()
+                    .readerFor(type)
+                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                    .readValue(normalized);
+        } catch (IOException | IllegalArgumentException e) {
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new InvalidRequestException(
                     requestId,

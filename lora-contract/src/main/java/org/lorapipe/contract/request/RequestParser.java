@@ -66,17 +66,7 @@ public final class RequestParser {
     public TrainingRequest parse(JsonNode node) {
         Problems problems = new Problems();
         Fields root = new Fields(node, "", problems);
-        JsonNode version = root.raw("schemaVersion");
-        if (!version.isMissingNode() && !version.isNull() && !(version.isInt() && version.intValue() == 1)) {
-            problems.add("schemaVersion", "must be 1 (the version of this contract) when given", version);
-        }
-        JsonNode occurredAt = root.raw("occurredAt");
-        if (!occurredAt.isMissingNode() && !occurredAt.isNull() && !isInstant(occurredAt)) {
-            problems.add(
-                    "occurredAt",
-                    "must be an ISO-8601 instant such as \"2026-11-29T10:15:30Z\" when given",
-                    occurredAt);
-        }
+        checkEnvelope(root.raw("schemaVersion"), root.raw("occurredAt"), problems);
 
         String requestId = root.string("requestId", null);
         if (requestId == null) {
@@ -110,6 +100,22 @@ public final class RequestParser {
             throw new InvalidRequestException(requestId, problems.list(), problems.total());
         }
         return new TrainingRequest(requestId, baseModel, dataset, lora, quantization, training, evaluation, merge);
+    }
+
+    /**
+     * The envelope every request and event carries: {@code schemaVersion} 1 and {@code occurredAt} an
+     * ISO-8601 instant, each when given.
+     */
+    public static void checkEnvelope(JsonNode version, JsonNode occurredAt, Problems problems) {
+        if (!version.isMissingNode() && !version.isNull() && !(version.isInt() && version.intValue() == 1)) {
+            problems.add("schemaVersion", "must be 1 (the version of this contract) when given", version);
+        }
+        if (!occurredAt.isMissingNode() && !occurredAt.isNull() && !isInstant(occurredAt)) {
+            problems.add(
+                    "occurredAt",
+                    "must be an ISO-8601 instant such as \"2026-11-29T10:15:30Z\" when given",
+                    occurredAt);
+        }
     }
 
     private static boolean isInstant(JsonNode value) {
