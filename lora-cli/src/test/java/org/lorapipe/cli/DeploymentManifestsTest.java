@@ -126,8 +126,14 @@ class DeploymentManifestsTest {
     void everyDeploymentRunsTheNativeMemoryPolicy() throws Exception {
         Map<String, String> policy = NativeMemoryPolicy.load(root).variables();
         assertThat(policy).containsKey("MALLOC_MMAP_THRESHOLD_");
+        List<Path> dockerfiles = new ArrayList<>();
         for (String service : SERVICES) {
-            String dockerfile = Files.readString(root.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            dockerfiles.add(root.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+        }
+        dockerfiles.addAll(CudaDockerfilesTest.dockerfiles(root));
+        for (Path file : dockerfiles) {
+            String service = root.relativize(file).toString();
+            String dockerfile = Files.readString(file);
             policy.forEach((k, v) -> assertThat(dockerfile)
                     .as("%s Dockerfile", service)
                     .containsPattern("(?m)^\\s+" + k + "=" + v + " \\\\$"));

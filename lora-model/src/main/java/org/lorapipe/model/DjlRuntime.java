@@ -11,8 +11,11 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class DjlRuntime {
 
-    /** System property selecting the compute device: "cpu" (default), "gpu" or "gpu:N". */
+    /** Setting (system property or service config) selecting the compute device, see {@link DeviceChoice}. */
     public static final String DEVICE_PROPERTY = "lora.model.device";
+
+    /** The device chosen at start-up by {@link #useDevice}, or null to read {@value #DEVICE_PROPERTY}. */
+    private static volatile Device chosen;
 
     private DjlRuntime() {}
 
@@ -24,10 +27,33 @@ public final class DjlRuntime {
         return Engine.getEngine("PyTorch");
     }
 
-    /** The device named by {@value #DEVICE_PROPERTY}, CPU by default. */
+    /**
+     * The device every model of this process runs on: the one chosen by {@link #useDevice}, else the
+     * system property {@value #DEVICE_PROPERTY} ({@code auto} when absent: a GPU when the engine sees one).
+     */
     public static Device defaultDevice() {
-        String spec = System.getProperty(DEVICE_PROPERTY, "cpu");
-        return Device.fromName(spec);
+        Device d = chosen;
+        if (d == null) {
+            d = DeviceChoice.parse(System.getProperty(DEVICE_PROPERTY, "auto")).resolve(gpuCount());
+            chosen = d;
+        }
+        return d;
+    }
+
+    /**
+     * Resolves a {@link DeviceChoice} setting against the GPUs the engine sees and makes it the process's
+     * device; services call it at start-up (after the thread count is set: it starts the engine), so an
+     * unknown value or a missing GPU stops them with a message naming what is available.
+     */
+    public static Device useDevice(String spec) {
+        Device d = DeviceChoice.parse(spec).resolve(gpuCount());
+        chosen = d;
+        return d;
+    }
+
+    /** GPUs the PyTorch engine can use: 0 with the CPU build of libtorch, whatever the machine has. */
+    public static int gpuCount() {
+        return engine().getGpuCount();
     }
 
     public static NDManager newManager(Device device) {

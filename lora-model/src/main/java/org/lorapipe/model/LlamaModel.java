@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.Llama2cCheckpoint;
 import org.lorapipe.model.io.NDArrayTensorSource;
 import org.lorapipe.model.io.SafetensorsCheckpoint;
@@ -199,9 +200,11 @@ public final class LlamaModel implements AutoCloseable {
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (String name : expected.keySet()) {
-                NDArray a = source.load(name, manager);
+                NDArray a = source.load(name, manager); // fp32
                 a.setName(name);
-                weights.put(name, a);
+                DType stored = source.info(name).dtype();
+                boolean projection = WeightPrecision.isProjection(name); // a tied lm_head is the embedding: fp32
+                weights.put(name, WeightPrecision.keep(a, stored, WeightPrecision.storage(device, stored, projection)));
             }
             NativeHeap.trim(); // the tensors were staged through buffers that are free now
             return new LlamaModel(config, manager, weights);

@@ -4,12 +4,15 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.eval.EvaluationService;
 import org.lorapipe.eval.config.EvalConfig;
+import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.service.config.ModelDeviceConfig;
 import org.lorapipe.service.config.TorchThreads;
 import org.lorapipe.service.consumer.EventStageHandler;
 import org.lorapipe.service.consumer.JobControl;
@@ -34,6 +37,11 @@ public class AdapterTrainedConsumer extends EventStageHandler<AdapterTrained> {
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
     void threads(@Observes @Priority(1) StartupEvent event) {
         TorchThreads.setUnlessGiven(config.torchThreads());
+    }
+
+    /** lora.model.device, resolved once the thread count is set (it starts the engine); wrong: no start. */
+    void device(@Observes @Priority(2) StartupEvent event, ModelDeviceConfig models) {
+        Logger.getLogger(getClass()).infof("models run on %s", DjlRuntime.useDevice(models.device()));
     }
 
     @Override

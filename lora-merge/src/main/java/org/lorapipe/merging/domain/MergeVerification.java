@@ -1,6 +1,5 @@
 package org.lorapipe.merging.domain;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -30,9 +29,9 @@ public final class MergeVerification {
      */
     public static double maxAbsLogitDiff(Path baseDir, Path adapterDir, Path mergedDir, int[][] sequences) {
         DjlRuntime.inferenceMode();
-        try (LlamaModel reference = LlamaModel.load(baseDir, Device.cpu())) {
+        try (LlamaModel reference = LlamaModel.load(baseDir, DjlRuntime.defaultDevice())) {
             PeftAdapter.load(adapterDir).applyTo(reference);
-            try (LlamaModel merged = LlamaModel.load(mergedDir, Device.cpu())) {
+            try (LlamaModel merged = LlamaModel.load(mergedDir, DjlRuntime.defaultDevice())) {
                 return maxAbsLogitDiff(reference, merged, sequences);
             }
         }

@@ -1,6 +1,5 @@
 package org.lorapipe.merging.domain;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -193,7 +192,7 @@ public final class Merger {
         try {
             return ShardedSafetensors.write(dir, tensors, options.maxShardBytes(), (w, t) -> {
                         MergePlan.Entry e = byName.get(t.name());
-                        try (NDManager m = DjlRuntime.newManager(Device.cpu())) {
+                        try (NDManager m = DjlRuntime.newManager(DjlRuntime.defaultDevice())) {
                             NDArray weight = load(base, e.source(), m); // [out, in] fp32
                             if (e.adapter() == null) {
                                 w.write(t.name(), weight);

@@ -2,6 +2,7 @@ package org.lorapipe.tuning.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.lorapipe.model.Linear;
@@ -198,7 +199,7 @@ final class LayerTape implements AutoCloseable {
         if (base instanceof Nf4Linear nf4) {
             return nf4.dequantize(tmp);
         }
-        return ((Linear) base).weight();
+        return ((Linear) base).widened(tmp, DataType.FLOAT32); // fp16 base on a GPU: an fp32 copy in tmp
     }
 
     /** True when every projection's base is frozen NF4 or a dense weight without gradient (cuts are exact). */

@@ -1,11 +1,17 @@
 package org.lorapipe.merge.messaging;
 
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.merge.MergeService;
+import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.service.config.ModelDeviceConfig;
 import org.lorapipe.service.consumer.EventStageHandler;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.consumer.StageResult;
@@ -22,6 +28,11 @@ public class EvaluationCompletedConsumer extends EventStageHandler<EvaluationCom
     public EvaluationCompletedConsumer(EventParser parser, MergeService merges) {
         super(parser, EvaluationCompleted.class);
         this.merges = merges;
+    }
+
+    /** lora.model.device, resolved at start (it starts the engine); a wrong value stops the service. */
+    void device(@Observes @Priority(2) StartupEvent event, ModelDeviceConfig models) {
+        Logger.getLogger(getClass()).infof("models run on %s", DjlRuntime.useDevice(models.device()));
     }
 
     @Override

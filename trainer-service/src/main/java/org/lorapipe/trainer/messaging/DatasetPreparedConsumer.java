@@ -5,10 +5,13 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
+import org.lorapipe.model.DjlRuntime;
+import org.lorapipe.service.config.ModelDeviceConfig;
 import org.lorapipe.service.config.TorchThreads;
 import org.lorapipe.service.consumer.EventStageHandler;
 import org.lorapipe.service.consumer.JobControl;
@@ -40,6 +43,11 @@ public class DatasetPreparedConsumer extends EventStageHandler<DatasetPrepared> 
     /** PyTorch reads its thread count once, when the engine starts: set it before any job runs. */
     void threads(@Observes @Priority(1) StartupEvent event) {
         TorchThreads.setUnlessGiven(config.torchThreads());
+    }
+
+    /** lora.model.device, resolved once the thread count is set (it starts the engine); wrong: no start. */
+    void device(@Observes @Priority(2) StartupEvent event, ModelDeviceConfig models) {
+        Logger.getLogger(getClass()).infof("models run on %s", DjlRuntime.useDevice(models.device()));
     }
 
     @Override
