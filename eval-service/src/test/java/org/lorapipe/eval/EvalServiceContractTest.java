@@ -2,6 +2,7 @@ package org.lorapipe.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -89,7 +90,7 @@ class EvalServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
-    void adapterInReportAndEventOut() {
+    void adapterInReportAndEventOut() throws Exception {
         String id = id("evaluated");
         String arc = new StoriesFixture(store).uploadArc(12);
         String tasks = "{\"name\": \"perplexity\"}, {\"name\": \"arc\", \"uri\": \"" + arc + "\", \"limit\": 10},"
@@ -118,6 +119,19 @@ class EvalServiceContractTest extends StageServiceContractTest {
                 .startsWith("<svg")
                 .contains("</svg>");
         assertThat(store.getString(folder.resolve("metrics.svg"))).contains("<svg");
+        // report.json also speaks lm-evaluation-harness: the event's values under its keys
+        JsonNode report = Json.mapper().readTree(store.getString(folder.resolve("report.json")));
+        var arcResult = completed.results().get("arc");
+        assertThat(report.path("results").path("arc").path("acc,none").asDouble())
+                .isEqualTo(arcResult.tuned().get("acc"));
+        assertThat(report.path("results").path("arc").path("acc_stderr,none").asDouble())
+                .isEqualTo(arcResult.tuned().get("acc_stderr"));
+        assertThat(report.path("results").path("arc").path("acc_norm,none").asDouble())
+                .isEqualTo(arcResult.tuned().get("acc_norm"));
+        assertThat(report.path("results_base").path("arc").path("acc,none").asDouble())
+                .isEqualTo(arcResult.base().get("acc"));
+        assertThat(report.path("n-shot").path("arc").asInt(-1)).isZero();
+        assertThat(report.path("tasks")).as("the report's own keys stay").hasSize(3);
 
         // delivered again after it finished: the published report answers, nothing is scored again
         var before = store.stat(folder.resolve("report.json")).orElseThrow().lastModified();

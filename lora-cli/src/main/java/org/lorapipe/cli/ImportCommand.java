@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +16,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.artifact.Manifest;
+import org.lorapipe.contract.artifact.ModelIdentity;
+import org.lorapipe.contract.checksum.Sha256Sums;
+import org.lorapipe.contract.json.Json;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.ModelFormatException;
 import org.lorapipe.model.ModelImport;
@@ -46,12 +50,16 @@ import picocli.CommandLine.Spec;
                     + " tokenizer to tokenizer.json, checked to encode identically); a Hugging Face directory"
                     + " is validated (architecture, every tensor's shape, tokenizer.json) and copied. Readers"
                     + " see the model only once every file is uploaded.",
+            "",
+            "lora-model.json records the model's name, its Hugging Face id (--hf-id), the source and the sha256"
+                    + " of every file; adapters and model cards trained on it name it by that id, else by NAME.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  lora import --llama2c stories260K.bin --tokenizer tok512.bin \\",
             "              --name stories260K",
-            "  lora import --hf ./TinyLlama-1.1B --name tinyllama",
+            "  lora import --hf ./TinyLlama-1.1B --name tinyllama \\",
+            "              --hf-id TinyLlama/TinyLlama-1.1B-Chat-v1.0",
             "  lora import --hf ./my-llama --name my-llama --force   (replace it)",
             "  lora import --llama2c stories260K.bin --tokenizer tok512.bin \\",
             "              --out ./models/stories260K                 (local only)",
@@ -83,6 +91,14 @@ public final class ImportCommand implements Callable<Integer> {
             paramLabel = "NAME",
             description = "The model's name in the store: letters, digits, '.', '_', '-'.")
     String name;
+
+    @Option(
+            names = "--hf-id",
+            paramLabel = "ORG/NAME",
+            description = "The model's Hugging Face id, when it has one (e.g. TinyLlama/TinyLlama-1.1B-Chat-v1.0):"
+                    + " adapters and model cards name the base model by it, so Hugging Face tools find it."
+                    + " Without it they use NAME.")
+    String hfId;
 
     @Option(
             names = "--out",
@@ -139,6 +155,11 @@ public final class ImportCommand implements Callable<Integer> {
         if (name != null && (!NAME.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
             problems.add("--name '" + name + "' may contain only letters, digits, '.', '_' and '-' (e.g. stories260K)");
         }
+        if (hfId != null) {
+            for (String p : ModelIdentity.hfIdProblems(hfId)) {
+                problems.add("--hf-id '" + hfId + "' is not a Hugging Face repository id: " + p);
+            }
+        }
         if (out != null && Files.exists(out) && !force && !isEmptyDirectory(out)) {
             problems.add("--out " + out.toAbsolutePath() + " already exists and is not empty: pass --force to replace"
                     + " it, or choose another directory");
@@ -163,14 +184,52 @@ public final class ImportCommand implements Callable<Integer> {
         return llama2c != null ? llama2c.toString() : hf.toString();
     }
 
-    /** Builds the model in {@code dir} (which must not exist yet). */
+    /** Builds the model in {@code dir} (which must not exist yet), with its {@value ModelIdentity#FILE}. */
     private ModelImport.Result build(Path dir) {
+        ModelImport.Result r;
         try {
-            return llama2c != null
+            r = llama2c != null
                     ? ModelImport.fromLlama2c(llama2c, tokenizer, dir)
                     : ModelImport.fromHuggingFace(hf, dir);
         } catch (ModelFormatException e) {
             throw new UsageProblem("cannot import " + source() + ": " + e.getMessage());
+        }
+        writeIdentity(r.dir());
+        return r;
+    }
+
+    /**
+     * Records who the model is in {@value ModelIdentity#FILE}: its name (or the folder's, with --out),
+     * its Hugging Face id when given, the source and the sha256 of every other file.
+     */
+    private void writeIdentity(Path dir) {
+        List<Manifest.Entry> entries = new ArrayList<>();
+        for (Path f : files(dir)) {
+            try {
+                entries.add(new Manifest.Entry(
+                        dir.relativize(f).toString().replace('\\', '/'), Files.size(f), Sha256Sums.sha256(f)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot hash " + f + ": " + e.getMessage(), e);
+            }
+        }
+        ModelIdentity.Source from = llama2c != null
+                ? new ModelIdentity.Source(
+                        "llama2c",
+                        List.of(
+                                llama2c.getFileName().toString(),
+                                tokenizer.getFileName().toString()))
+                : new ModelIdentity.Source(
+                        "huggingface",
+                        List.of(hf.toAbsolutePath().normalize().getFileName().toString()));
+        String modelName = name != null
+                ? name
+                : out.toAbsolutePath().normalize().getFileName().toString();
+        ModelIdentity identity =
+                new ModelIdentity(modelName, hfId, from, Instant.now().toString(), entries);
+        try {
+            Files.writeString(dir.resolve(ModelIdentity.FILE), Json.writePretty(identity) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + ModelIdentity.FILE + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,8 +2,15 @@ package org.lorapipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +53,58 @@ class ImportGenerateTest {
         byte[] expected = Files.readAllBytes(Cli.stories().resolve("greedy_t0_n256_runc.txt"));
         assertThat(gen.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
         assertThat(gen.err()).contains("achieved tok/s");
+    }
+
+    @Test
+    void theModelsIdentityIsRecordedWithItsHuggingFaceIdAndEveryFilesHash() throws Exception {
+        Path model = tmp.resolve("stories260K");
+        Cli.Run imported = importStories(model, "--hf-id", "karpathy/tinyllamas");
+        assertThat(imported.code()).as(imported.err()).isZero();
+
+        JsonNode identity =
+                new ObjectMapper().readTree(model.resolve("lora-model.json").toFile());
+        assertThat(identity.get("name").asText()).isEqualTo("stories260K");
+        assertThat(identity.get("hfId").asText()).isEqualTo("karpathy/tinyllamas");
+        assertThat(identity.get("source").get("format").asText()).isEqualTo("llama2c");
+        assertThat(identity.get("source").get("files").toString()).isEqualTo("[\"stories260K.bin\",\"tok512.bin\"]");
+        assertThat(Instant.parse(identity.get("importedAt").asText())).isBeforeOrEqualTo(Instant.now());
+        List<String> paths = new ArrayList<>();
+        for (JsonNode f : identity.get("files")) {
+            String path = f.get("path").asText();
+            paths.add(path);
+            byte[] bytes = Files.readAllBytes(model.resolve(path));
+            assertThat(f.get("size").asLong()).isEqualTo(bytes.length);
+            assertThat(f.get("sha256").asText())
+                    .as(path)
+                    .isEqualTo(HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        }
+        assertThat(paths)
+                .isSorted()
+                .contains("config.json", "model.safetensors", "tokenizer.json", "generation_config.json")
+                .doesNotContain("lora-model.json");
+    }
+
+    @Test
+    void aLlama2cImportHasNoHuggingFaceIdUnlessGivenOne() throws Exception {
+        Path model = tmp.resolve("plain");
+        assertThat(importStories(model).code()).isZero();
+        JsonNode identity =
+                new ObjectMapper().readTree(model.resolve("lora-model.json").toFile());
+        assertThat(identity.get("name").asText())
+                .as("--out names it after the folder")
+                .isEqualTo("plain");
+        assertThat(identity.has("hfId")).as("absent, as optional fields are").isFalse();
+    }
+
+    @Test
+    void aMalformedHuggingFaceIdIsRefusedWithTheRule() {
+        for (String bad : List.of("org/name/extra", "org//name", "-org/name", "org/na..me", "org/name.git", "a b")) {
+            Cli.Run r = importStories(tmp.resolve("x"), "--hf-id", bad);
+            assertThat(r.code()).as(bad).isEqualTo(2);
+            assertThat(r.err()).as(bad).contains("--hf-id '" + bad + "' is not a Hugging Face repository id");
+        }
+        assertThat(tmp.resolve("x")).doesNotExist();
     }
 
     @Test

@@ -57,7 +57,7 @@ class S3RoundTripTest {
 
     @Test
     void importToS3ThenGenerateFromTheUri() throws Exception {
-        Cli.Run imported = importStories();
+        Cli.Run imported = importStories("--hf-id", "karpathy/tinyllamas");
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("s3://lora/models/stories260K/").contains("model.safetensors");
         StorageConfig config = new StorageConfig(
@@ -67,6 +67,13 @@ class S3RoundTripTest {
             assertThat(store.isPublished(prefix)).isTrue();
             assertThat(store.exists(prefix.resolve("config.json"))).isTrue();
             assertThat(store.exists(prefix.resolve("tokenizer.json"))).isTrue();
+            // who the model is travels with it, as part of the publication
+            var manifest = store.requirePublished(prefix);
+            assertThat(manifest.file("lora-model.json")).isPresent();
+            String identity = store.getString(prefix.resolve("lora-model.json"));
+            assertThat(identity).contains("\"name\" : \"stories260K\"").contains("\"hfId\" : \"karpathy/tinyllamas\"");
+            String weights = manifest.file("model.safetensors").orElseThrow().sha256();
+            assertThat(identity).contains(weights);
         }
 
         Cli.Run again = importStories();

@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
  * to the bucket; folders end with {@code /}.
  *
  * <pre>
- *   models/{name}/                    an imported base model (Hugging Face layout)
+ *   models/{name}/                    an imported base model (Hugging Face layout, lora-model.json)
  *   datasets/{id}/                    token shards of a run (names: ShardFormat.fileName)
  *   runs/{id}/checkpoints/step-{N}/   resumable training state
- *   runs/{id}/adapter/                the PEFT adapter and training.json
+ *   runs/{id}/adapter/                the PEFT adapter, training.json, lora-adapter.json, README.md
  *   runs/{id}/eval/                   the evaluation report
- *   runs/{id}/merged/                 the merged model
+ *   runs/{id}/merged/                 the merged model and its README.md
  *   runs/{id}/not-merged.json         a run not merged on purpose
  *   runs/{id}/request.json            the request the id was first accepted with
  *   runs/{id}/owner.json              who submitted it (the authenticated principal, or none)

@@ -4,15 +4,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.Manifest;
+import org.lorapipe.contract.artifact.ModelCard;
+import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.ModelFile;
 import org.lorapipe.contract.event.ModelMerged;
@@ -174,9 +180,10 @@ public class MergeService implements StageOutput {
             long t0 = System.nanoTime();
             Path base = inputs.downloadBase(request.baseModel(), work.resolve("base"), limits.modelBytes());
             Path adapter = inputs.downloadAdapter(event.adapterUri(), id, work.resolve("adapter"));
-            MergeResult result = merge(event, base, adapter, work.resolve("merged"));
+            MergeResult folded = merge(event, base, adapter, work.resolve("merged"));
             int[][] heldOut = heldOut(id, base);
-            Verification verification = verify(request, base, adapter, result, heldOut);
+            Verification verification = verify(request, base, adapter, folded, heldOut);
+            MergeResult result = withCard(event, folded, base, adapter, verification);
             ModelMerged merged = new ModelMerged(
                     PipelineEvent.SCHEMA_VERSION,
                     id,
@@ -204,6 +211,35 @@ public class MergeService implements StageOutput {
         } finally {
             WorkDir.deleteQuietly(work);
         }
+    }
+
+    /**
+     * Adds the model card ({@value ModelCard#FILE}) to the merged folder and writes {@code SHA256SUMS}
+     * again, so that the card is listed and checked like every other file.
+     */
+    private MergeResult withCard(
+            EvaluationCompleted event, MergeResult result, Path base, Path adapter, Verification verification)
+            throws IOException {
+        Map<String, Optional<Manifest>> published = new HashMap<>();
+        for (String uri : new String[] {event.request().baseModel(), event.adapterUri()}) {
+            String folder = MergedCard.folderOf(uri);
+            published.put(folder, inputs.publishedFiles(folder));
+        }
+        if (event.reportUri() != null) {
+            String folder = event.reportUri().substring(0, event.reportUri().lastIndexOf('/') + 1);
+            published.put(folder, inputs.publishedFiles(folder));
+        }
+        ModelCard.Facts facts = MergedCard.facts(
+                event, adapter, base, published, event.request().merge().dtype().wire(), verification);
+        Files.writeString(result.dir().resolve(ModelCard.FILE), ModelCard.render(facts), StandardCharsets.UTF_8);
+        List<ModelFile> files = Sha256Sums.write(result.dir());
+        return new MergeResult(
+                result.dir(),
+                result.dtype(),
+                files,
+                result.mergedTensors(),
+                result.untiedLmHead(),
+                result.weightBytes());
     }
 
     /** {@link Merger#merge}, its problems told with the S3 locations instead of the work folder's paths. */

@@ -35,6 +35,7 @@ import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.model.io.DType;
 import org.lorapipe.model.io.SafetensorsWriter;
+import org.lorapipe.service.testing.FrontMatter;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
 import org.lorapipe.service.testing.StoriesFixture;
@@ -101,7 +102,16 @@ class MergeServiceContractTest extends StageServiceContractTest {
     @Test
     void adapterInModelMergedOutVerifiedLoadableAndNotRedone() throws Exception {
         String id = id("merged");
-        String input = validInput(id);
+        uploadModelOnce();
+        // as the trainer publishes it: with lora-adapter.json, whose base name and lineage the card takes
+        publishAdapter(
+                id,
+                false,
+                "{\"baseModel\": \"s3://lora/models/stories260K\", \"baseModelNameOrPath\": \"karpathy/tinyllamas\","
+                        + " \"datasetUri\": \"s3://lora/datasets/" + id + "/\", \"lineage\": [{\"input\": \"dataset\","
+                        + " \"uri\": \"s3://lora/datasets/" + id + "/manifest.json\", \"path\": \"manifest.json\","
+                        + " \"sha256\": \"" + "ab".repeat(32) + "\"}]}");
+        String input = Json.write(event(id, "", 9.0, 7.5));
         // the run's dataset: its validation split is the held-out text of the verification
         new StoriesFixture(store)
                 .publishDataset(Json.read(input, EvaluationCompleted.class).request(), 2, 3);
@@ -131,6 +141,7 @@ class MergeServiceContractTest extends StageServiceContractTest {
             assertThat(Sha256Sums.sha256(file)).as(f.path()).isEqualTo(f.sha256());
         }
         assertThat(ChecksumVerifier.verify(local)).hasSize(event.files().size() - 1);
+        assertMergedCard(id, local, event);
         try (LlamaModel merged = LlamaModel.load(local, Device.cpu())) {
             assertThat(merged.config().vocabSize()).isEqualTo(stories.vocabSize());
             assertThat(merged.config().numHiddenLayers()).isEqualTo(stories.numHiddenLayers());
@@ -149,6 +160,61 @@ class MergeServiceContractTest extends StageServiceContractTest {
         assertThat(Json.write(again)).isEqualTo(Json.write(event));
         assertThat(store.stat(weights).orElseThrow().lastModified()).isEqualTo(written);
         assertThat(store.readManifest(folder)).contains(manifest);
+    }
+
+    /**
+     * The merged folder's README.md is listed in SHA256SUMS and the event's files; its front matter
+     * names the base as the adapter's lora-adapter.json does, carries the evaluation results of the
+     * event it merged, and pins the adapter's files and the dataset by their sha256.
+     */
+    private void assertMergedCard(String id, Path local, ModelMerged event) throws Exception {
+        Path card = local.resolve("README.md");
+        assertThat(event.files()).extracting(ModelFile::path).contains("README.md");
+        assertThat(Files.readString(local.resolve(Sha256Sums.FILE_NAME)))
+                .contains(Sha256Sums.sha256(card) + "  README.md\n");
+        Map<String, Object> yaml = FrontMatter.parse(Files.readString(card));
+        assertThat(yaml)
+                .containsEntry("base_model", "karpathy/tinyllamas")
+                .containsEntry("library_name", "transformers")
+                .containsEntry("pipeline_tag", "text-generation");
+        Map<?, ?> run = (Map<?, ?>) yaml.get("lora_pipeline");
+        assertThat(run.get("dataset_sha256")).isEqualTo("ab".repeat(32));
+        assertThat(run.get("dtype")).isEqualTo("float32");
+        Map<?, ?> perplexity = (Map<?, ?>) ((Map<?, ?>) run.get("evaluation")).get("perplexity");
+        assertThat(((Map<?, ?>) perplexity.get("tuned")).get("perplexity")).isEqualTo(7.5);
+        Map<String, String> lineage = new LinkedHashMap<>();
+        for (Object o : (List<?>) yaml.get("lineage")) {
+            Map<?, ?> e = (Map<?, ?>) o;
+            lineage.put(e.get("input") + " " + e.get("path"), (String) e.get("sha256"));
+        }
+        Manifest adapter = store.requirePublished(S3Uri.parse("s3://lora/runs/" + id + "/adapter/"));
+        for (String file : List.of("adapter_config.json", "adapter_model.safetensors", "lora-adapter.json")) {
+            assertThat(lineage.get("adapter " + file))
+                    .as(file)
+                    .isEqualTo(adapter.file(file).orElseThrow().sha256());
+        }
+        assertThat(lineage).containsEntry("dataset manifest.json", "ab".repeat(32));
+        assertThat(Files.readString(card)).contains("## Lineage", "## Evaluation", "| perplexity | perplexity |");
+    }
+
+    @Test
+    void aCardWithoutTheAdaptersOriginNamesTheBaseByItsFolderAndHashesItsFiles() throws Exception {
+        String id = id("oldadapter");
+        String input = validInput(id); // an adapter as published before lora-adapter.json existed
+        kafka.send(Topics.EVALUATION_COMPLETED, id, input);
+        ModelMerged event =
+                Json.read(kafka.awaitRecord(Topics.MODEL_MERGED, id, WAIT).value(), ModelMerged.class);
+        assertThat(event.merged()).isTrue();
+        String card = store.getString(S3Uri.parse(event.modelUri()).resolve("README.md"));
+        Map<String, Object> yaml = FrontMatter.parse(card);
+        assertThat(yaml).containsEntry("base_model", "stories260K");
+        String weights = Sha256Sums.sha256(StoriesFixture.importedModel().resolve("model.safetensors"));
+        List<String> baseFiles = new java.util.ArrayList<>();
+        for (Object o : (List<?>) yaml.get("lineage")) {
+            Map<?, ?> e = (Map<?, ?>) o;
+            baseFiles.add(e.get("input") + " " + e.get("path") + " " + e.get("sha256"));
+        }
+        assertThat(baseFiles).contains("base model model.safetensors " + weights);
     }
 
     @Test
@@ -261,6 +327,11 @@ class MergeServiceContractTest extends StageServiceContractTest {
      * runs/ID/adapter/ as the trainer does; {@code misfit} gives layer 0's q_proj the wrong input size.
      */
     private void publishAdapter(String id, boolean misfit) {
+        publishAdapter(id, misfit, null);
+    }
+
+    /** As {@link #publishAdapter(String, boolean)}, with {@code origin} as its lora-adapter.json when not null. */
+    private void publishAdapter(String id, boolean misfit, String origin) {
         int r = 4;
         int d = stories.hiddenSize();
         Random rnd = new Random(id.hashCode());
@@ -282,6 +353,9 @@ class MergeServiceContractTest extends StageServiceContractTest {
                             + " \"task_type\": \"CAUSAL_LM\"}");
             SafetensorsWriter.writeAll(
                     dir.resolve("adapter_model.safetensors"), tensors, DType.F32, Map.of("format", "pt"));
+            if (origin != null) {
+                Files.writeString(dir.resolve("lora-adapter.json"), origin);
+            }
             store.publish(S3Uri.parse("s3://lora/runs/" + id + "/adapter/"), dir);
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -14,7 +14,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.AdapterOrigin;
 import org.lorapipe.contract.artifact.LossPoint;
+import org.lorapipe.contract.artifact.ModelCard;
 import org.lorapipe.contract.artifact.TrainingRecord;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.AdapterTrained;
@@ -37,6 +39,7 @@ import org.lorapipe.service.consumer.JobStoppedException;
 import org.lorapipe.service.jobs.WorkDir;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.trainer.config.TrainerConfig;
+import org.lorapipe.trainer.domain.AdapterProvenance;
 import org.lorapipe.trainer.domain.LossHistory;
 import org.lorapipe.trainer.domain.ProgressThrottle;
 import org.lorapipe.trainer.domain.TrainingFailure;
@@ -194,10 +197,21 @@ public class TrainingService {
                         model.config().parameterCount());
                 control.throwIfStopped();
                 Path adapterDir = work.resolve("adapter");
-                PeftAdapter.save(adapterDir, adapters, request.baseModel());
+                AdapterOrigin origin = AdapterProvenance.origin(
+                        event,
+                        manifest,
+                        modelDir,
+                        storage.publishedFiles(request.baseModel()),
+                        storage.publishedFiles(event.datasetUri()));
+                // Hugging Face tools look the base up by this name: its id or our name, never the s3:// URI
+                PeftAdapter.save(adapterDir, adapters, origin.baseModelNameOrPath());
                 Files.writeString(
                         adapterDir.resolve(TrainingRecord.FILE),
                         Json.writePretty(new TrainingRecord(metrics, history.points())));
+                Files.writeString(adapterDir.resolve(AdapterOrigin.FILE), Json.writePretty(origin) + "\n");
+                Files.writeString(
+                        adapterDir.resolve(ModelCard.FILE),
+                        ModelCard.render(AdapterProvenance.card(request, origin, metrics)));
                 storage.publish(adapterDir, storage.adapterFolder(id));
                 LOG.infof(
                         "%s: adapter published after %d steps, train loss %.4f, validation loss %s",

@@ -2,23 +2,29 @@ package org.lorapipe.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.contract.event.AdapterTrained;
+import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.event.TrainingProgress;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.model.LlamaModel;
+import org.lorapipe.service.testing.FrontMatter;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
 import org.lorapipe.service.testing.StoriesFixture;
@@ -108,6 +114,7 @@ class TrainerServiceContractTest extends StageServiceContractTest {
         }
         assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/checkpoints/step-10/")))
                 .isTrue();
+        assertFilesOthersCanLoad(id, local);
 
         // delivered again after it finished (say after a restart): the published adapter answers
         TrainingRequest request = StoriesFixture.request(id, FAST);
@@ -122,6 +129,87 @@ class TrainerServiceContractTest extends StageServiceContractTest {
                         .orElseThrow()
                         .lastModified())
                 .isEqualTo(before.lastModified());
+    }
+
+    /**
+     * The adapter names its base as Hugging Face tools look it up (the fixture's model has no
+     * lora-model.json: its folder name), keeps the s3:// location in lora-adapter.json, and carries a
+     * model card whose front matter names the base and pins every input by its sha256.
+     */
+    @SuppressWarnings("unchecked")
+    private void assertFilesOthersCanLoad(String id, Path local) throws Exception {
+        JsonNode config =
+                Json.mapper().readTree(local.resolve("adapter_config.json").toFile());
+        assertThat(config.get("base_model_name_or_path").asText()).isEqualTo("stories260K");
+        JsonNode origin =
+                Json.mapper().readTree(local.resolve("lora-adapter.json").toFile());
+        assertThat(origin.get("baseModel").asText()).isEqualTo(StoriesFixture.MODEL_URI);
+        assertThat(origin.get("baseModelNameOrPath").asText()).isEqualTo("stories260K");
+
+        S3Uri folder = S3Uri.parse("s3://lora/runs/" + id + "/adapter/");
+        assertThat(store.requirePublished(folder).file("README.md"))
+                .as("the card is published")
+                .isPresent();
+        Map<String, Object> yaml = FrontMatter.parse(Files.readString(local.resolve("README.md")));
+        assertThat(yaml)
+                .containsEntry("base_model", "stories260K")
+                .containsEntry("library_name", "peft")
+                .containsEntry("pipeline_tag", "text-generation")
+                .doesNotContainKey("license");
+        assertThat((List<Object>) yaml.get("tags")).contains("lora", "peft");
+
+        Map<String, String> lineage = new HashMap<>();
+        for (Object o : (List<?>) yaml.get("lineage")) {
+            Map<?, ?> e = (Map<?, ?>) o;
+            lineage.put(e.get("input") + " " + e.get("path"), (String) e.get("sha256"));
+        }
+        Path base = StoriesFixture.importedModel();
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            assertThat(lineage.get("base model " + file)).as(file).isEqualTo(Sha256Sums.sha256(base.resolve(file)));
+        }
+        S3Uri dataset = S3Uri.parse("s3://lora/datasets/" + id + "/");
+        var datasetFiles = store.requirePublished(dataset);
+        assertThat(lineage.get("dataset manifest.json"))
+                .isEqualTo(datasetFiles.file("manifest.json").orElseThrow().sha256());
+        assertThat(lineage.get("dataset train-00000.bin"))
+                .isEqualTo(datasetFiles.file("train-00000.bin").orElseThrow().sha256());
+        String tokenizer = Json.read(store.getString(dataset.resolve("manifest.json")), DatasetManifest.class)
+                .tokenizerSha256();
+        assertThat(lineage.get("tokenizer tokenizer.json")).isEqualTo(tokenizer);
+        Map<?, ?> run = (Map<?, ?>) yaml.get("lora_pipeline");
+        assertThat(run.get("request_id")).isEqualTo(id);
+        assertThat(run.get("dataset_sha256")).isEqualTo(lineage.get("dataset manifest.json"));
+        assertThat(run.get("tokenizer_sha256")).isEqualTo(tokenizer);
+        assertThat(((Map<?, ?>) run.get("request")).get("requestId")).isEqualTo(id);
+        assertThat(((Map<?, ?>) run.get("training")).get("trainableParameters")).isEqualTo(46_240);
+    }
+
+    @Test
+    void anAdapterNamesItsBaseByTheHuggingFaceIdTheImportRecorded() throws Exception {
+        String id = id("hfid");
+        S3Uri model = S3Uri.parse("s3://lora/models/stories-hf/");
+        if (!store.exists(model.resolve("lora-model.json"))) {
+            store.uploadDirectory(StoriesFixture.importedModel(), model);
+            store.putString(
+                    model.resolve("lora-model.json"),
+                    "{\"name\": \"stories-hf\", \"hfId\": \"karpathy/tinyllamas\", \"files\": []}");
+        }
+        String input = Json.write(new StoriesFixture(store)
+                        .publishDataset(
+                                StoriesFixture.request(id, "\"training\": {\"maxSteps\": 2, \"warmupSteps\": 0}"),
+                                4,
+                                1))
+                .replace("models/stories260K", "models/stories-hf");
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        AdapterTrained trained =
+                Json.read(kafka.awaitRecord(Topics.ADAPTER_TRAINED, id, WAIT).value(), AdapterTrained.class);
+        S3Uri adapter = S3Uri.parse(trained.adapterUri());
+        JsonNode config = Json.mapper().readTree(store.getString(adapter.resolve("adapter_config.json")));
+        assertThat(config.get("base_model_name_or_path").asText()).isEqualTo("karpathy/tinyllamas");
+        assertThat(store.getString(adapter.resolve("lora-adapter.json")))
+                .contains("\"baseModel\" : \"s3://lora/models/stories-hf\"");
+        assertThat(FrontMatter.parse(store.getString(adapter.resolve("README.md"))))
+                .containsEntry("base_model", "karpathy/tinyllamas");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.lorapipe.evaluation.domain;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class ReportWriter {
         try {
             Files.createDirectories(dir);
             List<Path> files = new ArrayList<>();
-            files.add(Files.writeString(dir.resolve(JSON), Json.writePretty(report) + "\n", StandardCharsets.UTF_8));
+            files.add(Files.writeString(dir.resolve(JSON), json(report), StandardCharsets.UTF_8));
             files.add(Files.writeString(dir.resolve(MARKDOWN), markdown(report), StandardCharsets.UTF_8));
             files.add(Files.writeString(dir.resolve(METRICS_SVG), metricsChart(report), StandardCharsets.UTF_8));
             if (!report.trainingLoss().isEmpty()) {
@@ -49,6 +50,44 @@ public final class ReportWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the evaluation report to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@value #JSON} text: the report's own fields, then the keys lm-evaluation-harness writes, so
+     * tools that read its results files read ours: {@code results} {task: {{@code alias}, metric
+     * {@code ,none}: value}} for base + adapter (the model evaluated), {@code results_base} the same for
+     * the base model, {@code n-shot} {task: 0}, {@code configs} {task: {{@code num_fewshot}: 0}} and
+     * {@code n-samples} {task: {{@code original}, {@code effective}}} where the task counts items.
+     * Every metric keeps its name ({@code acc}, {@code acc_stderr}, {@code acc_norm}, ...) with the
+     * harness's filter suffix {@code ,none}; the values are the ones under {@code tasks}.
+     */
+    public static String json(EvaluationReport report) {
+        ObjectNode root = Json.mapper().valueToTree(report);
+        ObjectNode results = root.putObject("results");
+        ObjectNode resultsBase = root.putObject("results_base");
+        ObjectNode nShot = root.putObject("n-shot");
+        ObjectNode configs = root.putObject("configs");
+        ObjectNode nSamples = root.putObject("n-samples");
+        for (TaskReport t : report.tasks()) {
+            harnessMetrics(results.putObject(t.key()), t.key(), t.tuned());
+            harnessMetrics(resultsBase.putObject(t.key()), t.key(), t.base());
+            nShot.put(t.key(), 0);
+            ObjectNode config = configs.putObject(t.key());
+            config.put("task", t.task());
+            config.put("num_fewshot", 0);
+            Double n = t.tuned().get("n");
+            if (n != null) {
+                ObjectNode samples = nSamples.putObject(t.key());
+                samples.put("original", n.longValue());
+                samples.put("effective", n.longValue());
+            }
+        }
+        return Json.writePretty(root) + "\n";
+    }
+
+    private static void harnessMetrics(ObjectNode out, String key, Map<String, Double> metrics) {
+        out.put("alias", key);
+        metrics.forEach((name, value) -> out.put(name + ",none", value));
     }
 
     public static String metricsChart(EvaluationReport report) {

@@ -94,6 +94,29 @@ class EvaluatorReportTest {
                         .isTextual())
                 .isTrue();
         assertThat(json.path("trainingLoss")).hasSize(200);
+        // lm-evaluation-harness's keys beside ours, with the same values
+        for (TaskReport t : report.tasks()) {
+            JsonNode lmTuned = json.path("results").path(t.key());
+            JsonNode lmBase = json.path("results_base").path(t.key());
+            assertThat(lmTuned.path("alias").asText()).isEqualTo(t.key());
+            t.tuned().forEach((metric, value) -> assertThat(
+                            lmTuned.path(metric + ",none").asDouble())
+                    .as(t.key() + " " + metric)
+                    .isEqualTo(value));
+            t.base().forEach((metric, value) -> assertThat(
+                            lmBase.path(metric + ",none").asDouble())
+                    .as(t.key() + " base " + metric)
+                    .isEqualTo(value));
+            assertThat(json.path("n-shot").path(t.key()).asInt(-1)).isZero();
+            assertThat(json.path("configs").path(t.key()).path("num_fewshot").asInt(-1))
+                    .isZero();
+        }
+        assertThat(json.path("results").path("arc").path("acc,none").asDouble())
+                .isEqualTo(report.results().get("arc").tuned().get("acc"));
+        assertThat(json.path("results").path("arc").has("acc_stderr,none")).isTrue();
+        assertThat(json.path("results").path("arc").has("acc_norm,none")).isTrue();
+        assertThat(json.path("n-samples").path("arc").path("effective").asLong())
+                .isEqualTo(40);
         String md = Files.readString(files.get(1));
         assertThat(md)
                 .contains("| task | metric | base | tuned | Δ | 2·SE(Δ) | beyond 2 SE |")

@@ -99,6 +99,11 @@ public class MergeInputs {
         return dir;
     }
 
+    /** The manifest of the publication at the folder {@code folderUri}, or empty when it has none. */
+    public Optional<Manifest> publishedFiles(String folderUri) {
+        return store.readManifest(S3Uri.parse(folderUri).asPrefix());
+    }
+
     /**
      * Downloads the PEFT adapter at {@code adapterUri} into {@code dir}.
      *

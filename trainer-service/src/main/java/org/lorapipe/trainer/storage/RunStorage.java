@@ -74,6 +74,11 @@ public class RunStorage implements StageOutput {
         store.downloadFolder(folder, dir, DownloadBudget.forModel("the base model " + folder, maxModelBytes, dir, 1));
     }
 
+    /** The manifest of the publication at {@code folderUri} (a model, a dataset), or empty when it has none. */
+    public Optional<Manifest> publishedFiles(String folderUri) {
+        return store.readManifest(folder(folderUri));
+    }
+
     /** The manifest of the prepared dataset; the dataset must be published. */
     public DatasetManifest manifest(String datasetUri) {
         S3Uri folder = folder(datasetUri);
