@@ -19,10 +19,18 @@ public final class DjlRuntime {
 
     private DjlRuntime() {}
 
-    /** Makes DJL offline unless the caller decided otherwise, then returns the PyTorch engine. */
+    /**
+     * Makes DJL offline unless the caller decided otherwise, names the libtorch flavor (the CPU build,
+     * unless {@code PYTORCH_FLAVOR} says otherwise, as the cuda images do: without it DJL probes the CUDA
+     * runtime to choose, and warns where a runtime library exists without a matching driver), then
+     * returns the PyTorch engine.
+     */
     public static Engine engine() {
         if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
             System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("PYTORCH_FLAVOR") == null && System.getenv("PYTORCH_FLAVOR") == null) {
+            System.setProperty("PYTORCH_FLAVOR", "cpu");
         }
         return Engine.getEngine("PyTorch");
     }
@@ -51,9 +59,23 @@ public final class DjlRuntime {
         return d;
     }
 
-    /** GPUs the PyTorch engine can use: 0 with the CPU build of libtorch, whatever the machine has. */
+    /**
+     * GPUs the PyTorch engine can use: 0 with the CPU build of libtorch, whatever the machine has. The
+     * CPU build is known without asking CUDA: only the cuda images set {@code PYTORCH_FLAVOR=cu...}. (Asking
+     * would make DJL probe the CUDA runtime, which warns on every call where a runtime library exists
+     * without a matching driver.)
+     */
     public static int gpuCount() {
+        if (!cudaFlavor(System.getenv("PYTORCH_FLAVOR"), System.getProperty("PYTORCH_FLAVOR"))) {
+            return 0;
+        }
         return engine().getGpuCount();
+    }
+
+    /** Whether the libtorch flavor named by the environment or a system property is a CUDA build. */
+    static boolean cudaFlavor(String env, String property) {
+        String flavor = property != null ? property : env;
+        return flavor != null && flavor.toLowerCase(java.util.Locale.ROOT).startsWith("cu");
     }
 
     public static NDManager newManager(Device device) {
