@@ -101,6 +101,13 @@ public final class ImportCommand implements Callable<Integer> {
     String hfId;
 
     @Option(
+            names = "--license",
+            paramLabel = "ID",
+            description = "The model's license as the Hugging Face Hub names it (e.g. apache-2.0, llama3.1, other):"
+                    + " recorded with the model and written into the model cards of its adapters and merged models.")
+    String license;
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             description = "Write the model to this local directory instead of the object store.")
@@ -159,6 +166,9 @@ public final class ImportCommand implements Callable<Integer> {
             for (String p : ModelIdentity.hfIdProblems(hfId)) {
                 problems.add("--hf-id '" + hfId + "' is not a Hugging Face repository id: " + p);
             }
+        }
+        if (license != null && ModelIdentity.licenseProblem(license) != null) {
+            problems.add("--license '" + license + "' " + ModelIdentity.licenseProblem(license));
         }
         if (out != null && Files.exists(out) && !force && !isEmptyDirectory(out)) {
             problems.add("--out " + out.toAbsolutePath() + " already exists and is not empty: pass --force to replace"
@@ -225,7 +235,7 @@ public final class ImportCommand implements Callable<Integer> {
                 ? name
                 : out.toAbsolutePath().normalize().getFileName().toString();
         ModelIdentity identity =
-                new ModelIdentity(modelName, hfId, from, Instant.now().toString(), entries);
+                new ModelIdentity(modelName, hfId, from, Instant.now().toString(), entries, license);
         try {
             Files.writeString(dir.resolve(ModelIdentity.FILE), Json.writePretty(identity) + "\n");
         } catch (IOException e) {

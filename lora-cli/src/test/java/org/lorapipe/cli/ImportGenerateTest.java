@@ -58,13 +58,14 @@ class ImportGenerateTest {
     @Test
     void theModelsIdentityIsRecordedWithItsHuggingFaceIdAndEveryFilesHash() throws Exception {
         Path model = tmp.resolve("stories260K");
-        Cli.Run imported = importStories(model, "--hf-id", "karpathy/tinyllamas");
+        Cli.Run imported = importStories(model, "--hf-id", "karpathy/tinyllamas", "--license", "mit");
         assertThat(imported.code()).as(imported.err()).isZero();
 
         JsonNode identity =
                 new ObjectMapper().readTree(model.resolve("lora-model.json").toFile());
         assertThat(identity.get("name").asText()).isEqualTo("stories260K");
         assertThat(identity.get("hfId").asText()).isEqualTo("karpathy/tinyllamas");
+        assertThat(identity.get("license").asText()).isEqualTo("mit");
         assertThat(identity.get("source").get("format").asText()).isEqualTo("llama2c");
         assertThat(identity.get("source").get("files").toString()).isEqualTo("[\"stories260K.bin\",\"tok512.bin\"]");
         assertThat(Instant.parse(identity.get("importedAt").asText())).isBeforeOrEqualTo(Instant.now());
@@ -105,6 +106,10 @@ class ImportGenerateTest {
             assertThat(r.err()).as(bad).contains("--hf-id '" + bad + "' is not a Hugging Face repository id");
         }
         assertThat(tmp.resolve("x")).doesNotExist();
+        Cli.Run license = importStories(tmp.resolve("y"), "--license", "Apache 2.0");
+        assertThat(license.code()).isEqualTo(2);
+        assertThat(license.err()).contains("--license 'Apache 2.0' must be a license identifier", "apache-2.0");
+        assertThat(tmp.resolve("y")).doesNotExist();
     }
 
     @Test

@@ -77,7 +77,7 @@ final class MergedCard {
                 origin.map(AdapterOrigin::baseModelNameOrPath)
                         .orElseGet(
                                 () -> ModelIdentity.nameFromUri(event.request().baseModel())),
-                null,
+                origin.map(AdapterOrigin::license).orElse(null),
                 origin.map(AdapterOrigin::datasetUri).orElse(null),
                 metrics,
                 event.results(),

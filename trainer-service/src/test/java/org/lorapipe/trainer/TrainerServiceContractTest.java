@@ -192,7 +192,8 @@ class TrainerServiceContractTest extends StageServiceContractTest {
             store.uploadDirectory(StoriesFixture.importedModel(), model);
             store.putString(
                     model.resolve("lora-model.json"),
-                    "{\"name\": \"stories-hf\", \"hfId\": \"karpathy/tinyllamas\", \"files\": []}");
+                    "{\"name\": \"stories-hf\", \"hfId\": \"karpathy/tinyllamas\", \"files\": [],"
+                            + " \"license\": \"mit\"}");
         }
         String input = Json.write(new StoriesFixture(store)
                         .publishDataset(
@@ -209,7 +210,8 @@ class TrainerServiceContractTest extends StageServiceContractTest {
         assertThat(store.getString(adapter.resolve("lora-adapter.json")))
                 .contains("\"baseModel\" : \"s3://lora/models/stories-hf\"");
         assertThat(FrontMatter.parse(store.getString(adapter.resolve("README.md"))))
-                .containsEntry("base_model", "karpathy/tinyllamas");
+                .containsEntry("base_model", "karpathy/tinyllamas")
+                .containsEntry("license", "mit");
     }
 
     @Test

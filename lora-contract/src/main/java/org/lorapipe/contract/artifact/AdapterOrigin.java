@@ -12,9 +12,10 @@ import java.util.List;
  * @param baseModelNameOrPath what {@code adapter_config.json} records: the Hugging Face id or the name
  * @param datasetUri the prepared dataset trained on ({@code s3://.../datasets/{id}/})
  * @param lineage every input with its sha256: the base model's files, the dataset's files, its tokenizer
+ * @param license the base model's license from its {@link ModelIdentity}, or null when unknown
  */
 public record AdapterOrigin(
-        String baseModel, String baseModelNameOrPath, String datasetUri, List<LineageEntry> lineage) {
+        String baseModel, String baseModelNameOrPath, String datasetUri, List<LineageEntry> lineage, String license) {
     public static final String FILE = "lora-adapter.json";
 
     public AdapterOrigin {

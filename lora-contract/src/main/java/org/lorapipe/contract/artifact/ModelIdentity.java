@@ -20,9 +20,23 @@ import java.util.regex.Pattern;
  * @param source {@code llama2c} or {@code huggingface}, and the names of the files imported (no paths)
  * @param importedAt ISO-8601 instant of the import
  * @param files every file of the model but this one (path, size, sha256), sorted by path
+ * @param license the model's license as a Hugging Face license identifier ({@code --license}, e.g.
+ *     {@code apache-2.0}, {@code llama3.1}), or null when not given; model cards carry it
  */
-public record ModelIdentity(String name, String hfId, Source source, String importedAt, List<Manifest.Entry> files) {
+public record ModelIdentity(
+        String name, String hfId, Source source, String importedAt, List<Manifest.Entry> files, String license) {
     public static final String FILE = "lora-model.json";
+
+    /** A license identifier as the Hugging Face Hub spells them: lower case, digits, '.', '-', '+'. */
+    private static final Pattern LICENSE = Pattern.compile("[a-z0-9][a-z0-9.+-]{0,63}");
+
+    /** Why {@code license} is not a license identifier, or null when it is one. */
+    public static String licenseProblem(String license) {
+        return LICENSE.matcher(license).matches()
+                ? null
+                : "must be a license identifier as the Hugging Face Hub uses them (lower case letters, digits,"
+                        + " '.', '-', '+'; at most 64 characters), e.g. apache-2.0, mit, llama3.1 or other";
+    }
 
     /**
      * Hugging Face's rule for a repository id: an optional namespace and a name, each of letters,

@@ -43,9 +43,9 @@ public final class AdapterProvenance {
             Optional<Manifest> datasetFiles) {
         TrainingRequest request = event.request();
         Path identityFile = modelDir.resolve(ModelIdentity.FILE);
-        String nameOrPath = Files.isRegularFile(identityFile)
-                ? Json.read(readString(identityFile), ModelIdentity.class).nameOrPath()
-                : ModelIdentity.nameFromUri(request.baseModel());
+        ModelIdentity identity =
+                Files.isRegularFile(identityFile) ? Json.read(readString(identityFile), ModelIdentity.class) : null;
+        String nameOrPath = identity != null ? identity.nameOrPath() : ModelIdentity.nameFromUri(request.baseModel());
         List<LineageEntry> lineage = new ArrayList<>(
                 LineageEntry.ofFolder(LineageEntry.BASE_MODEL, request.baseModel(), modelDir, modelFiles));
         datasetFiles.ifPresent(
@@ -55,7 +55,12 @@ public final class AdapterProvenance {
             lineage.add(new LineageEntry(
                     LineageEntry.TOKENIZER, base + "tokenizer.json", "tokenizer.json", dataset.tokenizerSha256()));
         }
-        return new AdapterOrigin(request.baseModel(), nameOrPath, event.datasetUri(), lineage);
+        return new AdapterOrigin(
+                request.baseModel(),
+                nameOrPath,
+                event.datasetUri(),
+                lineage,
+                identity != null ? identity.license() : null);
     }
 
     /** The facts of the adapter's model card (not evaluated yet: the evaluation comes later). */
@@ -64,7 +69,7 @@ public final class AdapterProvenance {
                 ModelCard.Kind.ADAPTER,
                 request,
                 origin.baseModelNameOrPath(),
-                null,
+                origin.license(),
                 origin.datasetUri(),
                 metrics,
                 Map.of(),
