@@ -31,24 +31,42 @@ final class DirectoryTransfer {
     static List<Path> download(ObjectStore store, S3Uri prefix, Path dir, LongConsumer beforeDownload) {
         Path root = dir.toAbsolutePath().normalize();
         S3Uri from = prefix.asPrefix();
-        List<Path> written = new ArrayList<>();
         List<ObjectInfo> objects = store.list(from, true);
-        long total = 0;
+        beforeDownload.accept(total(objects.stream().mapToLong(o -> Math.max(0, o.size()))));
+        List<Path> written = new ArrayList<>();
         for (ObjectInfo o : objects) {
-            total = Math.addExact(total, Math.max(0, o.size()));
-        }
-        beforeDownload.accept(total);
-        for (ObjectInfo o : objects) {
-            String relative = o.uri().relativeTo(from);
-            Path target = root.resolve(relative).normalize();
-            if (!target.startsWith(root) || target.equals(root)) {
-                // S3Uri already rejects '..' segments; this guards against anything it missed
-                throw new StorageException(
-                        StorageException.Kind.FAILED, o.uri(), o.uri() + " would be written outside " + root);
-            }
-            written.add(store.download(o.uri(), target));
+            written.add(store.download(
+                    o.uri(), targetIn(root, o.uri().relativeTo(from), o.uri(), StorageException.Kind.FAILED)));
         }
         return written;
+    }
+
+    /** The files {@code manifest} lists under {@code folder}, each checked against its sha256 as it is written. */
+    static List<Path> downloadListed(
+            ObjectStore store, S3Uri folder, Manifest manifest, Path dir, LongConsumer beforeDownload) {
+        Path root = dir.toAbsolutePath().normalize();
+        beforeDownload.accept(total(manifest.files().stream().mapToLong(Manifest.Entry::size)));
+        List<Path> written = new ArrayList<>();
+        for (Manifest.Entry e : manifest.files()) {
+            // a manifest naming a path outside is a damaged publication
+            Path target = targetIn(root, e.path(), folder.resolve(Manifest.FILE_NAME), StorageException.Kind.CORRUPT);
+            written.add(store.downloadVerified(folder, e, target));
+        }
+        return written;
+    }
+
+    private static long total(java.util.stream.LongStream sizes) {
+        return sizes.reduce(0, Math::addExact);
+    }
+
+    /** Where {@code relative} goes under {@code root}; never outside it, whatever {@code source} names. */
+    private static Path targetIn(Path root, String relative, S3Uri source, StorageException.Kind kind) {
+        Path target = root.resolve(relative).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            // S3Uri and the manifest's reader already reject '..' segments; this guards against anything missed
+            throw new StorageException(kind, source, source + " names '" + relative + "', outside " + root);
+        }
+        return target;
     }
 
     static Manifest publish(ObjectStore store, S3Uri prefix, Path dir) {

@@ -408,27 +408,9 @@ public final class ObjectStore implements AutoCloseable {
     public List<Path> downloadFolder(S3Uri prefix, Path dir, LongConsumer beforeDownload) {
         S3Uri folder = prefix.asPrefix();
         Optional<Manifest> manifest = readManifest(folder);
-        if (manifest.isEmpty()) {
-            return downloadPrefix(folder, dir, beforeDownload);
-        }
-        long total = 0;
-        for (Manifest.Entry e : manifest.get().files()) {
-            total = Math.addExact(total, e.size());
-        }
-        beforeDownload.accept(total);
-        Path root = dir.toAbsolutePath().normalize();
-        List<Path> written = new ArrayList<>();
-        for (Manifest.Entry e : manifest.get().files()) {
-            Path target = root.resolve(e.path()).normalize();
-            if (!target.startsWith(root) || target.equals(root)) {
-                throw new StorageException(
-                        StorageException.Kind.CORRUPT,
-                        folder.resolve(Manifest.FILE_NAME),
-                        "the manifest lists '" + e.path() + "', which would be written outside " + root);
-            }
-            written.add(downloadVerified(folder, e, target));
-        }
-        return written;
+        return manifest.isPresent()
+                ? DirectoryTransfer.downloadListed(this, folder, manifest.get(), dir, beforeDownload)
+                : DirectoryTransfer.download(this, folder, dir, beforeDownload);
     }
 
     /**
