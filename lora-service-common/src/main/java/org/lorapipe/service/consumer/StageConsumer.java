@@ -77,14 +77,17 @@ public final class StageConsumer<T> implements AutoCloseable {
             Duration idleCommitInterval,
             int requestBytes,
             Duration jobTime) {
-        /** With the idle interval of 5 s and the default limits of {@code lora.limits.*}. */
+        /** How often idle partitions' offsets catch up with their transaction markers. */
+        public static final Duration IDLE_COMMIT_INTERVAL = Duration.ofSeconds(5);
+
+        /** With the idle interval above and the default limits of {@code lora.limits.*}. */
         public Settings(String inputTopic, int concurrency, Duration stopTimeout, Duration transientRetryWindow) {
             this(
                     inputTopic,
                     concurrency,
                     stopTimeout,
                     transientRetryWindow,
-                    Duration.ofSeconds(5),
+                    IDLE_COMMIT_INTERVAL,
                     InboundGate.DEFAULT_REQUEST_BYTES,
                     Duration.ofHours(24));
         }
@@ -99,17 +102,6 @@ public final class StageConsumer<T> implements AutoCloseable {
             if (jobTime.isNegative() || jobTime.isZero()) {
                 throw new IllegalArgumentException("lora.limits.job-time must be positive, got " + jobTime);
             }
-        }
-
-        public Settings withLimits(int maxRequestBytes, Duration maxJobTime) {
-            return new Settings(
-                    inputTopic,
-                    concurrency,
-                    stopTimeout,
-                    transientRetryWindow,
-                    idleCommitInterval,
-                    maxRequestBytes,
-                    maxJobTime);
         }
     }
 

@@ -71,11 +71,13 @@ public class StageConsumers {
                 Stage.valueOf(service.stage().toUpperCase(Locale.ROOT)),
                 "/lora/" + service.name(),
                 new StageConsumer.Settings(
-                                settings.inputTopic(),
-                                settings.concurrency(),
-                                settings.stopTimeout(),
-                                settings.transientRetryWindow())
-                        .withLimits(limits.requestBytes(), limits.jobTime()),
+                        settings.inputTopic(),
+                        settings.concurrency(),
+                        settings.stopTimeout(),
+                        settings.transientRetryWindow(),
+                        StageConsumer.Settings.IDLE_COMMIT_INTERVAL,
+                        limits.requestBytes(),
+                        limits.jobTime()),
                 clients,
                 registry,
                 () -> fatalError = "a job ran out of memory: restart this replica");
