@@ -121,7 +121,7 @@ public final class HfTokenizer implements TextTokenizer {
                 bos,
                 eos,
                 RuncPieces.sha256(bytes),
-                longestPiece(root, model));
+                longestPiece(model, idToToken.values()));
     }
 
     /**
@@ -130,7 +130,7 @@ public final class HfTokenizer implements TextTokenizer {
      * (byte-level entries hold one character per byte, so at least as many as the text's characters).
      * Other models (a fused {@code <unk>}, WordPiece, Unigram) have no such bound.
      */
-    private static OptionalInt longestPiece(JsonNode root, JsonNode model) {
+    private static OptionalInt longestPiece(JsonNode model, java.util.Collection<String> pieces) {
         boolean bpe = "BPE".equals(model.path("type").asText("BPE"));
         boolean bounded = bpe
                 && (model.path("byte_fallback").asBoolean(false)
@@ -138,15 +138,10 @@ public final class HfTokenizer implements TextTokenizer {
         if (!bounded) {
             return OptionalInt.empty();
         }
+        // the vocabulary and the added tokens (matched in the text as they are written)
         int longest = 1;
-        JsonNode vocab = model.get("vocab");
-        if (vocab != null && vocab.isObject()) {
-            for (var it = vocab.fieldNames(); it.hasNext(); ) {
-                longest = Math.max(longest, it.next().length());
-            }
-        }
-        for (JsonNode t : root.path("added_tokens")) { // matched in the text as they are written
-            longest = Math.max(longest, t.path("content").asText().length());
+        for (String piece : pieces) {
+            longest = Math.max(longest, piece.length());
         }
         return OptionalInt.of(longest);
     }
