@@ -34,8 +34,13 @@ import java.util.List;
  * @param mlpBias gate/up/down carry a bias (Llama {@code mlp_bias})
  * @param torchDtype storage dtype recorded in config.json ("float32", "bfloat16", ...)
  * @param ropeScaling config.json's {@code rope_scaling} (llama3, linear, dynamic, yarn), or null for plain RoPE
- * @param slidingWindow Mistral's {@code sliding_window}: a query sees itself and the W - 1 keys before it;
- *     0 for full causal attention
+ * @param slidingWindow {@code sliding_window}: a query of a windowed layer (see {@link Architecture#windowedLayers})
+ *     sees itself and the W - 1 keys before it; 0 for full causal attention everywhere
+ * @param hiddenAct the feed-forward's activation: {@code silu} or {@code gelu_pytorch_tanh} (Gemma 2)
+ * @param attnLogitSoftcapping Gemma 2: attention scores become c * tanh(scores / c); 0 for none
+ * @param finalLogitSoftcapping Gemma 2: logits become c * tanh(logits / c); 0 for none
+ * @param queryPreAttnScalar attention scores are scaled by this^-0.5 (Gemma 2's {@code query_pre_attn_scalar});
+ *     every other architecture uses head_dim
  */
 public record LlamaConfig(
         String architecture,
@@ -57,13 +62,70 @@ public record LlamaConfig(
         boolean mlpBias,
         String torchDtype,
         RopeScaling ropeScaling,
-        int slidingWindow) {
+        int slidingWindow,
+        String hiddenAct,
+        double attnLogitSoftcapping,
+        double finalLogitSoftcapping,
+        double queryPreAttnScalar) {
 
-    public static final String LLAMA = "LlamaForCausalLM";
-    public static final String QWEN2 = "Qwen2ForCausalLM";
-    public static final String MISTRAL = "MistralForCausalLM";
-    public static final String QWEN3 = "Qwen3ForCausalLM";
-    public static final List<String> SUPPORTED_ARCHITECTURES = List.of(LLAMA, MISTRAL, QWEN2, QWEN3);
+    public static final String LLAMA = Architecture.LLAMA.className();
+    public static final String QWEN2 = Architecture.QWEN2.className();
+    public static final String MISTRAL = Architecture.MISTRAL.className();
+    public static final String QWEN3 = Architecture.QWEN3.className();
+    public static final String GEMMA2 = Architecture.GEMMA2.className();
+    public static final String PHI3 = Architecture.PHI3.className();
+    public static final List<String> SUPPORTED_ARCHITECTURES = Architecture.classNames();
+    /** Feed-forward activations: transformers' ACT2FN names. */
+    public static final List<String> SUPPORTED_ACTIVATIONS = List.of("silu", "gelu_pytorch_tanh");
+
+    /** The config of the architectures before Gemma 2 and Phi-3 (SiLU, no soft-capping, 1/sqrt(head_dim)). */
+    public LlamaConfig(
+            String architecture,
+            int hiddenSize,
+            int intermediateSize,
+            int numHiddenLayers,
+            int numAttentionHeads,
+            int numKeyValueHeads,
+            int headDim,
+            double rmsNormEps,
+            double ropeTheta,
+            int vocabSize,
+            boolean tieWordEmbeddings,
+            int maxPositionEmbeddings,
+            int bosTokenId,
+            int eosTokenId,
+            boolean attentionBias,
+            boolean qkvBias,
+            boolean mlpBias,
+            String torchDtype,
+            RopeScaling ropeScaling,
+            int slidingWindow) {
+        this(
+                architecture,
+                hiddenSize,
+                intermediateSize,
+                numHiddenLayers,
+                numAttentionHeads,
+                numKeyValueHeads,
+                headDim,
+                rmsNormEps,
+                ropeTheta,
+                vocabSize,
+                tieWordEmbeddings,
+                maxPositionEmbeddings,
+                bosTokenId,
+                eosTokenId,
+                attentionBias,
+                qkvBias,
+                mlpBias,
+                torchDtype,
+                ropeScaling,
+                slidingWindow,
+                "silu",
+                0,
+                0,
+                headDim);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -84,8 +146,25 @@ public record LlamaConfig(
         if (slidingWindow < 0) {
             problems.add("sliding_window must be > 0 or null, got " + slidingWindow);
         }
-        if (slidingWindow > 0 && !architecture.equals(MISTRAL)) {
-            problems.add("sliding_window is only implemented for " + MISTRAL + ", not " + architecture);
+        Architecture arch = Architecture.byClassName(architecture);
+        if (slidingWindow > 0 && arch != null && arch.windowedLayers() == Architecture.WindowedLayers.NONE) {
+            problems.add("sliding_window is not part of " + architecture + " (it is for "
+                    + Architecture.ALL.stream()
+                            .filter(a -> a.windowedLayers() != Architecture.WindowedLayers.NONE)
+                            .map(Architecture::className)
+                            .toList()
+                    + ")");
+        }
+        if (!SUPPORTED_ACTIVATIONS.contains(hiddenAct)) {
+            problems.add("hidden_act " + hiddenAct + " is not supported (supported: "
+                    + String.join(", ", SUPPORTED_ACTIVATIONS) + ")");
+        }
+        if (!(attnLogitSoftcapping >= 0) || !(finalLogitSoftcapping >= 0)) {
+            problems.add("attn_logit_softcapping and final_logit_softcapping must be > 0 or null, got "
+                    + attnLogitSoftcapping + " and " + finalLogitSoftcapping);
+        }
+        if (!(queryPreAttnScalar > 0)) {
+            problems.add("query_pre_attn_scalar must be > 0, got " + queryPreAttnScalar);
         }
         if (numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads != 0) {
             problems.add("num_attention_heads " + numAttentionHeads + " is not a multiple of num_key_value_heads "
@@ -134,7 +213,11 @@ public record LlamaConfig(
                 false,
                 "float32",
                 null,
-                0);
+                0,
+                "silu",
+                0,
+                0,
+                dim / heads);
     }
 
     /** Query heads per key/value head. */
@@ -155,7 +238,27 @@ public record LlamaConfig(
      * {@code k_norm.weight}, [head_dim]) before the rotary embedding, as transformers' Qwen3Attention.
      */
     public boolean qkNorm() {
-        return architecture.equals(QWEN3);
+        return arch().qkNorm();
+    }
+
+    /** What this architecture does differently from Llama. */
+    public Architecture arch() {
+        return Architecture.byClassName(architecture);
+    }
+
+    /** Whether layer {@code l} attends through the sliding window (never when the config has none). */
+    public boolean windowed(int l) {
+        return slidingWindow > 0 && arch().windowedLayers().windowed(l);
+    }
+
+    /** Some layer attends through the sliding window. */
+    public boolean hasWindowedLayers() {
+        return slidingWindow > 0 && arch().windowedLayers() != Architecture.WindowedLayers.NONE;
+    }
+
+    /** Some layer attends to every earlier key. */
+    public boolean hasGlobalLayers() {
+        return !hasWindowedLayers() || arch().windowedLayers() != Architecture.WindowedLayers.ALL;
     }
 
     public boolean hasQkvBias() {
@@ -177,7 +280,7 @@ public record LlamaConfig(
             attn += d;
         }
         long mlp = 3 * d * intermediateSize + (mlpBias ? 2L * intermediateSize + d : 0);
-        long perLayer = attn + mlp + 2 * d;
+        long perLayer = attn + mlp + (arch().sandwichNorms() ? 4 : 2) * d + (qkNorm() ? 2L * headDim : 0);
         long embed = (long) vocabSize * d;
         return embed + numHiddenLayers * perLayer + d + (tieWordEmbeddings ? 0 : embed);
     }
@@ -203,7 +306,11 @@ public record LlamaConfig(
                 mlpBias,
                 dtype,
                 ropeScaling,
-                slidingWindow);
+                slidingWindow,
+                hiddenAct,
+                attnLogitSoftcapping,
+                finalLogitSoftcapping,
+                queryPreAttnScalar);
     }
 
     /** Reads {@code config.json}; every missing or invalid field is reported at once. */
@@ -245,13 +352,29 @@ public record LlamaConfig(
         if (!scalingProblems.isEmpty()) {
             throw new ModelFormatException(where + ": " + String.join("; ", scalingProblems));
         }
-        String act = root.path("hidden_act").asText("silu");
-        if (!act.equals("silu")) {
-            throw new ModelFormatException(where + ": hidden_act " + act + " is not supported (supported: silu)");
+        Architecture a = Architecture.byClassName(arch);
+        // Gemma 2 names its activation hidden_activation (hidden_act is a deprecated alias there)
+        String act = root.hasNonNull("hidden_activation")
+                ? root.get("hidden_activation").asText()
+                : root.path("hidden_act").asText("silu");
+        if (!SUPPORTED_ACTIVATIONS.contains(act)) {
+            throw new ModelFormatException(where + ": hidden_act " + act + " is not supported (supported: "
+                    + String.join(", ", SUPPORTED_ACTIVATIONS) + ")");
+        }
+        double rotaryFraction = root.path("partial_rotary_factor").asDouble(1.0);
+        if (rotaryFraction != 1.0) {
+            throw new ModelFormatException(where + ": partial_rotary_factor " + rotaryFraction
+                    + " is not supported (rotary embeddings over the whole head only)");
         }
         int kv = root.path("num_key_value_heads").asInt(heads);
         int headDim = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
-        boolean qwen = arch.equals(QWEN2);
+        boolean qwen = a.qkvBias();
+        int window = a.windowedLayers() == Architecture.WindowedLayers.NONE
+                ? 0
+                : slidingWindowOf(root.get("sliding_window"), where);
+        if (a == Architecture.GEMMA2) {
+            checkGemmaLayerTypes(root.get("layer_types"), layers, where);
+        }
         return new LlamaConfig(
                 arch,
                 hidden,
@@ -263,7 +386,7 @@ public record LlamaConfig(
                 root.path("rms_norm_eps").asDouble(1e-6),
                 root.path("rope_theta").asDouble(10000.0),
                 vocab,
-                root.path("tie_word_embeddings").asBoolean(false),
+                root.path("tie_word_embeddings").asBoolean(a == Architecture.GEMMA2), // Gemma2Config ties by default
                 root.path("max_position_embeddings").asInt(2048),
                 firstInt(root.get("bos_token_id"), 1),
                 firstInt(root.get("eos_token_id"), 2),
@@ -272,7 +395,48 @@ public record LlamaConfig(
                 root.path("mlp_bias").asBoolean(false),
                 root.path("torch_dtype").asText("float32"),
                 scaling,
-                arch.equals(MISTRAL) ? slidingWindowOf(root.get("sliding_window"), where) : 0);
+                window,
+                act,
+                // absent fields take Gemma2Config's defaults (50, 30, 256); null switches capping off
+                softCap(root, "attn_logit_softcapping", a == Architecture.GEMMA2 ? 50.0 : 0, where),
+                softCap(root, "final_logit_softcapping", a == Architecture.GEMMA2 ? 30.0 : 0, where),
+                root.hasNonNull("query_pre_attn_scalar")
+                        ? root.get("query_pre_attn_scalar").asDouble()
+                        : (a == Architecture.GEMMA2 ? 256.0 : headDim));
+    }
+
+    /** A soft-capping value: absent is {@code dflt}, null is none (0), otherwise a positive number. */
+    private static double softCap(JsonNode root, String field, double dflt, String where) {
+        JsonNode n = root.get(field);
+        if (n == null) {
+            return dflt;
+        }
+        if (n.isNull()) {
+            return 0;
+        }
+        if (!n.isNumber() || !(n.asDouble() > 0)) {
+            throw new ModelFormatException(where + ": " + field + " must be a positive number or null, got " + n);
+        }
+        return n.asDouble();
+    }
+
+    /**
+     * Gemma 2's {@code layer_types} (newer transformers write it out): it must say what the architecture
+     * computes, sliding attention on even layers and full attention on odd ones.
+     */
+    private static void checkGemmaLayerTypes(JsonNode types, int layers, String where) {
+        if (types == null || types.isNull()) {
+            return;
+        }
+        boolean ok = types.isArray() && types.size() == layers;
+        for (int i = 0; ok && i < layers; i++) {
+            String want = i % 2 == 0 ? "sliding_attention" : "full_attention";
+            ok = want.equals(types.get(i).asText());
+        }
+        if (!ok) {
+            throw new ModelFormatException(where + ": layer_types must alternate sliding_attention (even layers)"
+                    + " and full_attention (odd layers) for " + GEMMA2 + ", as Gemma 2 was trained");
+        }
     }
 
     /** Mistral's sliding_window: null (full attention) or a positive integer. */
@@ -293,13 +457,11 @@ public record LlamaConfig(
             return archs.get(0).asText();
         }
         String type = root.path("model_type").asText("");
-        return switch (type) {
-            case "llama" -> LLAMA;
-            case "mistral" -> MISTRAL;
-            case "qwen2" -> QWEN2;
-            case "qwen3" -> QWEN3;
-            default -> type.isEmpty() ? "(none: config.json has neither architectures nor model_type)" : type;
-        };
+        String known = Architecture.classNameOfModelType(type);
+        if (known != null) {
+            return known;
+        }
+        return type.isEmpty() ? "(none: config.json has neither architectures nor model_type)" : type;
     }
 
     private static int requiredInt(JsonNode root, String field, List<String> missing) {
@@ -325,24 +487,23 @@ public record LlamaConfig(
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.putArray("architectures").add(architecture);
-        n.put(
-                "model_type",
-                switch (architecture) {
-                    case QWEN2 -> "qwen2";
-                    case QWEN3 -> "qwen3";
-                    case MISTRAL -> "mistral";
-                    default -> "llama";
-                });
+        n.put("model_type", arch().modelType());
         n.put("hidden_size", hiddenSize);
         n.put("intermediate_size", intermediateSize);
         n.put("num_hidden_layers", numHiddenLayers);
         n.put("num_attention_heads", numAttentionHeads);
         n.put("num_key_value_heads", numKeyValueHeads);
         n.put("head_dim", headDim);
-        n.put("hidden_act", "silu");
+        n.put("hidden_act", hiddenAct);
+        if (arch() == Architecture.GEMMA2) {
+            n.put("hidden_activation", hiddenAct);
+            n.put("query_pre_attn_scalar", queryPreAttnScalar);
+            putCap(n, "attn_logit_softcapping", attnLogitSoftcapping);
+            putCap(n, "final_logit_softcapping", finalLogitSoftcapping);
+        }
         n.put("rms_norm_eps", rmsNormEps);
         n.put("rope_theta", ropeTheta);
-        if (architecture.equals(MISTRAL)) {
+        if (arch().windowedLayers() != Architecture.WindowedLayers.NONE) {
             if (slidingWindow > 0) {
                 n.put("sliding_window", slidingWindow);
             } else {
@@ -368,6 +529,14 @@ public record LlamaConfig(
         n.put("use_cache", true);
         n.put("torch_dtype", torchDtype);
         return n;
+    }
+
+    private static void putCap(ObjectNode n, String field, double cap) {
+        if (cap > 0) {
+            n.put(field, cap);
+        } else {
+            n.putNull(field);
+        }
     }
 
     public void write(Path configJson) throws IOException {

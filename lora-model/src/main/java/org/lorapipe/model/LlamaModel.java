@@ -30,18 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Llama-family decoder on DJL's PyTorch engine, fp32:
+ * A Llama-family decoder on DJL's PyTorch engine, fp32, for every {@link Architecture}:
  *
  * <pre>
- *   x = embed(ids)                                   // [B, T, D]
- *   for each layer: x = x + attn(rms(x)); x = x + swiglu(rms(x))
- *   logits = lm_head(rms(x))                         // [B, T, V]
+ *   x = embed(ids)  (* sqrt(D) for Gemma)             // [B, T, D]
+ *   for each layer: x = layer(x)                     // [B, T, D], see DecoderLayer
+ *   logits = lm_head(rms(x))  (Gemma 2: c * tanh(logits / c))   // [B, T, V]
  * </pre>
  *
  * Weights live in one NDManager under their Hugging Face names; every forward runs in a sub-manager
  * that is closed before returning, only the logits survive (attached to the input ids' manager).
  * Linear projections are looked up in {@link #linears()} on every call, so LoRA wrappers can replace
- * them by module name.
+ * them by module name. The pieces of the forward ({@link #embed}, {@link #layers()}, {@link #logits})
+ * are public so that a trainer runs this same forward, organising backward its own way.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -55,6 +56,9 @@ public final class LlamaModel implements AutoCloseable {
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RmsNorm norm;
     private final RotaryEmbedding rope;
+    private final LayerOps direct;
+    private final NDArray embeddingScale; // [] sqrt(D) for Gemma, else null
+    private final NDArray logitCap; // [] Gemma 2's final soft-capping, else null
 
     private LlamaModel(LlamaConfig config, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
@@ -62,35 +66,53 @@ public final class LlamaModel implements AutoCloseable {
         this.weights = Collections.unmodifiableMap(weights);
         this.embed = weights.get("model.embed_tokens.weight");
         this.rope = new RotaryEmbedding(manager, config);
+        Architecture arch = config.arch();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String p = "model.layers." + i + ".";
-            for (String m : List.of("q_proj", "k_proj", "v_proj", "o_proj")) {
-                String name = p + "self_attn." + m;
-                linears.register(name, new Linear(weights.get(name + ".weight"), weights.get(name + ".bias")));
-            }
-            for (String m : List.of("gate_proj", "up_proj", "down_proj")) {
-                String name = p + "mlp." + m;
+            for (String m : projections(arch)) {
+                String name = p + m;
                 linears.register(name, new Linear(weights.get(name + ".weight"), weights.get(name + ".bias")));
             }
             layers.add(new DecoderLayer(
                     i,
-                    new RmsNorm(weights.get(p + "input_layernorm.weight"), config.rmsNormEps()),
+                    norm(p + "input_layernorm"),
                     new Attention(
                             config,
-                            linears,
-                            p + "self_attn.",
-                            config.qkNorm()
-                                    ? new RmsNorm(weights.get(p + "self_attn.q_norm.weight"), config.rmsNormEps())
-                                    : null,
-                            config.qkNorm()
-                                    ? new RmsNorm(weights.get(p + "self_attn.k_norm.weight"), config.rmsNormEps())
-                                    : null),
-                    new RmsNorm(weights.get(p + "post_attention_layernorm.weight"), config.rmsNormEps()),
-                    new FeedForward(linears, p + "mlp.")));
+                            i,
+                            rope,
+                            config.qkNorm() ? norm(p + "self_attn.q_norm") : null,
+                            config.qkNorm() ? norm(p + "self_attn.k_norm") : null,
+                            manager),
+                    arch.sandwichNorms() ? norm(p + "post_attention_layernorm") : null,
+                    norm(p + (arch.sandwichNorms() ? "pre_feedforward_layernorm" : "post_attention_layernorm")),
+                    new FeedForward(config, i, manager),
+                    arch.sandwichNorms() ? norm(p + "post_feedforward_layernorm") : null));
         }
-        this.norm = new RmsNorm(weights.get("model.norm.weight"), config.rmsNormEps());
+        this.norm = norm("model.norm");
         NDArray head = config.tieWordEmbeddings() ? embed : weights.get("lm_head.weight");
         linears.register("lm_head", new Linear(head, null));
+        this.direct = LayerOps.direct(linears);
+        // Gemma2Model: embeddings * hidden_size**0.5 in the activations' dtype (fp32 here)
+        this.embeddingScale = arch.scaledEmbedding() ? manager.create((float) Math.sqrt(config.hiddenSize())) : null;
+        this.logitCap =
+                config.finalLogitSoftcapping() > 0 ? manager.create((float) config.finalLogitSoftcapping()) : null;
+    }
+
+    private RmsNorm norm(String module) {
+        return new RmsNorm(
+                weights.get(module + ".weight"),
+                config.rmsNormEps(),
+                config.arch().unitOffsetNorms());
+    }
+
+    /** The linear modules of one layer, relative to {@code model.layers.N.}. */
+    private static List<String> projections(Architecture arch) {
+        List<String> names = new ArrayList<>();
+        arch.attentionInputs().forEach(m -> names.add("self_attn." + m));
+        names.add("self_attn.o_proj");
+        arch.feedForwardInputs().forEach(m -> names.add("mlp." + m));
+        names.add("mlp.down_proj");
+        return names;
     }
 
     /** Loads a Hugging Face model directory (config.json + safetensors) on the default device. */
@@ -119,10 +141,20 @@ public final class LlamaModel implements AutoCloseable {
     public static Map<String, long[]> expectedTensors(LlamaConfig c) {
         Map<String, long[]> m = new LinkedHashMap<>();
         long d = c.hiddenSize();
+        long ff = c.intermediateSize();
+        Architecture arch = c.arch();
         m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
         for (int i = 0; i < c.numHiddenLayers(); i++) {
             String p = "model.layers." + i + ".";
             m.put(p + "input_layernorm.weight", new long[] {d});
+            if (arch.fusedProjections()) { // Phi-3
+                m.put(p + "self_attn.qkv_proj.weight", new long[] {c.qDim() + 2L * c.kvDim(), d});
+                m.put(p + "self_attn.o_proj.weight", new long[] {d, c.qDim()});
+                m.put(p + "post_attention_layernorm.weight", new long[] {d});
+                m.put(p + "mlp.gate_up_proj.weight", new long[] {2 * ff, d});
+                m.put(p + "mlp.down_proj.weight", new long[] {d, ff});
+                continue;
+            }
             m.put(p + "self_attn.q_proj.weight", new long[] {c.qDim(), d});
             m.put(p + "self_attn.k_proj.weight", new long[] {c.kvDim(), d});
             m.put(p + "self_attn.v_proj.weight", new long[] {c.kvDim(), d});
@@ -140,6 +172,10 @@ public final class LlamaModel implements AutoCloseable {
                 m.put(p + "self_attn.o_proj.bias", new long[] {d});
             }
             m.put(p + "post_attention_layernorm.weight", new long[] {d});
+            if (arch.sandwichNorms()) { // Gemma 2
+                m.put(p + "pre_feedforward_layernorm.weight", new long[] {d});
+                m.put(p + "post_feedforward_layernorm.weight", new long[] {d});
+            }
             m.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), d});
             m.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), d});
             m.put(p + "mlp.down_proj.weight", new long[] {d, c.intermediateSize()});
@@ -282,31 +318,91 @@ public final class LlamaModel implements AutoCloseable {
         }
         NDManager out = inputIds.getManager();
         try (NDManager step = out.newSubManager()) {
-            NDArray ids = inputIds.toType(DataType.INT64, true);
-            ids.attach(step);
-            NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
-            x.attach(step);
-            AttentionMask mask = AttentionMask.build(step, b, t, past, attentionMask, config.slidingWindow());
-            NDList cs = rope.cosSin(mask.positions()); // [B, 1, T, hs] x2
+            NDArray x = embed(inputIds, step); // [B, T, D]
+            AttentionMask global =
+                    config.hasGlobalLayers() ? AttentionMask.build(step, b, t, past, attentionMask, 0) : null;
+            AttentionMask local = config.hasWindowedLayers()
+                    ? AttentionMask.build(step, b, t, past, attentionMask, config.slidingWindow())
+                    : null;
+            NDArray positions = (global != null ? global : local).positions(); // [B, T]
+            LayerContext ctx = context(
+                    positions,
+                    global == null ? null : global.additive(),
+                    local == null ? null : local.additive(),
+                    cache);
             for (DecoderLayer layer : layers) {
-                // each layer's temporaries live in their own scope, closed once its output is kept:
-                // peak memory is one layer's activations (autograd keeps what backward needs itself)
-                try (NDManager scope = step.newSubManager()) {
-                    x.tempAttach(scope);
-                    NDArray y = layer.forward(x, cs.get(0), cs.get(1), mask.additive(), rope, cache); // [B, T, D]
-                    y.attach(step);
-                    x = y;
-                }
+                x = layerInScope(layer, x, ctx, direct, step); // [B, T, D]
             }
             if (cache != null) {
                 cache.advance((int) t);
             }
-            x = norm.forward(x); // [B, T, D]
-            x = select.apply(x); // [B, T, D], or the selected positions
-            NDArray logits = linears.get("lm_head").forward(x); // [..., V]
+            NDArray logits = logits(select.apply(x), direct); // [B, T, V], or the selected positions
             logits.attach(out);
             return logits;
         }
+    }
+
+    /**
+     * Token embeddings of {@code ids} [B, T] (any integer type): [B, T, D] in {@code scope}, scaled by
+     * sqrt(D) for Gemma.
+     */
+    public NDArray embed(NDArray ids, NDManager scope) {
+        NDArray idx = ids.toType(DataType.INT64, true);
+        idx.attach(scope);
+        NDArray x = Embedding.embedding(idx, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
+        if (embeddingScale != null) {
+            x = x.mul(embeddingScale);
+        }
+        x.attach(scope);
+        return x;
+    }
+
+    /**
+     * What every layer of a step reads: rotary cos and sin at {@code positions} [B, T] (float32, in
+     * positions' manager) and the masks, see {@link LayerContext}.
+     */
+    public LayerContext context(NDArray positions, NDArray mask, NDArray windowMask, KvCache cache) {
+        NDList cs = rope.cosSin(positions); // [B, 1, T, hs] x2
+        return new LayerContext(cs.get(0), cs.get(1), mask, windowMask, cache);
+    }
+
+    /**
+     * One layer on {@code x} [B, T, D], its temporaries in their own scope closed once the output is kept
+     * in {@code keep}: peak memory is one layer's activations (autograd keeps what backward needs itself).
+     */
+    public static NDArray layerInScope(DecoderLayer layer, NDArray x, LayerContext ctx, LayerOps ops, NDManager keep) {
+        try (NDManager scope = keep.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray y = layer.forward(x, ctx, ops); // [B, T, D]
+            y.attach(keep);
+            return y;
+        }
+    }
+
+    /**
+     * The head on the last hidden states: lm_head(rms(x)), soft-capped for Gemma 2.
+     *
+     * @param x [..., D] the last layer's output
+     * @param ops how lm_head is applied (a trainer keys its adapter's dropout per loss chunk)
+     * @return [..., V]
+     */
+    public NDArray logits(NDArray x, LayerOps ops) {
+        NDArray n = norm.forward(x); // [..., D]
+        NDArray logits = ops.project("lm_head", n, LayerOps.Output.READ); // [..., V]
+        if (logitCap != null) {
+            logits = logits.div(logitCap).tanh().mul(logitCap); // Gemma2ForCausalLM's final soft-capping
+        }
+        return logits;
+    }
+
+    /** The decoder layers, in order. */
+    public List<DecoderLayer> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    /** Every projection as currently registered in {@link #linears()}, no cuts. */
+    public LayerOps directOps() {
+        return direct;
     }
 
     /** A new, empty KV cache for this model (close it when done). */

@@ -1,31 +1,27 @@
 package org.lorapipe.tuning.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
-import org.lorapipe.model.HeadLayout;
+import java.util.List;
+import org.lorapipe.model.DecoderLayer;
+import org.lorapipe.model.LayerContext;
+import org.lorapipe.model.LayerOps;
 import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LinearModules;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
-import org.lorapipe.model.RmsNorm;
-import org.lorapipe.model.RotaryEmbedding;
 import org.lorapipe.tuning.lora.LoraLinear;
 
 /**
- * The training view of a {@link LlamaModel}: the same forward pass, op for op (so logits equal the
- * model's own), exposed layer by layer so that backward can run layer-wise with recomputation, and
- * taking a full [B, 1, T, T] attention mask for packed sequences.
+ * Training on a {@link LlamaModel}: its own forward (embedding, {@link DecoderLayer}s, head), run layer
+ * by layer so that backward can be organised three ways, with the full [B, 1, T, T] attention masks
+ * of packed sequences.
  *
  * <pre>
  *   x_0 = embed(ids)                                                    // [B, T, D]
- *   x_{l+1} = h + mlp(rms(h)),  h = x_l + attn(rms(x_l))                 // [B, T, D]
- *   logits = lm_head(rms(x_L))                                          // [B, T, V]
+ *   x_{l+1} = layer_l(x_l)                                              // [B, T, D]
+ *   logits = head(x_L)                                                  // [B, T, V]
  *   loss = -sum_{counted (b,i)} log softmax(logits[b, i-1])[ids[b, i]] / N   (N: counted labels of the
  *          whole optimizer step, so accumulated micro-batches add up to the big-batch mean)
  * </pre>
@@ -47,16 +43,7 @@ public final class CausalLm implements AutoCloseable {
     private final LlamaModel model;
     private final LlamaConfig c;
     private final LinearModules linears;
-    private final NDArray embed; // [V, D]
-    private final RmsNorm[] inputNorms;
-    private final RmsNorm[] postNorms;
-    private final RmsNorm[] qNorms; // Qwen3's per-head norms, else entries null
-    private final RmsNorm[] kNorms;
-    private final RmsNorm finalNorm;
-    private final NDManager own;
-    private final RotaryEmbedding rope;
-    /** 1/sqrt(hs) as a tensor we own: see {@link #scalar}. */
-    private final NDArray attnInvScale;
+    private final List<DecoderLayer> layers;
 
     private long logitsChunkBytes = LOGITS_CHUNK_BYTES;
 
@@ -64,25 +51,7 @@ public final class CausalLm implements AutoCloseable {
         this.model = model;
         this.c = model.config();
         this.linears = model.linears();
-        this.embed = model.weights().get("model.embed_tokens.weight");
-        int layers = c.numHiddenLayers();
-        this.inputNorms = new RmsNorm[layers];
-        this.postNorms = new RmsNorm[layers];
-        this.qNorms = new RmsNorm[layers];
-        this.kNorms = new RmsNorm[layers];
-        for (int i = 0; i < layers; i++) {
-            String p = "model.layers." + i + ".";
-            inputNorms[i] = new RmsNorm(model.weights().get(p + "input_layernorm.weight"), c.rmsNormEps());
-            postNorms[i] = new RmsNorm(model.weights().get(p + "post_attention_layernorm.weight"), c.rmsNormEps());
-            if (c.qkNorm()) {
-                qNorms[i] = new RmsNorm(model.weights().get(p + "self_attn.q_norm.weight"), c.rmsNormEps());
-                kNorms[i] = new RmsNorm(model.weights().get(p + "self_attn.k_norm.weight"), c.rmsNormEps());
-            }
-        }
-        this.finalNorm = new RmsNorm(model.weights().get("model.norm.weight"), c.rmsNormEps());
-        this.own = model.manager().newSubManager();
-        this.rope = new RotaryEmbedding(own, c);
-        this.attnInvScale = scalar(own, 1.0 / Math.sqrt(c.headDim()));
+        this.layers = model.layers();
     }
 
     public LlamaModel model() {
@@ -101,13 +70,20 @@ public final class CausalLm implements AutoCloseable {
 
     /** x_L [B, T, D] (before the final norm) with the current recording mode, in {@code step}. */
     private NDArray hidden(MicroBatch batch, NDManager step) {
-        NDList cs = rope.cosSin(batch.positions()); // [B, 1, T, hs] x2
-        cs.attach(step);
-        NDArray x = embedding(batch.ids(), step);
-        for (int l = 0; l < c.numHiddenLayers(); l++) {
-            x = layerInScope(l, x, cs, batch.mask(), step);
+        LayerContext ctx = context(batch, step);
+        NDArray x = model.embed(batch.ids(), step);
+        for (DecoderLayer layer : layers) {
+            x = LlamaModel.layerInScope(layer, x, ctx, model.directOps(), step);
         }
         return x;
+    }
+
+    /** The batch's rotary tables (in {@code step}) and masks. */
+    private LayerContext context(MicroBatch batch, NDManager step) {
+        LayerContext ctx = model.context(batch.positions(), batch.mask(), batch.windowMask(), null);
+        ctx.cos().attach(step);
+        ctx.sin().attach(step);
+        return ctx;
     }
 
     /** How backward is organised; all give the same gradients (a test pins them equal). */
@@ -138,24 +114,23 @@ public final class CausalLm implements AutoCloseable {
 
     double trainStep(MicroBatch batch, double normalizer, Backward how, boolean embeddingTrainable) {
         try (NDManager step = batch.ids().getManager().newSubManager()) {
-            NDList cs = rope.cosSin(batch.positions());
-            cs.attach(step);
+            LayerContext ctx = context(batch, step);
             if (how == Backward.FULL_GRAPH) {
-                return fullGraph(batch, normalizer, cs, step);
+                return fullGraph(batch, normalizer, ctx, step);
             }
             if (how == Backward.TAPED && !LayerTape.canCut(linears.asMap().values())) {
                 throw new IllegalStateException("taped backward needs frozen base projections (LoRA / QLoRA);"
                         + " train full weights with the full graph or with recomputation");
             }
-            return layerwise(batch, normalizer, cs, step, how == Backward.RECOMPUTED, embeddingTrainable);
+            return layerwise(batch, normalizer, ctx, step, how == Backward.RECOMPUTED, embeddingTrainable);
         }
     }
 
-    private double fullGraph(MicroBatch batch, double normalizer, NDList cs, NDManager step) {
+    private double fullGraph(MicroBatch batch, double normalizer, LayerContext ctx, NDManager step) {
         try (Autograd.Recording r = Autograd.record()) {
-            NDArray x = embedding(batch.ids(), step);
-            for (int l = 0; l < c.numHiddenLayers(); l++) {
-                x = layerInScope(l, x, cs, batch.mask(), step);
+            NDArray x = model.embed(batch.ids(), step);
+            for (DecoderLayer layer : layers) {
+                x = LlamaModel.layerInScope(layer, x, ctx, model.directOps(), step);
             }
             // cut before the head so that the loss runs in position chunks (see headLoss)
             try (NDArray h = x.stopGradient()) {
@@ -178,38 +153,36 @@ public final class CausalLm implements AutoCloseable {
     private double layerwise(
             MicroBatch batch,
             double normalizer,
-            NDList cs,
+            LayerContext ctx,
             NDManager step,
             boolean recompute,
             boolean embeddingTrainable) {
-        int layers = c.numHiddenLayers();
-        NDArray cos = cs.get(0);
-        NDArray sin = cs.get(1);
-        NDArray[] inputs = new NDArray[layers + 1]; // x_l [B, T, D], recording off
-        LayerTape[] tapes = new LayerTape[layers];
+        int count = layers.size();
+        NDArray[] inputs = new NDArray[count + 1]; // x_l [B, T, D], recording off
+        LayerTape[] tapes = new LayerTape[count];
         try {
             try (Autograd.Recording off = Autograd.pause()) {
-                inputs[0] = embedding(batch.ids(), step);
-                for (int l = 0; l < layers; l++) {
+                inputs[0] = model.embed(batch.ids(), step);
+                for (int l = 0; l < count; l++) {
                     if (recompute) {
-                        inputs[l + 1] = layerInScope(l, inputs[l], cs, batch.mask(), step);
+                        inputs[l + 1] = LlamaModel.layerInScope(layers.get(l), inputs[l], ctx, model.directOps(), step);
                     } else {
-                        tapes[l] = LayerTape.record(this, l, inputs[l], cos, sin, batch.mask(), true, step);
+                        tapes[l] = LayerTape.record(this, layers.get(l), inputs[l], ctx, true, step);
                         inputs[l + 1] = tapes[l].output();
                     }
                 }
             }
             double value;
             NDArray upstream; // dL/dx_l [B, T, D]
-            try (NDArray h = inputs[layers].stopGradient()) {
+            try (NDArray h = inputs[count].stopGradient()) {
                 h.setRequiresGradient(true);
                 value = headLoss(h, batch, normalizer, true);
                 upstream = h.getGradient();
                 upstream.attach(step);
             }
-            for (int l = layers - 1; l >= 0; l--) {
+            for (int l = count - 1; l >= 0; l--) {
                 if (tapes[l] == null) { // recomputation: the whole layer, its weights held only meanwhile
-                    tapes[l] = LayerTape.record(this, l, inputs[l], cos, sin, batch.mask(), false, step);
+                    tapes[l] = LayerTape.record(this, layers.get(l), inputs[l], ctx, false, step);
                 }
                 NDArray next = tapes[l].backward(upstream, step);
                 tapes[l].close();
@@ -221,7 +194,7 @@ public final class CausalLm implements AutoCloseable {
             if (embeddingTrainable) {
                 try (NDManager scope = step.newSubManager();
                         Autograd.Recording r = Autograd.record()) {
-                    NDArray e = embedding(batch.ids(), scope);
+                    NDArray e = model.embed(batch.ids(), scope);
                     Autograd.backward(e, upstream);
                 }
             }
@@ -307,97 +280,27 @@ public final class CausalLm implements AutoCloseable {
         return m.create((float) v);
     }
 
-    private NDArray embedding(NDArray ids, NDManager scope) {
-        NDArray idx = ids.toType(DataType.INT64, true);
-        idx.attach(scope);
-        NDArray x = Embedding.embedding(idx, embed, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
-        x.attach(scope);
-        return x;
-    }
-
     private NDArray head(NDArray x) {
         return head(x, 0);
     }
 
-    /** lm_head(rms(x)); {@code piece} numbers loss chunks so an adapted head draws a dropout mask per chunk. */
-    private NDArray head(NDArray x, long piece) {
-        LinearLayer lmHead = linears.get("lm_head");
-        NDArray n = finalNorm.forward(x); // [B, T, D]
-        return lmHead instanceof LoraLinear lora ? lora.forward(n, piece) : lmHead.forward(n); // [B, T, V]
-    }
-
-    private NDArray layerInScope(int l, NDArray x, NDList cs, NDArray mask, NDManager keep) {
-        try (NDManager scope = keep.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray y = layer(l, x, cs.get(0), cs.get(1), mask); // [B, T, D]
-            y.attach(keep);
-            return y;
-        }
-    }
-
-    /** One decoder block, op for op as the model's DecoderLayer / Attention / FeedForward. */
-    NDArray layer(int l, NDArray x, NDArray cos, NDArray sin, NDArray mask) {
-        String p = "model.layers." + l + ".";
-        NDArray u = inputNorms[l].forward(x); // [B, T, D]
-        NDArray q = linear(p + "self_attn.q_proj").forward(u); // [B, T, nh*hs]
-        NDArray k = linear(p + "self_attn.k_proj").forward(u); // [B, T, nkv*hs]
-        NDArray v = linear(p + "self_attn.v_proj").forward(u); // [B, T, nkv*hs]
-        NDArray a = attend(l, q, k, v, cos, sin, mask); // [B, T, nh*hs]
-        NDArray h = x.add(linear(p + "self_attn.o_proj").forward(a)); // [B, T, D]
-        NDArray n = postNorms[l].forward(h); // [B, T, D]
-        NDArray act = swiglu(
-                linear(p + "mlp.gate_proj").forward(n),
-                linear(p + "mlp.up_proj").forward(n));
-        return h.add(linear(p + "mlp.down_proj").forward(act)); // [B, T, D]
-    }
-
-    /** silu(g) * up: [B, T, H] x2 -> [B, T, H]. */
-    static NDArray swiglu(NDArray g, NDArray up) {
-        return g.mul(Activation.sigmoid(g)).mul(up);
-    }
-
     /**
-     * Layer {@code l}'s per-head norms (Qwen3), rotary positions, grouped-query causal attention and the
-     * merge of heads, from the projections
-     * q [B, T, nh*hs], k and v [B, T, nkv*hs] to [B, T, nh*hs] (the input of o_proj).
+     * The model's head on x [..., D]; {@code piece} numbers loss chunks so that an adapted lm_head draws a
+     * dropout mask per chunk.
      */
-    NDArray attend(int l, NDArray q, NDArray k, NDArray v, NDArray cos, NDArray sin, NDArray mask) {
-        long b = q.getShape().get(0);
-        long t = q.getShape().get(1);
-        int nh = c.numAttentionHeads();
-        int nkv = c.numKeyValueHeads();
-        int hs = c.headDim();
-        int rep = c.groupSize();
-        NDArray qh = HeadLayout.split(q, b, t, nh, hs, qNorms[l]); // [B,nh,T,hs]
-        NDArray kh = HeadLayout.split(k, b, t, nkv, hs, kNorms[l]); // [B,nkv,T,hs]
-        NDArray vh = v.reshape(b, t, nkv, hs).transpose(0, 2, 1, 3); // [B,nkv,T,hs]
-        // 1/sqrt(hs) on q [.., T, hs] rather than on the scores [.., T, T]: T/hs times fewer elements to
-        // scale, forward and backward (HF applies its `scaling` to the scores; equal up to rounding)
-        qh = rope.apply(qh, cos, sin).mul(attnInvScale);
-        kh = rope.apply(kh, cos, sin);
-        NDArray qg = qh.reshape(b, nkv, rep * t, hs); // [B, nkv, rep*T, hs]
-        NDArray kt = HeadLayout.keysTransposed(kh); // [B, nkv, hs, T] (packed for narrow heads, see HeadLayout)
-        vh = HeadLayout.values(vh); // [B, nkv, T, hs]
-        NDArray att = qg.matMul(kt).reshape(b, nh, t, t); // [B, nh, T, T]
-        att = att.add(mask).softmax(-1); // [B, nh, T, T]
-        NDArray y = att.reshape(b, nkv, rep * t, t).matMul(vh); // [B, nkv, rep*T, hs]
-        return y.reshape(b, nh, t, hs).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * hs); // [B, T, nh*hs]
+    private NDArray head(NDArray x, long piece) {
+        LayerOps ops = (name, in, output) -> linears.get(name) instanceof LoraLinear lora
+                ? lora.forward(in, piece)
+                : linears.get(name).forward(in);
+        return model.logits(x, ops); // [..., V]
     }
 
     LinearLayer linear(String name) {
         return linears.get(name);
     }
 
-    RmsNorm inputNorm(int l) {
-        return inputNorms[l];
-    }
-
-    RmsNorm postNorm(int l) {
-        return postNorms[l];
-    }
-
     @Override
     public void close() {
-        own.close();
+        // nothing of its own: the model owns every weight and constant the forward reads
     }
 }

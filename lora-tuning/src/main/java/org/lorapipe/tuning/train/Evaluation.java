@@ -16,7 +16,7 @@ public final class Evaluation {
         for (int i = 0; i < data.size(); i += batchSize) {
             List<TokenizedSequence> chunk = data.subList(i, Math.min(i + batchSize, data.size()));
             try (NDManager m = lm.model().manager().newSubManager()) {
-                MicroBatch b = MicroBatch.of(m, chunk, lm.model().config().slidingWindow());
+                MicroBatch b = MicroBatch.of(m, chunk, lm.model().config());
                 sum += lm.nllSum(b);
                 counted += b.countedTokens();
             }

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import org.lorapipe.model.DecoderLayer;
+import org.lorapipe.model.LayerContext;
+import org.lorapipe.model.LayerOps;
 import org.lorapipe.model.Linear;
 import org.lorapipe.model.LinearLayer;
 import org.lorapipe.tuning.lora.LoraLinear;
@@ -13,7 +16,9 @@ import org.lorapipe.tuning.nf4.Nf4Linear;
 /**
  * One decoder layer recorded for backward with its frozen base projections kept out of the autograd
  * graph: bitsandbytes' {@code MatMul4Bit} pattern (save the 4-bit weight, dequantize it again in
- * backward) on an engine without custom autograd functions.
+ * backward) on an engine without custom autograd functions. The layer is the model's own
+ * {@link DecoderLayer}; the tape is the {@link LayerOps} it runs with, so it cuts wherever the layer
+ * marks a projection input or the residual stream, whatever the architecture.
  *
  * <p>Plain autograd through {@code y = x W^T} keeps W for the input gradient, so a recorded QLoRA
  * forward would hold every dequantized fp32 weight until backward. Here each base projection runs on a
@@ -24,6 +29,7 @@ import org.lorapipe.tuning.nf4.Nf4Linear;
  * <pre>
  *   x ─rms─► n1 ┆ q,k,v = base(n1)+lora(n1) ─attend─► a ┆ o = base(a)+lora(a); h = x + o ┆
  *     h ─rms─► n2 ┆ g,u = base(n2)+lora(n2) ─silu(g)*u─► m ┆ y = h + base(m)+lora(m)
+ *   (Llama; Gemma 2 normalises o and the MLP's output before adding them, so those outputs are kept)
  *
  *   ┆ a cut: the piece's root r is detached into a leaf r'; in backward
  *       dL/dr = r'.grad (the adapters' and later pieces' share, from autograd)
@@ -36,7 +42,7 @@ import org.lorapipe.tuning.nf4.Nf4Linear;
  * (A, B) stay inside the graph and get their gradients from the same backward calls. Gradients equal
  * those of the plain recorded layer (a test pins it).
  */
-final class LayerTape implements AutoCloseable {
+final class LayerTape implements LayerOps, AutoCloseable {
 
     /**
      * A frozen projection fed by a cut leaf. Its output gradient is either collected by the output
@@ -60,18 +66,20 @@ final class LayerTape implements AutoCloseable {
     }
 
     private final NDManager scope;
+    private final CausalLm lm;
     private final NDArray input; // the layer input x as a leaf [B, T, D]
     private final List<Piece> pieces = new ArrayList<>();
     private Piece open = new Piece();
     private NDArray output; // the layer output y (detached) [B, T, D]
 
-    private LayerTape(NDManager scope, NDArray input) {
+    private LayerTape(NDManager scope, CausalLm lm, NDArray input) {
         this.scope = scope;
+        this.lm = lm;
         this.input = input;
     }
 
     /**
-     * Records layer {@code l} on input {@code x} [B, T, D] (x itself is not modified or attached; the
+     * Records {@code layer} on input {@code x} [B, T, D] (x itself is not modified or attached; the
      * tape works on a leaf alias of it). The tape's memory lives in a sub-manager of {@code parent}
      * until {@link #close()}. With {@code cutProjections=false} the layer is recorded whole (one
      * piece): gradient checkpointing does so (one layer's weights in a graph at a time is fine and
@@ -79,25 +87,15 @@ final class LayerTape implements AutoCloseable {
      * cuts would bypass their gradients.
      */
     static LayerTape record(
-            CausalLm lm,
-            int l,
-            NDArray x,
-            NDArray cos,
-            NDArray sin,
-            NDArray mask,
-            boolean cutProjections,
-            NDManager parent) {
+            CausalLm lm, DecoderLayer layer, NDArray x, LayerContext ctx, boolean cutProjections, NDManager parent) {
         NDManager scope = parent.newSubManager();
         // every op's result lands in `work` (the manager of its first operand); only what backward needs
         // moves to `scope`: intermediates autograd saved stay alive through their native references
         try (Autograd.Recording r = Autograd.record();
                 NDManager work = scope.newSubManager()) {
-            LayerTape tape = new LayerTape(scope, leaf(x, work));
-            if (cutProjections) {
-                tape.forward(lm, l, cos, sin, mask);
-            } else {
-                tape.finish(lm.layer(l, tape.input, cos, sin, mask));
-            }
+            LayerTape tape = new LayerTape(scope, lm, leaf(x, work));
+            LayerOps ops = cutProjections ? tape : lm.model().directOps();
+            tape.finish(layer.forward(tape.input, ctx, ops)); // [B, T, D]
             tape.keep();
             return tape;
         } catch (RuntimeException e) {
@@ -106,20 +104,18 @@ final class LayerTape implements AutoCloseable {
         }
     }
 
-    private void forward(CausalLm lm, int l, NDArray cos, NDArray sin, NDArray mask) {
-        String p = "model.layers." + l + ".";
-        NDArray n1 = cut(lm.inputNorm(l).forward(input)); // [B, T, D]
-        NDArray q = project(lm, p + "self_attn.q_proj", n1, false); // [B, T, nh*hs]
-        NDArray k = project(lm, p + "self_attn.k_proj", n1, false); // [B, T, nkv*hs]
-        NDArray v = project(lm, p + "self_attn.v_proj", n1, false); // [B, T, nkv*hs]
-        NDArray a = cut(lm.attend(l, q, k, v, cos, sin, mask)); // [B, T, nh*hs]
-        NDArray h = cut(input.add(project(lm, p + "self_attn.o_proj", a, true))); // [B, T, D]
-        last().cutRecorded = true; // h' feeds the norm below and the residual of y
-        NDArray n2 = cut(lm.postNorm(l).forward(h)); // [B, T, D]
-        NDArray g = project(lm, p + "mlp.gate_proj", n2, false); // [B, T, H]
-        NDArray u = project(lm, p + "mlp.up_proj", n2, false); // [B, T, H]
-        NDArray m = cut(CausalLm.swiglu(g, u)); // [B, T, H]
-        finish(h.add(project(lm, p + "mlp.down_proj", m, true))); // [B, T, D]
+    /** A projection input becomes a cut; its leaf is recorded only if an adapter reads it. */
+    @Override
+    public NDArray projectionInput(NDArray x) {
+        return cut(x);
+    }
+
+    /** The residual stream becomes a cut whose leaf feeds recorded operations (a norm, the next sum). */
+    @Override
+    public NDArray residual(NDArray h) {
+        NDArray leaf = cut(h);
+        last().cutRecorded = true;
+        return leaf;
     }
 
     /** Ends the last piece at the layer output y [B, T, D]. */
@@ -225,14 +221,17 @@ final class LayerTape implements AutoCloseable {
     }
 
     /**
-     * base(x') + lora(x') for the cut leaf x' of the last piece; base kept out of the graph. With
-     * {@code intoResidual} the caller adds the result straight into the residual stream, at the root
-     * of the open piece.
+     * base(x') + lora(x') for the cut leaf x' of the last piece; base kept out of the graph. A result
+     * going {@link Output#INTO_RESIDUAL} is added by the layer straight into the residual stream, at the
+     * root of the open piece.
      */
-    private NDArray project(CausalLm lm, String name, NDArray in, boolean intoResidual) {
-        Piece fed = last();
-        if (fed.cut != in) {
-            throw new IllegalStateException("projection " + name + " does not read the last cut");
+    @Override
+    public NDArray project(String name, NDArray in, Output output) {
+        boolean intoResidual = output == Output.INTO_RESIDUAL;
+        Piece fed = pieces.isEmpty() ? null : last();
+        if (fed == null || fed.cut != in) {
+            throw new IllegalStateException("projection " + name + " does not read the last cut: the layer must"
+                    + " mark every projection input (LayerOps.projectionInput)");
         }
         LinearLayer layer = lm.linear(name);
         LoraLinear lora = layer instanceof LoraLinear adapted ? adapted : null;

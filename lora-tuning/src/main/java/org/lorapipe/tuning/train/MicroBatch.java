@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.model.AttentionMask;
+import org.lorapipe.model.LlamaConfig;
 
 /**
  * One forward pass worth of sequences as arrays, right-padded to the longest sequence.
@@ -20,7 +21,9 @@ import org.lorapipe.model.AttentionMask;
  *
  * @param ids [B, T] int64
  * @param positions [B, T] float32 RoPE positions
- * @param mask additive attention mask [1|B, 1, T, T]
+ * @param mask additive attention mask [1|B, 1, T, T] of globally attending layers, or null when every layer
+ *     is windowed
+ * @param windowMask the same with the sliding window applied, for windowed layers; null without a window
  * @param targets [B, T-1] int64, ids shifted left
  * @param weights [B, T-1] float32, 1 where the label counts
  * @param weightValues the same weights on the heap (for exact loss sums)
@@ -31,19 +34,33 @@ public record MicroBatch(
         NDArray ids,
         NDArray positions,
         NDArray mask,
+        NDArray windowMask,
         NDArray targets,
         NDArray weights,
         float[] weightValues,
         int countedTokens,
         long tokens) {
 
-    /** Builds the arrays in {@code m}; sequences must be non-empty. */
+    /** Builds the arrays in {@code m} for full causal attention; sequences must be non-empty. */
     public static MicroBatch of(NDManager m, List<TokenizedSequence> seqs) {
-        return of(m, seqs, 0);
+        return of(m, seqs, 0, true);
     }
 
-    /** As {@link #of(NDManager, List)} for a model with a sliding attention window of {@code window} keys (0: none). */
+    /** As {@link #of(NDManager, List)} with the masks {@code config}'s layers read (global, windowed or both). */
+    public static MicroBatch of(NDManager m, List<TokenizedSequence> seqs, LlamaConfig config) {
+        return of(m, seqs, config.hasWindowedLayers() ? config.slidingWindow() : 0, config.hasGlobalLayers());
+    }
+
+    /** Both masks, the window one of {@code window} keys (0: windowed layers attend globally too). */
     public static MicroBatch of(NDManager m, List<TokenizedSequence> seqs, int window) {
+        return of(m, seqs, window, true);
+    }
+
+    /**
+     * As {@link #of(NDManager, List)} plus a window mask of {@code window} keys (0: none); the global mask
+     * only when {@code global} (a model whose every layer is windowed never reads it).
+     */
+    public static MicroBatch of(NDManager m, List<TokenizedSequence> seqs, int window, boolean global) {
         int b = seqs.size();
         int t = seqs.stream().mapToInt(TokenizedSequence::length).max().orElse(0);
         if (b == 0 || t < 2) {
@@ -88,35 +105,36 @@ public record MicroBatch(
             }
         }
         NDArray idArr = m.create(ids, new Shape(b, t));
-        NDArray maskArr;
-        NDArray posArr;
-        if (packed) {
-            float[] add = new float[b * t * t];
-            for (int r = 0; r < b; r++) {
-                for (int q = 0; q < t; q++) {
-                    for (int k = 0; k < t; k++) {
-                        boolean ok =
-                                k <= q && segment[r * t + k] == segment[r * t + q] && (window == 0 || q - k < window);
-                        add[(r * t + q) * t + k] = ok ? 0f : AttentionMask.BLOCKED;
-                    }
-                }
-            }
-            maskArr = m.create(add, new Shape(b, 1, t, t));
-            posArr = m.create(positions, new Shape(b, t));
-        } else {
-            AttentionMask am = AttentionMask.build(m, b, t, 0, null, window); // the model's own causal mask
-            maskArr = am.additive();
-            posArr = am.positions();
-        }
+        NDArray posArr = packed
+                ? m.create(positions, new Shape(b, t))
+                : AttentionMask.build(m, b, t, 0, null, 0).positions(); // [B, T]
         return new MicroBatch(
                 idArr,
                 posArr,
-                maskArr,
+                global ? mask(m, b, t, segment, packed, 0) : null,
+                window > 0 ? mask(m, b, t, segment, packed, window) : null,
                 m.create(targets, new Shape(b, t - 1)),
                 m.create(weights, new Shape(b, t - 1)),
                 weights,
                 counted,
                 tokens);
+    }
+
+    /** The additive mask [1|B, 1, T, T]: block diagonal over examples when packed, within {@code window} keys (0: all). */
+    private static NDArray mask(NDManager m, int b, int t, int[] segment, boolean packed, int window) {
+        if (!packed) {
+            return AttentionMask.build(m, b, t, 0, null, window).additive(); // the model's own causal mask
+        }
+        float[] add = new float[b * t * t];
+        for (int r = 0; r < b; r++) {
+            for (int q = 0; q < t; q++) {
+                for (int k = 0; k < t; k++) {
+                    boolean ok = k <= q && segment[r * t + k] == segment[r * t + q] && (window == 0 || q - k < window);
+                    add[(r * t + q) * t + k] = ok ? 0f : AttentionMask.BLOCKED;
+                }
+            }
+        }
+        return m.create(add, new Shape(b, 1, t, t));
     }
 
     /** Labels of {@code s} that count: i &gt;= 1, trainable[i], and i is not the first token of an example. */

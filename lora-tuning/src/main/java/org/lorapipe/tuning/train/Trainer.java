@@ -170,8 +170,7 @@ public final class Trainer implements AutoCloseable {
                     options.dropout().enable(Dropout.mix(spec.seed(), epoch, microBatch + j));
                 }
                 try (NDManager m = model.manager().newSubManager()) {
-                    MicroBatch batch =
-                            MicroBatch.of(m, micros.get(j), model.config().slidingWindow());
+                    MicroBatch batch = MicroBatch.of(m, micros.get(j), model.config());
                     loss += lm.trainStep(batch, normalizer, options.recompute(), options.embeddingTrainable());
                     tokens += batch.tokens();
                 } finally {
