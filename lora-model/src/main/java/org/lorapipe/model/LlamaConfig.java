@@ -330,7 +330,8 @@ public record LlamaConfig(
         return fromJson(root, configJson.toString());
     }
 
-    static LlamaConfig fromJson(JsonNode root, String where) {
+    /** Parses a config.json tree; {@code where} names it in errors. */
+    public static LlamaConfig fromJson(JsonNode root, String where) {
         String arch = architectureOf(root);
         if (!SUPPORTED_ARCHITECTURES.contains(arch)) {
             throw new ModelFormatException(where + ": architecture " + arch + " is not supported (supported: "
