@@ -23,7 +23,8 @@ import org.lorapipe.model.io.TensorInfo;
 import org.lorapipe.model.io.TensorSource;
 
 /**
- * Loads a model for QLoRA: every decoder projection (q, k, v, o, gate, up, down) is quantized to NF4
+ * Loads a model for QLoRA: every decoder projection (q, k, v, o, gate, up, down; Phi-3's fused qkv and
+ * gate_up) is quantized to NF4
  * tensor by tensor as it is read (the fp32 tensor is closed right after quantizing), so the
  * full-precision base is never resident. Embeddings, norms and {@code lm_head} stay fp32, as in
  * bitsandbytes / transformers {@code load_in_4bit} (the output layer is skipped).
@@ -36,10 +37,12 @@ public final class QuantizedModels {
 
     private static final List<String> QUANTIZED = List.of(
             "q_proj.weight",
+            "qkv_proj.weight", // Phi-3's fused q, k, v
             "k_proj.weight",
             "v_proj.weight",
             "o_proj.weight",
             "gate_proj.weight",
+            "gate_up_proj.weight", // Phi-3's fused gate, up
             "up_proj.weight",
             "down_proj.weight");
 
