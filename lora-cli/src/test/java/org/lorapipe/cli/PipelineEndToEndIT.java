@@ -37,7 +37,9 @@ import org.lorapipe.tuning.peft.PeftAdapter;
  *
  * <p>Before the example runs, the same stack is fuzzed ({@link HostileInputFuzz}): hostile requests and
  * forged events on every door must each get exactly one refusal and leave every service ready and idle,
- * so the example's run is also the valid request that must complete afterwards. The short fuzz runs in
+ * so the example's run is also the valid request that must complete afterwards. After it, every supported
+ * architecture is imported, trained with LoRA and QLoRA, merged and reloaded on the same stack
+ * ({@link ArchitectureRuns}). The short fuzz runs in
  * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
  * dataset-service,trainer-service,eval-service,merge-service,lora-cli -am -Dit.test=PipelineEndToEndIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
@@ -107,6 +109,8 @@ class PipelineEndToEndIT {
                     .isGreaterThan(heldOut.base().get("pass_rate"));
             assertThat(merged.merged()).isTrue();
             assertThat(merged.verification().maxAbsLogitDiff()).isLessThan(1e-4);
+
+            new ArchitectureRuns(stack, dir.resolve("architectures"), System.out).run();
 
             Path local = stack.dir().resolve("models").resolve(id);
             assertThat(ChecksumVerifier.verify(local)).isNotEmpty();

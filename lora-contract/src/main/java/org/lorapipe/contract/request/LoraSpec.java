@@ -26,9 +26,21 @@ public record LoraSpec(
     /** The value of {@code targetModules} that selects every linear layer except {@code lm_head}. */
     public static final String ALL_LINEAR = "all-linear";
 
-    /** The module names a Llama-family model has. */
-    public static final List<String> MODULE_NAMES =
-            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head");
+    /**
+     * The module names the supported architectures have: Llama's, plus Phi-3's fused {@code qkv_proj} and
+     * {@code gate_up_proj} (a model has either the fused or the separate names; the trainer says which).
+     */
+    public static final List<String> MODULE_NAMES = List.of(
+            "q_proj",
+            "k_proj",
+            "v_proj",
+            "qkv_proj",
+            "o_proj",
+            "gate_proj",
+            "up_proj",
+            "gate_up_proj",
+            "down_proj",
+            "lm_head");
 
     public static final int DEFAULT_R = 8;
     public static final double DEFAULT_ALPHA = 16;
