@@ -14,7 +14,7 @@ import ai.djl.ndarray.NDArray;
 public final class RmsNorm {
 
     private final NDArray weight; // [D]
-    private final float eps;
+    private final NDArray eps; // [] owned with the weight, as every scalar of the forward
     private final boolean unitOffset;
     /** 1 as a tensor owned with the weight: a Java scalar on a recorded path is unsafe (see docs/STACK.md). */
     private final NDArray one;
@@ -26,7 +26,7 @@ public final class RmsNorm {
     /** With {@code unitOffset} the gain is 1 + weight (Gemma). */
     public RmsNorm(NDArray weight, double eps, boolean unitOffset) {
         this.weight = weight;
-        this.eps = (float) eps;
+        this.eps = weight.getManager().create((float) eps);
         this.unitOffset = unitOffset;
         this.one = weight.getManager().create(1f);
     }

@@ -139,6 +139,11 @@ class ArchitecturesTest {
         partial.put("partial_rotary_factor", 0.75);
         assertThatThrownBy(() -> LlamaConfig.fromJson(partial, "config.json"))
                 .hasMessageContaining("partial_rotary_factor");
+        ObjectNode longRope = ArchitectureZoo.phi3().toJson();
+        longRope.putObject("rope_scaling").put("type", "longrope");
+        assertThatThrownBy(() -> LlamaConfig.fromJson(longRope, "config.json"))
+                .hasMessageContaining("longrope")
+                .hasMessageContaining("llama3");
         ObjectNode types = ArchitectureZoo.gemma2().toJson();
         types.putArray("layer_types")
                 .add("full_attention")

@@ -114,8 +114,9 @@ class RequestParserTest {
                         .containsExactlyInAnyOrder(
                                 "dataset.format must be one of alpaca, chat, text, got \"csv\"",
                                 "lora.r must be an integer, got \"eight\"",
-                                "lora.targetModules must contain only q_proj, k_proj, v_proj, o_proj, gate_proj,"
-                                        + " up_proj, down_proj, lm_head or all-linear, got 'qproj'",
+                                "lora.targetModules must contain only q_proj, k_proj, v_proj, qkv_proj, o_proj,"
+                                        + " gate_proj, up_proj, gate_up_proj, down_proj, lm_head or all-linear, got"
+                                        + " 'qproj'",
                                 "training.optimizer must be one of adamw, sgd, got \"adam\"",
                                 "training.learningRate must be a positive number below 10 (3e-4 is a common start"
                                         + " for LoRA), got -1.0"));

@@ -11,7 +11,9 @@ import org.lorapipe.model.RopeScaling;
  * A second, independent forward: plain loops in double over the weights, written from transformers'
  * modeling code line by line rather than from our model, so the two can only agree if both follow it.
  * One sequence, no cache, no padding. Slow (O(T^2 D) per layer in Java) and meant for models of a few
- * thousand parameters.
+ * thousand parameters. The Gemma 2 parts follow {@code modeling_gemma2.py} as of transformers commit
+ * 006e869 and the Phi-3 parts {@code modular_phi3.py} as of 06053b8 (both read for this class; later
+ * versions move code into shared helpers, not change these formulas).
  *
  * <pre>
  *   llama/modeling_llama.py     LlamaRMSNorm.forward, LlamaMLP.forward, rotate_half, apply_rotary_pos_emb,
