@@ -163,7 +163,8 @@ final class ArchitectureRuns {
         return into;
     }
 
-    private static double maxLogitDiff(Path merged, Path base, Path adapter) {
+    /** max |logits(merged) - logits(base + adapter)| on one fixed sequence of stories260K-range ids. */
+    static double maxLogitDiff(Path merged, Path base, Path adapter) {
         try (LlamaModel m = LlamaModel.load(merged);
                 LlamaModel b = LlamaModel.load(base);
                 NDManager manager = NDManager.newBaseManager()) {

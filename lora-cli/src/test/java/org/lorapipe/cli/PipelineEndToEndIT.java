@@ -2,8 +2,6 @@ package org.lorapipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +20,10 @@ import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.devstack.InfraJars;
 import org.lorapipe.devstack.Ports;
-import org.lorapipe.model.LlamaModel;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.KafkaTestClient;
 import org.lorapipe.testkit.TestData;
-import org.lorapipe.tuning.peft.PeftAdapter;
 
 /**
  * The whole product, as a user meets it: the four services as processes on a real broker and S3 server
@@ -123,24 +119,12 @@ class PipelineEndToEndIT {
                 store.downloadPrefix(S3Uri.parse("s3://lora/runs/" + id + "/adapter/"), adapter);
                 Path base = Files.createDirectories(dir.resolve("base"));
                 store.downloadPrefix(S3Uri.parse("s3://lora/models/stories260K/"), base);
-                assertThat(maxLogitDiff(local, base, adapter))
+                assertThat(ArchitectureRuns.maxLogitDiff(local, base, adapter))
                         .as("merged vs base + adapter")
                         .isLessThan(1e-4);
             }
         } finally {
             stack.down();
-        }
-    }
-
-    private static double maxLogitDiff(Path merged, Path base, Path adapter) {
-        try (LlamaModel m = LlamaModel.load(merged);
-                LlamaModel b = LlamaModel.load(base);
-                NDManager manager = NDManager.newBaseManager()) {
-            PeftAdapter.load(adapter).applyTo(b);
-            NDArray ids = manager.create(new int[][] {{1, 400, 300, 200, 100, 50, 25, 7}});
-            NDArray x = m.forward(ids, null, null);
-            NDArray y = b.forward(ids, null, null);
-            return x.sub(y).abs().max().getFloat();
         }
     }
 }

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The architecture of a Llama-family decoder (Hugging Face {@code config.json} of
- * LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM), immutable.
+ * The configuration of a Llama-family decoder, read from a Hugging Face {@code config.json} of one of
+ * the {@link Architecture}s (Llama, Mistral, Qwen2, Qwen3, Gemma 2, Phi-3), immutable.
  *
  * @param architecture HF class name, one of {@link #SUPPORTED_ARCHITECTURES}
  * @param hiddenSize model width D
@@ -77,55 +77,6 @@ public record LlamaConfig(
     public static final List<String> SUPPORTED_ARCHITECTURES = Architecture.classNames();
     /** Feed-forward activations: transformers' ACT2FN names. */
     public static final List<String> SUPPORTED_ACTIVATIONS = List.of("silu", "gelu_pytorch_tanh");
-
-    /** The config of the architectures before Gemma 2 and Phi-3 (SiLU, no soft-capping, 1/sqrt(head_dim)). */
-    public LlamaConfig(
-            String architecture,
-            int hiddenSize,
-            int intermediateSize,
-            int numHiddenLayers,
-            int numAttentionHeads,
-            int numKeyValueHeads,
-            int headDim,
-            double rmsNormEps,
-            double ropeTheta,
-            int vocabSize,
-            boolean tieWordEmbeddings,
-            int maxPositionEmbeddings,
-            int bosTokenId,
-            int eosTokenId,
-            boolean attentionBias,
-            boolean qkvBias,
-            boolean mlpBias,
-            String torchDtype,
-            RopeScaling ropeScaling,
-            int slidingWindow) {
-        this(
-                architecture,
-                hiddenSize,
-                intermediateSize,
-                numHiddenLayers,
-                numAttentionHeads,
-                numKeyValueHeads,
-                headDim,
-                rmsNormEps,
-                ropeTheta,
-                vocabSize,
-                tieWordEmbeddings,
-                maxPositionEmbeddings,
-                bosTokenId,
-                eosTokenId,
-                attentionBias,
-                qkvBias,
-                mlpBias,
-                torchDtype,
-                ropeScaling,
-                slidingWindow,
-                "silu",
-                0,
-                0,
-                headDim);
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -39,7 +39,11 @@ class ExportRoundTripTest {
                 false,
                 "float32",
                 null,
-                0);
+                0,
+                "silu",
+                0,
+                0,
+                8);
     }
 
     private static float diff(LlamaModel a, LlamaModel b) {

@@ -42,7 +42,11 @@ class LlamaConfigTest {
                 false,
                 "bfloat16",
                 null,
-                0);
+                0,
+                "silu",
+                0,
+                0,
+                8);
         c.write(tmp.resolve("config.json"));
         assertThat(LlamaConfig.read(tmp.resolve("config.json"))).isEqualTo(c);
     }
