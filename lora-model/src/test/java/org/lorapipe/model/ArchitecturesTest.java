@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,20 +60,34 @@ class ArchitecturesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("zoo")
-    void exportThenImportGivesTheSameConfigAndLogits(ArchitectureZoo.Entry e) throws Exception {
+    void importExportAndImportAgainGiveTheSameConfigAndLogits(ArchitectureZoo.Entry e) throws Exception {
         try (LlamaModel model = ArchitectureZoo.model(e.config(), 12);
                 NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Path dir = tmp.resolve(e.name());
-            HfModelExporter.write(e.config(), model.asTensorSource(), dir, HfModelExporter.Options.defaults());
-            try (LlamaModel back = LlamaModel.load(dir, Device.cpu())) {
-                assertThat(back.config()).isEqualTo(e.config().withTorchDtype("float32")); // the weights are fp32
-                assertThat(back.weights().keySet())
+            NDArray ids = TinyModels.ids(m, SEQ);
+            Path first = importedCopy(e.config(), model, tmp.resolve(e.name() + "-1"));
+            try (LlamaModel imported = LlamaModel.load(first, Device.cpu())) {
+                assertThat(imported.config()).isEqualTo(e.config().withTorchDtype("float32")); // fp32 weights
+                assertThat(imported.weights().keySet())
                         .containsExactlyElementsOf(model.weights().keySet());
-                NDArray ids = TinyModels.ids(m, SEQ);
-                assertThat(ModelFixtures.maxAbsDiff(model.forward(ids, null, null), back.forward(ids, null, null)))
+                assertThat(ModelFixtures.maxAbsDiff(model.forward(ids, null, null), imported.forward(ids, null, null)))
                         .isZero();
+                Path second = importedCopy(imported.config(), imported, tmp.resolve(e.name() + "-2"));
+                try (LlamaModel again = LlamaModel.load(second, Device.cpu())) {
+                    assertThat(again.config()).isEqualTo(imported.config());
+                    assertThat(ModelFixtures.maxAbsDiff(
+                                    imported.forward(ids, null, null), again.forward(ids, null, null)))
+                            .isZero();
+                }
             }
         }
+    }
+
+    /** Writes {@code model} as a Hugging Face folder (with a real tokenizer) and imports it as a user would. */
+    private Path importedCopy(LlamaConfig c, LlamaModel model, Path where) throws Exception {
+        Path hf = where.resolveSibling(where.getFileName() + "-hf");
+        HfModelExporter.write(c, model.asTensorSource(), hf, HfModelExporter.Options.defaults());
+        Files.copy(ModelFixtures.importedStories().resolve("tokenizer.json"), hf.resolve("tokenizer.json"));
+        return ModelImport.fromHuggingFace(hf, where).dir();
     }
 
     @ParameterizedTest(name = "{0}")
