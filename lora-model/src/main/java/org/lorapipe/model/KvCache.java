@@ -2,6 +2,7 @@ package org.lorapipe.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Keys and values of every layer for the tokens seen so far, so generation computes each new token
@@ -12,6 +13,7 @@ public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys; // per layer [B, nkv, Tpast, hs]
     private final NDArray[] values; // per layer [B, nkv, Tpast, hs]
+    private NDArray ids; // [B, Tpast] int64, the tokens seen, to rebuild the cache (see LlamaModel)
     private int length;
 
     KvCache(NDManager parent, int layers) {
@@ -46,9 +48,43 @@ public final class KvCache implements AutoCloseable {
         return joined;
     }
 
-    /** Called once per forward step after every layer appended. */
-    void advance(int tokens) {
-        length += tokens;
+    /** Called once per forward step after every layer appended, with that step's ids [B, T]. */
+    void advance(NDArray stepIds) {
+        NDArray copy = stepIds.toType(DataType.INT64, true);
+        copy.attach(manager);
+        if (ids == null) {
+            ids = copy;
+        } else {
+            NDArray joined = ids.concat(copy, 1); // first operand is cache-owned: joined stays in the cache
+            ids.close();
+            copy.close();
+            ids = joined;
+        }
+        length += (int) stepIds.getShape().get(1);
+    }
+
+    /** The tokens seen so far [B, Tpast], or null when empty; owned by the cache. */
+    NDArray ids() {
+        return ids;
+    }
+
+    /** Forgets every key, value and token: the next step starts at position 0. */
+    void clear() {
+        for (int l = 0; l < keys.length; l++) {
+            closeQuietly(keys[l]);
+            closeQuietly(values[l]);
+            keys[l] = null;
+            values[l] = null;
+        }
+        closeQuietly(ids);
+        ids = null;
+        length = 0;
+    }
+
+    private static void closeQuietly(NDArray a) {
+        if (a != null) {
+            a.close();
+        }
     }
 
     @Override

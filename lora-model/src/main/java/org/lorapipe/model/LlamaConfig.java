@@ -33,7 +33,8 @@ import java.util.List;
  * @param qkvBias q/k/v carry a bias but o does not (Qwen2)
  * @param mlpBias gate/up/down carry a bias (Llama {@code mlp_bias})
  * @param torchDtype storage dtype recorded in config.json ("float32", "bfloat16", ...)
- * @param ropeScaling config.json's {@code rope_scaling} (llama3, linear, dynamic, yarn), or null for plain RoPE
+ * @param ropeScaling config.json's {@code rope_scaling} (llama3, linear, dynamic, yarn, longrope), or null for
+ *     plain RoPE
  * @param slidingWindow {@code sliding_window}: a query of a windowed layer (see {@link Architecture#windowedLayers})
  *     sees itself and the W - 1 keys before it; 0 for full causal attention everywhere
  * @param hiddenAct the feed-forward's activation: {@code silu} or {@code gelu_pytorch_tanh} (Gemma 2)
@@ -300,7 +301,13 @@ public record LlamaConfig(
                     + " num_hidden_layers, num_attention_heads and vocab_size)");
         }
         List<String> scalingProblems = new ArrayList<>();
-        RopeScaling scaling = RopeScaling.parse(root.get("rope_scaling"), scalingProblems);
+        int headDimOf = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
+        RopeScaling scaling = RopeScaling.parse(
+                root.get("rope_scaling"),
+                root,
+                headDimOf,
+                root.path("max_position_embeddings").asInt(2048),
+                scalingProblems);
         if (!scalingProblems.isEmpty()) {
             throw new ModelFormatException(where + ": " + String.join("; ", scalingProblems));
         }
@@ -466,6 +473,9 @@ public record LlamaConfig(
             n.putNull("rope_scaling");
         } else {
             ropeScaling.write(n.putObject("rope_scaling"));
+        }
+        if (ropeScaling != null && ropeScaling.type() == RopeScaling.Type.LONGROPE) {
+            n.put("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings()); // Phi-3's place
         }
         n.put("vocab_size", vocabSize);
         n.put("tie_word_embeddings", tieWordEmbeddings);

@@ -316,6 +316,16 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException("sequence of " + (past + t) + " tokens exceeds max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
+        if (cache != null && past > 0 && !rope.keepsCachedKeys(past, past + (int) t)) {
+            // the rotary frequencies change at this length (longrope): the cached keys are stale, so the
+            // whole sequence runs again into a fresh cache, and the caller still gets its T positions
+            NDArray step = inputIds.toType(DataType.INT64, true);
+            NDArray all = cache.ids().concat(step, 1); // [B, past + T]
+            all.attach(inputIds.getManager());
+            step.close();
+            cache.clear();
+            return run(all, attentionMask, cache, x -> select.apply(x.get(new NDIndex(":, -" + t + ":, :"))));
+        }
         NDManager out = inputIds.getManager();
         try (NDManager step = out.newSubManager()) {
             NDArray x = embed(inputIds, step); // [B, T, D]
@@ -334,7 +344,7 @@ public final class LlamaModel implements AutoCloseable {
                 x = layerInScope(layer, x, ctx, direct, step); // [B, T, D]
             }
             if (cache != null) {
-                cache.advance((int) t);
+                cache.advance(inputIds);
             }
             NDArray logits = logits(select.apply(x), direct); // [B, T, V], or the selected positions
             logits.attach(out);

@@ -22,6 +22,10 @@ import java.util.Locale;
  *   llama3   wavelength w_j = 2 pi / f_j, L = original_max_position_embeddings:
  *            w_j < L / high_freq_factor: f_j;  w_j > L / low_freq_factor: f_j / factor;
  *            between: (1 - s) f_j / factor + s f_j,  s = (L / w_j - low) / (high - low)
+ *   longrope f_j / short_factor[j] while T <= L (original_max_position_embeddings), f_j / long_factor[j]
+ *            beyond (T as for dynamic); cos and sin times attention_factor, by default
+ *            sqrt(1 + ln(factor) / ln(L)) with factor = max_position_embeddings / L
+ *            ({@code _compute_longrope_parameters}; Phi-3 128k and Phi-3.5 models)
  * </pre>
  *
  * @param type the {@code rope_type} (or legacy {@code type})
@@ -32,6 +36,8 @@ import java.util.Locale;
  * @param attentionFactor yarn's cos/sin scale (NaN: the default 0.1 ln(factor) + 1)
  * @param betaFast yarn (default 32)
  * @param betaSlow yarn (default 1)
+ * @param shortFactor longrope's per-frequency divisors up to L, [hs/2]; empty for the other types
+ * @param longFactor longrope's divisors beyond L, [hs/2]; empty for the other types
  */
 public record RopeScaling(
         Type type,
@@ -41,43 +47,59 @@ public record RopeScaling(
         double highFreqFactor,
         double attentionFactor,
         double betaFast,
-        double betaSlow) {
+        double betaSlow,
+        List<Double> shortFactor,
+        List<Double> longFactor) {
+
+    public RopeScaling {
+        shortFactor = List.copyOf(shortFactor);
+        longFactor = List.copyOf(longFactor);
+    }
 
     /** The implemented rope types, by their config.json names. */
     public enum Type {
         LINEAR,
         DYNAMIC,
         YARN,
-        LLAMA3;
+        LLAMA3,
+        LONGROPE;
 
         String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    public static final List<String> SUPPORTED = List.of("linear", "dynamic", "yarn", "llama3");
+    public static final List<String> SUPPORTED = List.of("linear", "dynamic", "yarn", "llama3", "longrope");
 
     public static RopeScaling linear(double factor) {
-        return new RopeScaling(Type.LINEAR, factor, 0, 0, 0, Double.NaN, 0, 0);
+        return new RopeScaling(Type.LINEAR, factor, 0, 0, 0, Double.NaN, 0, 0, List.of(), List.of());
     }
 
     public static RopeScaling dynamic(double factor) {
-        return new RopeScaling(Type.DYNAMIC, factor, 0, 0, 0, Double.NaN, 0, 0);
+        return new RopeScaling(Type.DYNAMIC, factor, 0, 0, 0, Double.NaN, 0, 0, List.of(), List.of());
     }
 
     public static RopeScaling yarn(double factor) {
-        return new RopeScaling(Type.YARN, factor, 0, 0, 0, Double.NaN, 32, 1);
+        return new RopeScaling(Type.YARN, factor, 0, 0, 0, Double.NaN, 32, 1, List.of(), List.of());
     }
 
     public static RopeScaling llama3(double factor, double low, double high, int originalMax) {
-        return new RopeScaling(Type.LLAMA3, factor, originalMax, low, high, Double.NaN, 0, 0);
+        return new RopeScaling(Type.LLAMA3, factor, originalMax, low, high, Double.NaN, 0, 0, List.of(), List.of());
+    }
+
+    /** LongRoPE with the default attention factor; {@code factor} is max_position_embeddings / originalMax. */
+    public static RopeScaling longrope(
+            double factor, int originalMax, List<Double> shortFactor, List<Double> longFactor) {
+        return new RopeScaling(Type.LONGROPE, factor, originalMax, 0, 0, Double.NaN, 0, 0, shortFactor, longFactor);
     }
 
     /**
      * Reads {@code rope_scaling} (null or absent: none); every problem goes to {@code problems}, which
-     * says what is supported.
+     * says what is supported. The rest of config.json supplies what longrope reads outside the object
+     * (Phi-3 keeps {@code original_max_position_embeddings} at the top level).
      */
-    static RopeScaling parse(JsonNode n, List<String> problems) {
+    static RopeScaling parse(
+            JsonNode n, JsonNode config, int headDim, int maxPositionEmbeddings, List<String> problems) {
         if (n == null || n.isNull()) {
             return null;
         }
@@ -90,6 +112,12 @@ public record RopeScaling(
                 : n.path("type").asText("");
         if (name.equals("default")) {
             return null;
+        }
+        if (name.equals("su")) {
+            name = "longrope"; // the first Phi-3 configs' name for it
+        }
+        if (name.equals("longrope")) {
+            return parseLongRope(n, config, headDim, maxPositionEmbeddings, problems);
         }
         if (!SUPPORTED.contains(name)) {
             problems.add("rope_scaling type '" + name + "' is not supported (supported: " + String.join(", ", SUPPORTED)
@@ -109,7 +137,9 @@ public record RopeScaling(
                 number(n, "high_freq_factor", Double.NaN),
                 number(n, "attention_factor", Double.NaN),
                 number(n, "beta_fast", 32),
-                number(n, "beta_slow", 1));
+                number(n, "beta_slow", 1),
+                List.of(),
+                List.of());
         if (type == Type.LLAMA3) {
             if (s.originalMaxPositionEmbeddings() <= 0) {
                 problems.add("rope_scaling llama3 needs original_max_position_embeddings > 0");
@@ -125,6 +155,55 @@ public record RopeScaling(
         return s;
     }
 
+    private static RopeScaling parseLongRope(
+            JsonNode n, JsonNode config, int headDim, int maxPositionEmbeddings, List<String> problems) {
+        int original = n.hasNonNull("original_max_position_embeddings")
+                ? n.get("original_max_position_embeddings").asInt(0)
+                : config.path("original_max_position_embeddings").asInt(0);
+        if (original <= 0) {
+            problems.add("rope_scaling longrope needs original_max_position_embeddings > 0 (in rope_scaling or at the"
+                    + " top level of config.json)");
+        }
+        double factor = n.hasNonNull("factor")
+                ? number(n, "factor", Double.NaN)
+                : maxPositionEmbeddings / (double) Math.max(1, original);
+        if (!(factor > 0)) {
+            problems.add("rope_scaling.factor must be a positive number, got " + n.get("factor"));
+        }
+        List<Double> shortFactor = factors(n, "short_factor", headDim / 2, problems);
+        List<Double> longFactor = factors(n, "long_factor", headDim / 2, problems);
+        return new RopeScaling(
+                Type.LONGROPE,
+                factor,
+                original,
+                0,
+                0,
+                number(n, "attention_factor", Double.NaN),
+                0,
+                0,
+                shortFactor,
+                longFactor);
+    }
+
+    /** A longrope factor list: head_dim / 2 positive numbers. */
+    private static List<Double> factors(JsonNode n, String field, int length, List<String> problems) {
+        JsonNode list = n.get(field);
+        List<Double> out = new java.util.ArrayList<>();
+        if (list == null || !list.isArray() || list.size() != length) {
+            problems.add("rope_scaling." + field + " must be a list of head_dim / 2 = " + length + " numbers, got "
+                    + (list == null ? "nothing" : list.isArray() ? list.size() + " entries" : list.getNodeType()));
+            return out;
+        }
+        for (JsonNode v : list) {
+            if (!v.isNumber() || !(v.asDouble() > 0)) {
+                problems.add("rope_scaling." + field + " must hold positive numbers, got " + v);
+                return out;
+            }
+            out.add(v.asDouble());
+        }
+        return out;
+    }
+
     private static double number(JsonNode n, String field, double dflt) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? dflt : v.isNumber() ? v.asDouble() : Double.NaN;
@@ -132,6 +211,14 @@ public record RopeScaling(
 
     /** Writes this as config.json's {@code rope_scaling} object. */
     void write(ObjectNode n) {
+        if (type == Type.LONGROPE) {
+            // Phi-3's own form: exactly type, short_factor and long_factor (older Phi3Config accepts no more);
+            // original_max_position_embeddings goes at the top level, and factor follows from the two lengths
+            n.put("type", type.wire());
+            appendAll(n.putArray("short_factor"), shortFactor);
+            appendAll(n.putArray("long_factor"), longFactor);
+            return;
+        }
         n.put("rope_type", type.wire());
         n.put("factor", factor);
         switch (type) {
@@ -154,24 +241,53 @@ public record RopeScaling(
         }
     }
 
-    /** The scale of cos and sin: yarn's attention factor, 1 otherwise. */
-    public double cosSinScale() {
-        if (type != Type.YARN) {
-            return 1.0;
-        }
-        return Double.isNaN(attentionFactor) ? 0.1 * Math.log(factor) + 1.0 : attentionFactor;
+    private static void appendAll(com.fasterxml.jackson.databind.node.ArrayNode a, List<Double> values) {
+        values.forEach(a::add);
     }
 
-    /** Whether the frequencies depend on the input's length ({@code dynamic}). */
+    /** The scale of cos and sin: yarn's and longrope's attention factor, 1 otherwise. */
+    public double cosSinScale() {
+        if (!Double.isNaN(attentionFactor) && (type == Type.YARN || type == Type.LONGROPE)) {
+            return attentionFactor;
+        }
+        return switch (type) {
+            case YARN -> 0.1 * Math.log(factor) + 1.0;
+            case LONGROPE -> factor <= 1.0
+                    ? 1.0
+                    : Math.sqrt(1 + Math.log(factor) / Math.log(originalMaxPositionEmbeddings));
+            default -> 1.0;
+        };
+    }
+
+    /** Whether the frequencies depend on the input's length ({@code dynamic}, {@code longrope}). */
     public boolean dependsOnLength() {
-        return type == Type.DYNAMIC;
+        return type == Type.DYNAMIC || type == Type.LONGROPE;
+    }
+
+    /**
+     * Whether keys rotated for an input of {@code cachedLength} positions still fit an input that grows to
+     * {@code length}: not when longrope crosses its original context (transformers' Phi3ForCausalLM drops
+     * its cache there too). Dynamic NTK changes its frequencies past the context as well, and transformers
+     * keeps the cache anyway; so do we.
+     */
+    public boolean keepsCachedKeys(int cachedLength, int length) {
+        return type != Type.LONGROPE
+                || (cachedLength > originalMaxPositionEmbeddings) == (length > originalMaxPositionEmbeddings);
+    }
+
+    /**
+     * The longest input (position + 1) the default frequencies serve; longer ones get their own (see
+     * {@link #invFreq}): the trained context for dynamic, longrope's original one.
+     */
+    public int lengthThreshold(int maxPositionEmbeddings) {
+        return type == Type.LONGROPE ? originalMaxPositionEmbeddings : maxPositionEmbeddings;
     }
 
     /**
      * The scaled inverse frequencies, [hs/2].
      *
      * @param base the unscaled f_j = theta^(-2j/hs)
-     * @param seqLen the input's longest position + 1 (used by {@code dynamic} only)
+     * @param seqLen the input's longest position + 1 (used by {@code dynamic} and {@code longrope})
      */
     public double[] invFreq(double[] base, int headDim, double theta, int maxPositionEmbeddings, int seqLen) {
         int half = base.length;
@@ -209,6 +325,12 @@ public record RopeScaling(
                     double ramp = Math.min(1, Math.max(0, (j - low) / (high - low)));
                     double extrapolation = 1 - ramp; // weight of the unscaled frequency
                     out[j] = base[j] / factor * (1 - extrapolation) + base[j] * extrapolation;
+                }
+            }
+            case LONGROPE -> {
+                List<Double> ext = seqLen > originalMaxPositionEmbeddings ? longFactor : shortFactor;
+                for (int j = 0; j < half; j++) {
+                    out[j] = base[j] / ext.get(j);
                 }
             }
             case LLAMA3 -> {

@@ -47,7 +47,8 @@ public final class RotaryEmbedding {
             // run.c: 1.0f / powf(theta, head_dim / (float) head_size) with head_dim = 2j, in float
             base[j] = 1.0f / (float) Math.pow(theta, (float) (2 * j) / (float) headDim);
         }
-        this.invFreq = weights.create(floats(frequencies(maxPositionEmbeddings)));
+        // the frequencies of inputs up to the threshold (dynamic: the trained context; longrope: its original one)
+        this.invFreq = weights.create(floats(frequencies(1)));
     }
 
     /** The inverse frequencies for an input whose longest position + 1 is {@code seqLen}, [hs/2]. */
@@ -72,10 +73,10 @@ public final class RotaryEmbedding {
     public NDList cosSin(NDArray positions) {
         NDArray freq = invFreq;
         if (scaling != null && scaling.dependsOnLength()) {
-            // dynamic NTK: the frequencies follow the input's length once it exceeds the trained context
+            // dynamic NTK and longrope: the frequencies follow the input's length once it exceeds a threshold
             // (transformers caches the longest seen; computed per input here)
             int seqLen = (int) positions.max().getFloat() + 1;
-            if (seqLen > maxPositionEmbeddings) {
+            if (seqLen > scaling.lengthThreshold(maxPositionEmbeddings)) {
                 freq = positions.getManager().create(floats(frequencies(seqLen)));
             }
         }
@@ -84,11 +85,16 @@ public final class RotaryEmbedding {
         NDArray cos = full.cos().expandDims(1); // [B, 1, T, hs]
         NDArray sin = full.sin().expandDims(1); // [B, 1, T, hs]
         if (scaling != null && scaling.cosSinScale() != 1.0) {
-            float scale = (float) scaling.cosSinScale(); // yarn's attention factor
+            float scale = (float) scaling.cosSinScale(); // yarn's and longrope's attention factor
             cos = cos.mul(scale);
             sin = sin.mul(scale);
         }
         return new NDList(cos, sin);
+    }
+
+    /** Whether keys rotated for {@code cachedLength} positions stay valid up to {@code length} (see {@link RopeScaling}). */
+    public boolean keepsCachedKeys(int cachedLength, int length) {
+        return scaling == null || scaling.keepsCachedKeys(cachedLength, length);
     }
 
     /** [B, h, T, hs] -> [B, h, T, hs]. */

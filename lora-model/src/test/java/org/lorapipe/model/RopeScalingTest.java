@@ -128,7 +128,9 @@ class RopeScalingTest {
                     + " \"original_max_position_embeddings\": 16}",
             "{\"rope_type\": \"linear\", \"factor\": 2.0}",
             "{\"rope_type\": \"dynamic\", \"factor\": 3.0}",
-            "{\"rope_type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\": 32, \"beta_fast\": 16.0}"
+            "{\"rope_type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\": 32, \"beta_fast\": 16.0}",
+            "{\"type\": \"longrope\", \"short_factor\": [1.0, 1.1, 1.3, 2.0], \"long_factor\": [1.0, 2.0, 6.0, 20.0],"
+                    + " \"original_max_position_embeddings\": 16}"
         }) {
             LlamaConfig c = withScaling(base, scaling);
             Path f = Files.createDirectories(tmp.resolve(c.ropeScaling().type().name()))
@@ -136,14 +138,41 @@ class RopeScalingTest {
             c.write(f);
             assertThat(LlamaConfig.read(f)).as(scaling).isEqualTo(c);
         }
-        assertThatThrownBy(() -> withScaling(base, "{\"rope_type\": \"longrope\", \"factor\": 2.0}"))
+        assertThatThrownBy(() -> withScaling(base, "{\"rope_type\": \"mrope\", \"factor\": 2.0}"))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("rope_scaling type 'longrope' is not supported")
-                .hasMessageContaining("supported: linear, dynamic, yarn, llama3");
+                .hasMessageContaining("rope_scaling type 'mrope' is not supported")
+                .hasMessageContaining("supported: linear, dynamic, yarn, llama3, longrope");
+        assertThatThrownBy(() -> withScaling(
+                        base,
+                        "{\"type\": \"longrope\", \"short_factor\": [1.0],"
+                                + " \"long_factor\": [1.0, 2.0, 3.0, -4.0], \"original_max_position_embeddings\": 16}"))
+                .hasMessageContaining("short_factor must be a list of head_dim / 2 = 4 numbers, got 1 entries")
+                .hasMessageContaining("long_factor must hold positive numbers, got -4.0");
         assertThatThrownBy(() -> withScaling(base, "{\"rope_type\": \"llama3\", \"factor\": 0.5}"))
                 .hasMessageContaining("rope_scaling.factor must be a number >= 1")
                 .hasMessageContaining("original_max_position_embeddings > 0")
                 .hasMessageContaining("0 < low_freq_factor < high_freq_factor");
+    }
+
+    @Test
+    void longRopeDividesByTheShortFactorsUpToTheOriginalContextAndByTheLongOnesBeyond() throws Exception {
+        // head_dim 8, theta 10000: f = 1, 0.1, 0.01, 0.001; 16 of 64 positions trained: factor 4, so cos and sin
+        // scale by sqrt(1 + ln 4 / ln 16) = sqrt(1.5)
+        LlamaConfig c = withScaling(
+                LlamaConfig.llama(32, 48, 1, 4, 2, 50, 64, false),
+                "{\"type\": \"longrope\", \"short_factor\": [1.0, 1.25, 2.0, 4.0], \"long_factor\": [1.0, 2.5, 8.0,"
+                        + " 40.0], \"original_max_position_embeddings\": 16}");
+        assertThat(c.ropeScaling().factor()).isEqualTo(4.0);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            RotaryEmbedding r = new RotaryEmbedding(m, c);
+            assertThat(freqs(r, 16)).containsExactly(new double[] {1.0, 0.08, 0.005, 2.5e-4}, within(1e-7));
+            assertThat(freqs(r, 17)).containsExactly(new double[] {1.0, 0.04, 0.00125, 2.5e-5}, within(1e-8));
+            NDList cs = r.cosSin(m.zeros(new ai.djl.ndarray.types.Shape(1, 1)));
+            assertThat(cs.get(0).toFloatArray()[0]).isCloseTo((float) Math.sqrt(1.5), within(1e-6f));
+            // an input past the original context rotates by the long factors: position 16 of a 17-long input
+            float[] at16 = r.cosSin(m.arange(0f, 17f).reshape(1, 17)).get(1).toFloatArray(); // sin [1,1,17,8]
+            assertThat(at16[16 * 8 + 1]).isCloseTo((float) (Math.sin(16 * 0.04) * Math.sqrt(1.5)), within(1e-5f));
+        }
     }
 
     @Test

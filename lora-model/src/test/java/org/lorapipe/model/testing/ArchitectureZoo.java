@@ -113,15 +113,22 @@ public final class ArchitectureZoo {
                 """);
     }
 
-    /** Phi-3 mini's fields: fused qkv_proj and gate_up_proj, sliding_window (2047 there), untied head. */
+    /**
+     * Phi-3 mini 128k's fields: fused qkv_proj and gate_up_proj, sliding_window (262144 there, 4 here),
+     * untied head, longrope with short and long factors per frequency and original_max_position_embeddings
+     * at the top level (4096 of 131072 there, 6 of 64 here: inputs longer than 6 tokens switch to the long
+     * factors).
+     */
     public static LlamaConfig phi3() {
         return parse(
                 """
                 {"architectures": ["Phi3ForCausalLM"], "model_type": "phi3", "hidden_size": 32,
                  "intermediate_size": 40, "num_hidden_layers": 2, "num_attention_heads": 4,
                  "num_key_value_heads": 4, "hidden_act": "silu", "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
-                 "rope_scaling": null, "sliding_window": 4, "vocab_size": 50, "tie_word_embeddings": false,
-                 "max_position_embeddings": 64, "original_max_position_embeddings": 64, "bos_token_id": 1,
+                 "rope_scaling": {"type": "longrope", "short_factor": [1.0, 1.05, 1.4, 2.1],
+                                  "long_factor": [1.0, 1.9, 7.5, 24.0]},
+                 "sliding_window": 4, "vocab_size": 50, "tie_word_embeddings": false,
+                 "max_position_embeddings": 64, "original_max_position_embeddings": 6, "bos_token_id": 1,
                  "eos_token_id": 2, "embd_pdrop": 0.0, "resid_pdrop": 0.0, "attention_dropout": 0.0,
                  "torch_dtype": "bfloat16"}
                 """);

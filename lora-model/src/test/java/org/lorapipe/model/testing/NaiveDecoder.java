@@ -1,6 +1,7 @@
 package org.lorapipe.model.testing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.lorapipe.model.Architecture;
 import org.lorapipe.model.LlamaConfig;
@@ -19,7 +20,8 @@ import org.lorapipe.model.RopeScaling;
  *   llama/modeling_llama.py     LlamaRMSNorm.forward, LlamaMLP.forward, rotate_half, apply_rotary_pos_emb,
  *                               eager_attention_forward (softmax(q k^T * scaling + mask) v), repeat_kv,
  *                               LlamaDecoderLayer.forward, LlamaModel.forward, LlamaForCausalLM.forward
- *   modeling_rope_utils.py      _compute_llama3_parameters (the wavelength bands)
+ *   modeling_rope_utils.py      _compute_llama3_parameters (the wavelength bands),
+ *                               _compute_longrope_parameters (short / long factors, attention factor)
  *   mistral/modeling_mistral.py the sliding-window causal mask: key j visible from query i iff
  *                               i - W < j <= i
  *   qwen2/modeling_qwen2.py     q_proj, k_proj, v_proj with bias=True, o_proj without
@@ -142,7 +144,8 @@ public final class NaiveDecoder {
         int nh = c.numAttentionHeads();
         int hs = c.headDim();
         int group = nh / c.numKeyValueHeads();
-        double[] freq = inverseFrequencies();
+        double[] freq = inverseFrequencies(t);
+        double ropeScale = ropeScale();
         double scaling = Math.pow(c.queryPreAttnScalar(), -0.5);
         double cap = c.attnLogitSoftcapping();
         boolean windowed = c.slidingWindow() > 0 && c.arch().windowedLayers() == Architecture.WindowedLayers.ALL
@@ -153,8 +156,8 @@ public final class NaiveDecoder {
             double[][] qh = new double[t][];
             double[][] kh = new double[t][];
             for (int i = 0; i < t; i++) {
-                qh[i] = rope(headNorm(slice(q[i], h * hs, hs), p + "q_norm.weight"), i, freq);
-                kh[i] = rope(headNorm(slice(k[i], kvh * hs, hs), p + "k_norm.weight"), i, freq);
+                qh[i] = rope(headNorm(slice(q[i], h * hs, hs), p + "q_norm.weight"), i, freq, ropeScale);
+                kh[i] = rope(headNorm(slice(k[i], kvh * hs, hs), p + "k_norm.weight"), i, freq, ropeScale);
             }
             for (int i = 0; i < t; i++) {
                 double[] s = new double[t];
@@ -188,8 +191,11 @@ public final class NaiveDecoder {
         return out;
     }
 
-    /** theta^(-2j/hs), through rope_scaling's llama3 bands when the config has them. */
-    private double[] inverseFrequencies() {
+    /**
+     * theta^(-2j/hs), through rope_scaling's llama3 bands or longrope's factors (short up to
+     * original_max_position_embeddings, long beyond) when the config has them.
+     */
+    private double[] inverseFrequencies(int seqLen) {
         int hs = c.headDim();
         double[] f = new double[hs / 2];
         for (int j = 0; j < f.length; j++) {
@@ -199,8 +205,15 @@ public final class NaiveDecoder {
         if (s == null) {
             return f;
         }
+        if (s.type() == RopeScaling.Type.LONGROPE) {
+            List<Double> ext = seqLen > s.originalMaxPositionEmbeddings() ? s.longFactor() : s.shortFactor();
+            for (int j = 0; j < f.length; j++) {
+                f[j] /= ext.get(j);
+            }
+            return f;
+        }
         if (s.type() != RopeScaling.Type.LLAMA3) {
-            throw new UnsupportedOperationException("the naive decoder knows rope_scaling llama3 only");
+            throw new UnsupportedOperationException("the naive decoder knows rope_scaling llama3 and longrope only");
         }
         double old = s.originalMaxPositionEmbeddings();
         double lowWavelen = old / s.lowFreqFactor();
@@ -217,13 +230,26 @@ public final class NaiveDecoder {
         return f;
     }
 
-    /** rotate_half convention: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin), pairs j and j + hs/2. */
-    private static double[] rope(double[] x, int pos, double[] freq) {
+    /** longrope's attention factor on cos and sin: sqrt(1 + ln(max / original) / ln(original)); else 1. */
+    private double ropeScale() {
+        RopeScaling s = c.ropeScaling();
+        if (s == null || s.type() != RopeScaling.Type.LONGROPE) {
+            return 1;
+        }
+        double factor = c.maxPositionEmbeddings() / (double) s.originalMaxPositionEmbeddings();
+        return Math.sqrt(1 + Math.log(factor) / Math.log(s.originalMaxPositionEmbeddings()));
+    }
+
+    /**
+     * rotate_half convention: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin), pairs j and j + hs/2; cos and
+     * sin times {@code scale}.
+     */
+    private static double[] rope(double[] x, int pos, double[] freq, double scale) {
         int half = x.length / 2;
         double[] y = new double[x.length];
         for (int j = 0; j < half; j++) {
-            double cos = Math.cos(pos * freq[j]);
-            double sin = Math.sin(pos * freq[j]);
+            double cos = Math.cos(pos * freq[j]) * scale;
+            double sin = Math.sin(pos * freq[j]) * scale;
             y[j] = x[j] * cos - x[j + half] * sin;
             y[j + half] = x[j + half] * cos + x[j] * sin;
         }
