@@ -42,6 +42,8 @@ import java.util.List;
  * @param finalLogitSoftcapping Gemma 2: logits become c * tanh(logits / c); 0 for none
  * @param queryPreAttnScalar attention scores are scaled by this^-0.5 (Gemma 2's {@code query_pre_attn_scalar});
  *     every other architecture uses head_dim
+ * @param partialRotaryFactor the fraction of each head the rotary embedding turns (Phi-4 mini: 0.75); the
+ *     rest passes through unrotated
  */
 public record LlamaConfig(
         String architecture,
@@ -67,7 +69,8 @@ public record LlamaConfig(
         String hiddenAct,
         double attnLogitSoftcapping,
         double finalLogitSoftcapping,
-        double queryPreAttnScalar) {
+        double queryPreAttnScalar,
+        double partialRotaryFactor) {
 
     public static final String LLAMA = Architecture.LLAMA.className();
     public static final String QWEN2 = Architecture.QWEN2.className();
@@ -114,6 +117,15 @@ public record LlamaConfig(
         if (!(attnLogitSoftcapping >= 0) || !(finalLogitSoftcapping >= 0)) {
             problems.add("attn_logit_softcapping and final_logit_softcapping must be > 0 or null, got "
                     + attnLogitSoftcapping + " and " + finalLogitSoftcapping);
+        }
+        if (!(partialRotaryFactor > 0 && partialRotaryFactor <= 1)) {
+            problems.add("partial_rotary_factor must be in (0, 1], got " + partialRotaryFactor);
+        } else if (partialRotaryFactor != 1 && arch != Architecture.PHI3) {
+            problems.add("partial_rotary_factor is only read by " + PHI3 + ", not " + architecture);
+        } else if (headDim > 0
+                && ((int) (headDim * partialRotaryFactor) <= 0 || (int) (headDim * partialRotaryFactor) % 2 != 0)) {
+            problems.add("head_dim " + headDim + " x partial_rotary_factor " + partialRotaryFactor
+                    + " must be a positive even number of rotated dimensions");
         }
         if (!(queryPreAttnScalar > 0)) {
             problems.add("query_pre_attn_scalar must be > 0, got " + queryPreAttnScalar);
@@ -169,7 +181,13 @@ public record LlamaConfig(
                 "silu",
                 0,
                 0,
-                dim / heads);
+                dim / heads,
+                1.0);
+    }
+
+    /** Dimensions of each head the rotary embedding turns: head_dim x partial_rotary_factor. */
+    public int rotaryDim() {
+        return (int) (headDim * partialRotaryFactor);
     }
 
     /** Query heads per key/value head. */
@@ -262,7 +280,8 @@ public record LlamaConfig(
                 hiddenAct,
                 attnLogitSoftcapping,
                 finalLogitSoftcapping,
-                queryPreAttnScalar);
+                queryPreAttnScalar,
+                partialRotaryFactor);
     }
 
     /** Reads {@code config.json}; every missing or invalid field is reported at once. */
@@ -305,7 +324,7 @@ public record LlamaConfig(
         RopeScaling scaling = RopeScaling.parse(
                 root.get("rope_scaling"),
                 root,
-                headDimOf,
+                (int) (headDimOf * root.path("partial_rotary_factor").asDouble(1.0)),
                 root.path("max_position_embeddings").asInt(2048),
                 scalingProblems);
         if (!scalingProblems.isEmpty()) {
@@ -321,10 +340,6 @@ public record LlamaConfig(
                     + String.join(", ", SUPPORTED_ACTIVATIONS) + ")");
         }
         double rotaryFraction = root.path("partial_rotary_factor").asDouble(1.0);
-        if (rotaryFraction != 1.0) {
-            throw new ModelFormatException(where + ": partial_rotary_factor " + rotaryFraction
-                    + " is not supported (rotary embeddings over the whole head only)");
-        }
         int kv = root.path("num_key_value_heads").asInt(heads);
         int headDim = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
         boolean qwen = a.qkvBias();
@@ -361,7 +376,8 @@ public record LlamaConfig(
                 softCap(root, "final_logit_softcapping", a == Architecture.GEMMA2 ? 30.0 : 0, where),
                 root.hasNonNull("query_pre_attn_scalar")
                         ? root.get("query_pre_attn_scalar").asDouble()
-                        : (a == Architecture.GEMMA2 ? 256.0 : headDim));
+                        : (a == Architecture.GEMMA2 ? 256.0 : headDim),
+                rotaryFraction);
     }
 
     /** A soft-capping value: absent is {@code dflt}, null is none (0), otherwise a positive number. */
@@ -454,6 +470,9 @@ public record LlamaConfig(
         n.put("num_key_value_heads", numKeyValueHeads);
         n.put("head_dim", headDim);
         n.put("hidden_act", hiddenAct);
+        if (partialRotaryFactor != 1.0) {
+            n.put("partial_rotary_factor", partialRotaryFactor);
+        }
         if (arch() == Architecture.GEMMA2) {
             n.put("hidden_activation", hiddenAct);
             n.put("query_pre_attn_scalar", queryPreAttnScalar);

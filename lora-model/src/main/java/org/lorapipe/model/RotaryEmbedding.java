@@ -15,16 +15,19 @@ import ai.djl.ndarray.index.NDIndex;
  *
  * (llama2.c pairs adjacent dimensions instead; its checkpoints are converted on load by permuting the
  * rows of wq and wk, see {@link org.lorapipe.model.io.Llama2cCheckpoint}.) A config's {@code rope_scaling}
- * changes the frequencies (and for yarn scales cos and sin), see {@link RopeScaling}.
+ * changes the frequencies (and for yarn scales cos and sin), see {@link RopeScaling}. With a
+ * {@code partial_rotary_factor} (Phi-4 mini) only the first r = hs x factor dimensions of a head turn, as
+ * Phi-3's {@code apply_rotary_pos_emb}: the pairs are j and j + r/2, the frequencies theta^(-2j/r), and
+ * the other hs - r dimensions pass through.
  */
 public final class RotaryEmbedding {
 
-    private final int headDim;
+    private final int rotaryDim; // r: the dimensions of a head that turn (the whole head unless partial)
     private final double theta;
     private final RopeScaling scaling; // null: plain RoPE
     private final int maxPositionEmbeddings;
-    private final double[] base; // [hs/2] theta^(-2j/hs), as run.c computes it (in float)
-    private final NDArray invFreq; // [hs/2] after scaling (for dynamic: at lengths up to maxPositionEmbeddings)
+    private final double[] base; // [r/2] theta^(-2j/r), as run.c computes it (in float)
+    private final NDArray invFreq; // [r/2] after scaling (dynamic, longrope: at lengths up to their threshold)
 
     /** Plain rotary embeddings, theta^(-2j/hs). */
     public RotaryEmbedding(NDManager weights, int headDim, double theta) {
@@ -33,19 +36,19 @@ public final class RotaryEmbedding {
 
     /** As the model's config says: theta, {@code rope_scaling} and the trained context length. */
     public RotaryEmbedding(NDManager weights, LlamaConfig config) {
-        this(weights, config.headDim(), config.ropeTheta(), config.ropeScaling(), config.maxPositionEmbeddings());
+        this(weights, config.rotaryDim(), config.ropeTheta(), config.ropeScaling(), config.maxPositionEmbeddings());
     }
 
     private RotaryEmbedding(
-            NDManager weights, int headDim, double theta, RopeScaling scaling, int maxPositionEmbeddings) {
-        this.headDim = headDim;
+            NDManager weights, int rotaryDim, double theta, RopeScaling scaling, int maxPositionEmbeddings) {
+        this.rotaryDim = rotaryDim;
         this.theta = theta;
         this.scaling = scaling;
         this.maxPositionEmbeddings = maxPositionEmbeddings;
-        this.base = new double[headDim / 2];
+        this.base = new double[rotaryDim / 2];
         for (int j = 0; j < base.length; j++) {
             // run.c: 1.0f / powf(theta, head_dim / (float) head_size) with head_dim = 2j, in float
-            base[j] = 1.0f / (float) Math.pow(theta, (float) (2 * j) / (float) headDim);
+            base[j] = 1.0f / (float) Math.pow(theta, (float) (2 * j) / (float) rotaryDim);
         }
         // the frequencies of inputs up to the threshold (dynamic: the trained context; longrope: its original one)
         this.invFreq = weights.create(floats(frequencies(1)));
@@ -53,7 +56,7 @@ public final class RotaryEmbedding {
 
     /** The inverse frequencies for an input whose longest position + 1 is {@code seqLen}, [hs/2]. */
     double[] frequencies(int seqLen) {
-        return scaling == null ? base.clone() : scaling.invFreq(base, headDim, theta, maxPositionEmbeddings, seqLen);
+        return scaling == null ? base.clone() : scaling.invFreq(base, rotaryDim, theta, maxPositionEmbeddings, seqLen);
     }
 
     private static float[] floats(double[] d) {
@@ -68,7 +71,7 @@ public final class RotaryEmbedding {
      * cos and sin for the given positions, shaped to broadcast over heads.
      *
      * @param positions [B, T] float32 positions
-     * @return [cos, sin], each [B, 1, T, hs]
+     * @return [cos, sin], each [B, 1, T, r]
      */
     public NDList cosSin(NDArray positions) {
         NDArray freq = invFreq;
@@ -80,10 +83,10 @@ public final class RotaryEmbedding {
                 freq = positions.getManager().create(floats(frequencies(seqLen)));
             }
         }
-        NDArray angles = positions.expandDims(2).mul(freq); // [B, T, hs/2]
-        NDArray full = angles.concat(angles, 2); // [B, T, hs]
-        NDArray cos = full.cos().expandDims(1); // [B, 1, T, hs]
-        NDArray sin = full.sin().expandDims(1); // [B, 1, T, hs]
+        NDArray angles = positions.expandDims(2).mul(freq); // [B, T, r/2]
+        NDArray full = angles.concat(angles, 2); // [B, T, r]
+        NDArray cos = full.cos().expandDims(1); // [B, 1, T, r]
+        NDArray sin = full.sin().expandDims(1); // [B, 1, T, r]
         if (scaling != null && scaling.cosSinScale() != 1.0) {
             float scale = (float) scaling.cosSinScale(); // yarn's and longrope's attention factor
             cos = cos.mul(scale);
@@ -97,12 +100,22 @@ public final class RotaryEmbedding {
         return scaling == null || scaling.keepsCachedKeys(cachedLength, length);
     }
 
-    /** [B, h, T, hs] -> [B, h, T, hs]. */
+    /** [B, h, T, hs] -> [B, h, T, hs]: the first r dimensions turned, the rest as they are. */
     public NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-        int half = headDim / 2;
-        NDArray x1 = x.get(new NDIndex("..., :" + half)); // [B, h, T, hs/2]
-        NDArray x2 = x.get(new NDIndex("..., " + half + ":")); // [B, h, T, hs/2]
-        NDArray rotated = x2.neg().concat(x1, 3); // [B, h, T, hs]
+        long hs = x.getShape().get(3);
+        if (rotaryDim == hs) {
+            return rotate(x, cos, sin);
+        }
+        NDArray turned = rotate(x.get(new NDIndex("..., :" + rotaryDim)), cos, sin); // [B, h, T, r]
+        return turned.concat(x.get(new NDIndex("..., " + rotaryDim + ":")), 3); // [B, h, T, hs]
+    }
+
+    /** x * cos + rotate_half(x) * sin over [B, h, T, r]. */
+    private NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+        int half = rotaryDim / 2;
+        NDArray x1 = x.get(new NDIndex("..., :" + half)); // [B, h, T, r/2]
+        NDArray x2 = x.get(new NDIndex("..., " + half + ":")); // [B, h, T, r/2]
+        NDArray rotated = x2.neg().concat(x1, 3); // [B, h, T, r]
         return x.mul(cos).add(rotated.mul(sin));
     }
 }

@@ -43,7 +43,8 @@ class ExportRoundTripTest {
                 "silu",
                 0,
                 0,
-                8);
+                8,
+                1.0);
     }
 
     private static float diff(LlamaModel a, LlamaModel b) {

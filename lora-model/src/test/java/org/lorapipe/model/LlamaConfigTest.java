@@ -46,7 +46,8 @@ class LlamaConfigTest {
                 "silu",
                 0,
                 0,
-                8);
+                8,
+                1.0);
         c.write(tmp.resolve("config.json"));
         assertThat(LlamaConfig.read(tmp.resolve("config.json"))).isEqualTo(c);
     }

@@ -30,7 +30,7 @@ public final class ArchitectureZoo {
 
     private ArchitectureZoo() {}
 
-    /** Every supported architecture, once. */
+    /** Every supported architecture, Phi-3's twice (Phi-4 mini turns only part of each head). */
     public static List<Entry> all() {
         return List.of(
                 new Entry("llama-3.2", llama32()),
@@ -38,7 +38,8 @@ public final class ArchitectureZoo {
                 new Entry("qwen2.5", qwen25()),
                 new Entry("qwen3", qwen3()),
                 new Entry("gemma-2", gemma2()),
-                new Entry("phi-3", phi3()));
+                new Entry("phi-3", phi3()),
+                new Entry("phi-4-mini", phi4Mini()));
     }
 
     /** Llama 3.2 1B's fields: tied head, GQA 4:2 (32:8 there), theta 500000, rope_scaling llama3. */
@@ -131,6 +132,25 @@ public final class ArchitectureZoo {
                  "max_position_embeddings": 64, "original_max_position_embeddings": 6, "bos_token_id": 1,
                  "eos_token_id": 2, "embd_pdrop": 0.0, "resid_pdrop": 0.0, "attention_dropout": 0.0,
                  "torch_dtype": "bfloat16"}
+                """);
+    }
+
+    /**
+     * Phi-4 mini's fields (also Phi3ForCausalLM): partial_rotary_factor 0.75 (96 of 128 dimensions
+     * there, 6 of 8 here), tied head, longrope with factors for the rotated dimensions only.
+     */
+    public static LlamaConfig phi4Mini() {
+        return parse(
+                """
+                {"architectures": ["Phi3ForCausalLM"], "model_type": "phi3", "hidden_size": 32,
+                 "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
+                 "num_key_value_heads": 2, "hidden_act": "silu", "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
+                 "partial_rotary_factor": 0.75,
+                 "rope_scaling": {"type": "longrope", "short_factor": [1.0, 1.2, 1.7],
+                                  "long_factor": [1.0, 3.0, 9.0]},
+                 "sliding_window": 262144, "vocab_size": 50, "tie_word_embeddings": true,
+                 "max_position_embeddings": 64, "original_max_position_embeddings": 6, "bos_token_id": 1,
+                 "eos_token_id": 2, "torch_dtype": "bfloat16"}
                 """);
     }
 

@@ -196,7 +196,7 @@ public final class NaiveDecoder {
      * original_max_position_embeddings, long beyond) when the config has them.
      */
     private double[] inverseFrequencies(int seqLen) {
-        int hs = c.headDim();
+        int hs = c.rotaryDim(); // Phi3's dim = int(head_dim * partial_rotary_factor)
         double[] f = new double[hs / 2];
         for (int j = 0; j < f.length; j++) {
             f[j] = Math.pow(c.ropeTheta(), -2.0 * j / hs);
@@ -241,12 +241,13 @@ public final class NaiveDecoder {
     }
 
     /**
-     * rotate_half convention: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin), pairs j and j + hs/2; cos and
-     * sin times {@code scale}.
+     * rotate_half convention: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin), pairs j and j + r/2 over the
+     * first r = 2 freq.length dimensions (Phi3's q_rot), the rest unchanged (q_pass); cos and sin times
+     * {@code scale}.
      */
     private static double[] rope(double[] x, int pos, double[] freq, double scale) {
-        int half = x.length / 2;
-        double[] y = new double[x.length];
+        int half = freq.length;
+        double[] y = x.clone();
         for (int j = 0; j < half; j++) {
             double cos = Math.cos(pos * freq[j]) * scale;
             double sin = Math.sin(pos * freq[j]) * scale;
