@@ -147,6 +147,20 @@ class StoriesImportTest {
     }
 
     @Test
+    void bothFormatsWriteOutSpecialTokensAlike() {
+        Llama2cTokenizer ref = (Llama2cTokenizer) fromBin.tokenizer();
+        TextTokenizer hf = fromHf.tokenizer();
+        for (String s : List.of("Once upon a time.", "Lily saw a big dog.\nShe smiled.")) {
+            int[] ids = ref.encode(s, true);
+            int[] withEos = Arrays.copyOf(ids, ids.length + 1);
+            withEos[ids.length] = Llama2cTokenizer.EOS;
+            assertThat(ref.decodeWithSpecialTokens(withEos)).isEqualTo("<s> " + s + "</s>");
+            assertThat(hf.decodeWithSpecialTokens(withEos)).isEqualTo(ref.decodeWithSpecialTokens(withEos));
+            assertThat(hf.decode(withEos)).isEqualTo(s);
+        }
+    }
+
+    @Test
     void noTokenStandsForMoreCharactersThanTheLongestPieceInEitherFormat() throws IOException {
         List<String> sentences = new ArrayList<>(org.lorapipe.model.tokenizer.TokenizerSentences.all());
         sentences.add("<s>".repeat(50) + "</s></s><unk>"); // special tokens matched in the text

@@ -192,6 +192,15 @@ public final class HfTokenizer implements TextTokenizer {
         return tokenizer.decode(l, true);
     }
 
+    @Override
+    public String decodeWithSpecialTokens(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            l[i] = ids[i];
+        }
+        return tokenizer.decode(l, false);
+    }
+
     /**
      * The text {@code id} adds after {@code prev}: decode([prev, id]) minus decode([prev]), so decoders
      * that strip the first space (Llama) do so only after BOS, as run.c does. Byte-fallback tokens
