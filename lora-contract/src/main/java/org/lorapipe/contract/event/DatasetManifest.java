@@ -5,6 +5,12 @@ import java.util.Map;
 /**
  * What the dataset-service did with the data: the {@code manifest.json} in {@code datasets/{requestId}/},
  * carried by DatasetPrepared too. Every dropped record is counted under its reason.
+ *
+ * @param endOfTurnToken the token that ends an assistant turn (the tokenizer's EOS, or for a chat
+ *     template the one it writes after each answer, e.g. {@code <|im_end|>}), trained in the dataset;
+ *     absent in manifests written before it existed
+ * @param example the first kept example with its loss mask; absent in manifests written before it
+ *     existed
  */
 public record DatasetManifest(
         long recordsIn,
@@ -18,4 +24,38 @@ public record DatasetManifest(
         long validationTokens,
         int maxSequenceLength,
         String template,
-        String tokenizerSha256) {}
+        String tokenizerSha256,
+        String endOfTurnToken,
+        RenderedExample example) {
+
+    /** A manifest without the end-of-turn token and the example (as written before they existed). */
+    public DatasetManifest(
+            long recordsIn,
+            long recordsOut,
+            Map<String, Long> dropped,
+            long duplicatesExact,
+            long duplicatesNear,
+            long trainExamples,
+            long validationExamples,
+            long trainTokens,
+            long validationTokens,
+            int maxSequenceLength,
+            String template,
+            String tokenizerSha256) {
+        this(
+                recordsIn,
+                recordsOut,
+                dropped,
+                duplicatesExact,
+                duplicatesNear,
+                trainExamples,
+                validationExamples,
+                trainTokens,
+                validationTokens,
+                maxSequenceLength,
+                template,
+                tokenizerSha256,
+                null,
+                null);
+    }
+}

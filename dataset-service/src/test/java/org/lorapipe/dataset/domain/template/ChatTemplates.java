@@ -14,30 +14,31 @@ import java.util.List;
  * tests in the shape of the published files (the template string and the special tokens; the
  * vocabulary entries are left out).
  */
-final class ChatTemplates {
+public final class ChatTemplates {
     /** ChatML with Qwen's default system prompt and tool branches. */
-    static final String QWEN25 = "qwen2.5";
+    public static final String QWEN25 = "qwen2.5";
     /** Header tokens and {@code <|eot_id|>}, the system block with its dates. */
-    static final String LLAMA31 = "llama-3.1";
+    public static final String LLAMA31 = "llama-3.1";
     /** {@code [INST]} turns, alternating roles enforced, no system role. */
-    static final String MISTRAL_V02 = "mistral-v0.2";
+    public static final String MISTRAL_V02 = "mistral-v0.2";
     /** {@code [INST]} with the system message put into the LAST user turn: not prefix-stable. */
-    static final String MISTRAL_V03 = "mistral-v0.3";
+    public static final String MISTRAL_V03 = "mistral-v0.3";
     /** {@code <start_of_turn>}, raises on a system role. */
-    static final String GEMMA2 = "gemma-2";
+    public static final String GEMMA2 = "gemma-2";
     /** {@code <|user|>} / {@code <|end|>}, EOS only when no generation prompt is asked for. */
-    static final String PHI3 = "phi-3";
+    public static final String PHI3 = "phi-3";
     /** Llama 2 chat, {@code .strip()} in the template, special tokens as added-token objects. */
-    static final String LLAMA2 = "llama-2-chat";
+    public static final String LLAMA2 = "llama-2-chat";
     /** Qwen3: namespace(), [::-1], split/lstrip with arguments. */
-    static final String QWEN3 = "qwen3";
+    public static final String QWEN3 = "qwen3";
 
-    static final List<String> ALL = List.of(QWEN25, LLAMA31, MISTRAL_V02, MISTRAL_V03, GEMMA2, PHI3, LLAMA2, QWEN3);
+    public static final List<String> ALL =
+            List.of(QWEN25, LLAMA31, MISTRAL_V02, MISTRAL_V03, GEMMA2, PHI3, LLAMA2, QWEN3);
 
     private ChatTemplates() {}
 
     /** A model folder holding only the template's tokenizer_config.json. */
-    static Path folder(String name, Path parent) {
+    public static Path folder(String name, Path parent) {
         try (InputStream in = ChatTemplates.class.getResourceAsStream(
                 "/chat-templates/" + name + "/" + ChatTemplateConfig.TOKENIZER_CONFIG)) {
             if (in == null) {
@@ -51,11 +52,11 @@ final class ChatTemplates {
         }
     }
 
-    static ChatTemplateConfig config(String name, Path parent) {
+    public static ChatTemplateConfig config(String name, Path parent) {
         return ChatTemplateConfig.read(folder(name, parent)).orElseThrow();
     }
 
-    static ChatTemplate compile(String name, Path parent) {
+    public static ChatTemplate compile(String name, Path parent) {
         return config(name, parent).compile(ChatTemplate.Bounds.DEFAULT);
     }
 }
