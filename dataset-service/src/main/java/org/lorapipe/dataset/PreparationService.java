@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.DatasetFormat;
@@ -159,6 +161,12 @@ public class PreparationService implements StageOutput {
             Publication publication = store.beginPublication(datasetFolder(request.requestId()));
             for (Path file : result.files()) {
                 publication.putFile(file.getFileName().toString(), file);
+            }
+            if (result.chatTemplate().isPresent()) { // the template the adapter and the merged model get
+                publication.putBytes(
+                        ChatTemplateFile.FILE,
+                        result.chatTemplate().get().getBytes(StandardCharsets.UTF_8),
+                        "text/plain");
             }
             publication.putBytes(MANIFEST, Json.writePretty(result.manifest()).getBytes(), "application/json");
             publication.commit();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetManifest;
@@ -24,6 +25,8 @@ import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.event.RenderedExample;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.PromptTemplate;
+import org.lorapipe.dataset.domain.template.PromptTemplates;
 import org.lorapipe.model.testing.ModelFixtures;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.service.testing.StageServiceContractTest;
@@ -97,6 +100,9 @@ class DatasetServiceContractTest extends StageServiceContractTest {
         S3Uri folder = S3Uri.parse(event.datasetUri());
         assertThat(store.isPublished(folder)).isTrue();
         assertThat(store.getString(folder.resolve("manifest.json"))).contains("\"tokenizerSha256\"");
+        assertThat(store.getString(folder.resolve(ChatTemplateFile.FILE)))
+                .as("the built-in alpaca template as a chat template")
+                .isEqualTo(PromptTemplates.chatTemplate(PromptTemplate.ALPACA));
         List<TokenizedSequence> train = new ArrayList<>();
         try (InputStream in = store.get(folder.resolve("train-00000.bin"));
                 ShardReader reader = new ShardReader(in, "train-00000.bin")) {
@@ -158,7 +164,7 @@ class DatasetServiceContractTest extends StageServiceContractTest {
     }
 
     @Test
-    void promptTemplateModelRendersWithTheBaseModelsChatTemplateAndShowsTheMask() {
+    void promptTemplateModelRendersWithTheBaseModelsChatTemplateAndShowsTheMask() throws Exception {
         String id = id("chat");
         uploadChatModelOnce();
         uploadAlpaca(id, 30);
@@ -176,6 +182,11 @@ class DatasetServiceContractTest extends StageServiceContractTest {
         assertThat(shown.spans().get(1).text()).endsWith("</s>");
         assertThat(store.getString(S3Uri.parse(event.datasetUri()).resolve("manifest.json")))
                 .contains("\"endOfTurnToken\"", "\"spans\"");
+        try (InputStream in = getClass().getResourceAsStream("/chat-templates/mistral-v0.2/tokenizer_config.json")) {
+            assertThat(store.getString(S3Uri.parse(event.datasetUri()).resolve(ChatTemplateFile.FILE)))
+                    .as("the model's own template, for the adapter and the merged model")
+                    .isEqualTo(Json.mapper().readTree(in).get("chat_template").asText());
+        }
     }
 
     @Test

@@ -54,8 +54,12 @@ public final class DatasetBuilder {
     /** Templated text longer than this has more than maxSeqLength tokens: no need to tokenize it. */
     private final long tooLongChars;
 
-    /** The result: the manifest and the shard files written into the work folder. */
-    public record Result(DatasetManifest manifest, List<Path> files, CurationCounts counts) {}
+    /**
+     * The result: the manifest, the shard files written into the work folder, and the chat template
+     * the examples were rendered with (none for {@code text} documents).
+     */
+    public record Result(
+            DatasetManifest manifest, List<Path> files, CurationCounts counts, Optional<String> chatTemplate) {}
 
     /**
      * What one dataset may make the stage read.
@@ -227,7 +231,9 @@ public final class DatasetBuilder {
                     tokenizer.sha256(),
                     tokenizer.decodeWithSpecialTokens(new int[] {endOfTurn}),
                     shown);
-            return new Result(manifest, files, counts);
+            Optional<String> chatTemplate =
+                    spec.format() == DatasetFormat.TEXT ? Optional.empty() : Optional.of(template.chatTemplate());
+            return new Result(manifest, files, counts, chatTemplate);
         }
     }
 

@@ -383,6 +383,11 @@ class DatasetBuilderTest {
             public Optional<String> endOfTurn() {
                 return Optional.empty();
             }
+
+            @Override
+            public String chatTemplate() {
+                return "";
+            }
         };
         DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
         assertThatThrownBy(() -> new DatasetBuilder(

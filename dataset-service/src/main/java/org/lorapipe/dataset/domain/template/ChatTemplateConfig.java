@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.json.Json;
 
 /**
@@ -25,7 +26,7 @@ import org.lorapipe.contract.json.Json;
  */
 public record ChatTemplateConfig(String source, Map<String, Object> specialTokens) {
     public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
-    public static final String JINJA_FILE = "chat_template.jinja";
+    public static final String JINJA_FILE = ChatTemplateFile.FILE;
 
     /** The special-token attributes of a Hugging Face tokenizer that {@code apply_chat_template} passes on. */
     static final List<String> TOKEN_KEYS =

@@ -19,4 +19,10 @@ public interface ExampleTemplate {
      * the tokenizer's EOS.
      */
     Optional<String> endOfTurn();
+
+    /**
+     * The Jinja chat template that renders a conversation as {@link #apply} does, for the adapter and
+     * the merged model: the model's own, or the built-in template's equivalent.
+     */
+    String chatTemplate();
 }

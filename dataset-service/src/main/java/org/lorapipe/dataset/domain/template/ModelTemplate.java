@@ -57,6 +57,11 @@ public final class ModelTemplate implements ExampleTemplate {
     }
 
     @Override
+    public String chatTemplate() {
+        return template.source();
+    }
+
+    @Override
     public List<Segment> apply(Example example) {
         if (example.isDocument()) {
             return PromptTemplates.document(example);

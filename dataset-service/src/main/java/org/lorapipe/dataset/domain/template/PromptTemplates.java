@@ -1,5 +1,9 @@
 package org.lorapipe.dataset.domain.template;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +57,29 @@ public final class PromptTemplates {
             public Optional<String> endOfTurn() {
                 return Optional.empty();
             }
+
+            @Override
+            public String chatTemplate() {
+                return PromptTemplates.chatTemplate(template);
+            }
         };
+    }
+
+    /**
+     * The Jinja chat template equivalent to a built-in template ({@code NAME.jinja} beside this class):
+     * rendered with the tokenizer's {@code bos_token} and {@code eos_token}, a conversation gives the text
+     * of {@link #apply} with BOS and EOS written out. A user message may carry the Alpaca input as an
+     * extra {@code input} key.
+     */
+    public static String chatTemplate(PromptTemplate template) {
+        try (InputStream in = PromptTemplates.class.getResourceAsStream(template.wire() + ".jinja")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no built-in chat template for " + template.wire());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A {@code text} document: BOS, the document (trained), EOS. */

@@ -8,6 +8,8 @@ import java.util.List;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.request.PromptTemplate;
+import org.lorapipe.dataset.domain.Example;
 import org.lorapipe.dataset.domain.template.ChatTemplate.Message;
 import org.lorapipe.testkit.NeedsTools;
 
@@ -16,7 +18,8 @@ import org.lorapipe.testkit.NeedsTools;
  * real-world template of the tests, on conversations with and without a system prompt, several turns,
  * white space and characters that differ between Python and Java, template syntax inside a message, with
  * and without the generation prompt. Each case must give the same text, or the same refusal
- * ({@code raise_exception}).
+ * ({@code raise_exception}). And the chat templates written for the built-in prompt templates render in
+ * jinja2 what {@link PromptTemplates} renders.
  */
 @NeedsTools
 class ChatTemplateReferenceTest {
@@ -96,5 +99,26 @@ class ChatTemplateReferenceTest {
         }
         soft.assertAll();
         assertThat(rendered).as("cases both rendered").isGreaterThan(60);
+    }
+
+    @Test
+    void eachBuiltInChatTemplateRendersInJinja2AsPromptTemplatesDo() throws Exception {
+        List<PythonJinja.Case> cases = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (PromptTemplate template : List.of(
+                PromptTemplate.ALPACA, PromptTemplate.CHATML, PromptTemplate.LLAMA2_CHAT, PromptTemplate.PLAIN)) {
+            for (Example example : BuiltinChatTemplatesTest.EXAMPLES) {
+                cases.add(new PythonJinja.Case(
+                        PromptTemplates.chatTemplate(template),
+                        Conversation.of(example, true),
+                        false,
+                        BuiltinChatTemplatesTest.TOKENS));
+                expected.add(BuiltinChatTemplatesTest.java(template, example).text());
+            }
+        }
+        List<PythonJinja.Outcome> rendered = PythonJinja.render(cases, tmp);
+        for (int i = 0; i < cases.size(); i++) {
+            assertThat(rendered.get(i).text()).as("case " + i).isEqualTo(expected.get(i));
+        }
     }
 }
