@@ -176,6 +176,21 @@ class StoriesImportTest {
     }
 
     @Test
+    void aChatTemplateFileIsImportedWithTheTokenizerFiles() throws IOException {
+        Path withTemplate = tmp.resolve("with-template");
+        Files.createDirectories(withTemplate);
+        try (var files = Files.list(hfDir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, withTemplate.resolve(f.getFileName()));
+            }
+        }
+        String template = "{{ bos_token }}{% for m in messages %}{{ m['content'] }}{% endfor %}";
+        Files.writeString(withTemplate.resolve("chat_template.jinja"), template);
+        ModelImport.Result r = ModelImport.fromHuggingFace(withTemplate, tmp.resolve("imported-with-template"));
+        assertThat(Files.readString(r.dir().resolve("chat_template.jinja"))).isEqualTo(template);
+    }
+
+    @Test
     void reImportingTheHuggingFaceDirectoryValidatesAndCopies() {
         Path again = tmp.resolve("again");
         ModelImport.Result r = ModelImport.fromHuggingFace(hfDir, again);

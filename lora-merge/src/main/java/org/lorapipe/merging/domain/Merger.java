@@ -136,7 +136,7 @@ public final class Merger {
                 long bytes = writeWeights(plan, base, adapter, staging, options);
                 writeConfig(config, plan.untiesLmHead(), options.dtype(), staging.resolve("config.json"));
                 copyExtras(baseDir, staging);
-                writeChatTemplate(adapterDir, staging);
+                writeChatTemplate(baseDir, adapterDir, staging);
                 List<ModelFile> files = Sha256Sums.write(staging);
                 replace(staging, outDir);
                 List<String> merged =
@@ -285,12 +285,16 @@ public final class Merger {
     /**
      * The chat template the adapter was trained with ({@value ChatTemplateFile#FILE} beside it) becomes
      * the merged model's: the {@code chat_template} of its {@code tokenizer_config.json} (the base's,
-     * or a new one), where {@code apply_chat_template} reads it. An adapter without one leaves the
-     * base's as it is.
+     * or a new one), where {@code apply_chat_template} reads it; the base's own {@value
+     * ChatTemplateFile#FILE}, which transformers would read first, is left out. An adapter without one
+     * leaves the base's template as it is, in either file.
      */
-    static void writeChatTemplate(Path adapterDir, Path dir) throws IOException {
+    static void writeChatTemplate(Path baseDir, Path adapterDir, Path dir) throws IOException {
         Path template = adapterDir.resolve(ChatTemplateFile.FILE);
         if (!Files.isRegularFile(template)) {
+            if (Files.isRegularFile(baseDir.resolve(ChatTemplateFile.FILE))) {
+                Files.copy(baseDir.resolve(ChatTemplateFile.FILE), dir.resolve(ChatTemplateFile.FILE));
+            }
             return;
         }
         if (Files.size(template) > ChatTemplateFile.MAX_BYTES) {

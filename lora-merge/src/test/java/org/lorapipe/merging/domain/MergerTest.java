@@ -314,11 +314,17 @@ class MergerTest {
         assertThat(config.get("model_max_length").bigIntegerValue())
                 .isEqualTo(new java.math.BigInteger("1000000000000000019884624838656"));
 
-        // without a template in the adapter the base's stays as it was
+        // a base's chat_template.jinja (which transformers would read first) does not hide the adapter's
+        Files.writeString(chatBase.resolve(ChatTemplateFile.FILE), "{{ 'base' }}");
+        MergeResult shadowed = Merger.merge(chatBase, withTemplate, tmp.resolve("merged-chat-4"), F32);
+        assertThat(names(shadowed.dir())).doesNotContain(ChatTemplateFile.FILE);
+
+        // without a template in the adapter the base's stays as it was, in either file
         MergeResult kept = Merger.merge(chatBase, adapter, tmp.resolve("merged-chat-3"), F32);
         assertThat(Files.mismatch(
                         chatBase.resolve("tokenizer_config.json"), kept.dir().resolve("tokenizer_config.json")))
                 .isEqualTo(-1);
+        assertThat(Files.readString(kept.dir().resolve(ChatTemplateFile.FILE))).isEqualTo("{{ 'base' }}");
     }
 
     private static int countShards(Path dir) throws IOException {
