@@ -99,7 +99,7 @@ public class PreparationService implements StageOutput {
                                     + " has no chat_template (neither in tokenizer_config.json nor as"
                                     + " chat_template.jinja): use a built-in promptTemplate (alpaca, chatml,"
                                     + " llama2-chat or plain), or import a model that has a chat template"));
-            return new ModelTemplate(chat.compile(ChatTemplate.Bounds.DEFAULT));
+            return new ModelTemplate(chat.compile(ChatTemplate.Bounds.forRecords(limits.recordChars())));
         } catch (ChatTemplateException e) {
             throw new DatasetException(
                     ErrorCodes.INVALID_INPUT,

@@ -26,36 +26,4 @@ public record DatasetManifest(
         String template,
         String tokenizerSha256,
         String endOfTurnToken,
-        RenderedExample example) {
-
-    /** A manifest without the end-of-turn token and the example (as written before they existed). */
-    public DatasetManifest(
-            long recordsIn,
-            long recordsOut,
-            Map<String, Long> dropped,
-            long duplicatesExact,
-            long duplicatesNear,
-            long trainExamples,
-            long validationExamples,
-            long trainTokens,
-            long validationTokens,
-            int maxSequenceLength,
-            String template,
-            String tokenizerSha256) {
-        this(
-                recordsIn,
-                recordsOut,
-                dropped,
-                duplicatesExact,
-                duplicatesNear,
-                trainExamples,
-                validationExamples,
-                trainTokens,
-                validationTokens,
-                maxSequenceLength,
-                template,
-                tokenizerSha256,
-                null,
-                null);
-    }
-}
+        RenderedExample example) {}

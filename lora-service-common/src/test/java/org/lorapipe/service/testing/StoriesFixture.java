@@ -96,7 +96,9 @@ public final class StoriesFixture {
                     validationTokens,
                     64,
                     "plain",
-                    tokenizer.sha256());
+                    tokenizer.sha256(),
+                    "</s>",
+                    null);
             S3Uri folder = S3Uri.parse("s3://lora/datasets/" + request.requestId() + "/");
             Publication publication = store.beginPublication(folder);
             try (var files = Files.list(dir)) {

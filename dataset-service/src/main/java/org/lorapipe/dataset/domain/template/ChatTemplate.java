@@ -56,6 +56,16 @@ public final class ChatTemplate {
      */
     public record Bounds(long maxOutputChars, Duration maxRenderTime) {
         public static final Bounds DEFAULT = new Bounds(8L << 20, Duration.ofSeconds(2));
+
+        /**
+         * The bounds for records of at most {@code recordChars} characters ({@code
+         * lora.limits.record-chars}): a render writes the record once plus the template's own text, so
+         * twice the record and 1 MiB, and never less than the default.
+         */
+        public static Bounds forRecords(long recordChars) {
+            return new Bounds(
+                    Math.max(DEFAULT.maxOutputChars(), 2 * recordChars + (1L << 20)), DEFAULT.maxRenderTime());
+        }
     }
 
     private final String source;
