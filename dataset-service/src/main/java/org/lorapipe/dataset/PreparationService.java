@@ -4,18 +4,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.DatasetFormat;
+import org.lorapipe.contract.request.PromptTemplate;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.dataset.config.DatasetConfig;
 import org.lorapipe.dataset.domain.DatasetBuilder;
 import org.lorapipe.dataset.domain.DatasetException;
+import org.lorapipe.dataset.domain.template.ChatTemplate;
+import org.lorapipe.dataset.domain.template.ChatTemplateConfig;
+import org.lorapipe.dataset.domain.template.ChatTemplateException;
+import org.lorapipe.dataset.domain.template.ExampleTemplate;
+import org.lorapipe.dataset.domain.template.ModelTemplate;
+import org.lorapipe.dataset.domain.template.PromptTemplates;
 import org.lorapipe.dataset.storage.ModelTokenizers;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.service.config.Limits;
@@ -69,6 +79,36 @@ public class PreparationService implements StageOutput {
     }
 
     /**
+     * The request's prompt template; for {@code model}, the base model's chat template (read from the
+     * tokenizer files in {@code tokenizerDir}). A {@code text} dataset has no conversation to template.
+     */
+    private ExampleTemplate template(TrainingRequest request, Path tokenizerDir) {
+        PromptTemplate name = request.dataset().promptTemplate();
+        if (request.dataset().format() == DatasetFormat.TEXT) {
+            return PromptTemplates.builtin(PromptTemplate.PLAIN); // documents are BOS, text, EOS whatever the template
+        }
+        if (name != PromptTemplate.MODEL) {
+            return PromptTemplates.builtin(name);
+        }
+        ChatTemplateConfig chat;
+        try {
+            chat = ChatTemplateConfig.read(tokenizerDir)
+                    .orElseThrow(() -> new DatasetException(
+                            ErrorCodes.INVALID_REQUEST,
+                            "dataset.promptTemplate is 'model', but the base model " + request.baseModel()
+                                    + " has no chat_template (neither in tokenizer_config.json nor as"
+                                    + " chat_template.jinja): use a built-in promptTemplate (alpaca, chatml,"
+                                    + " llama2-chat or plain), or import a model that has a chat template"));
+            return new ModelTemplate(chat.compile(ChatTemplate.Bounds.forRecords(limits.recordChars())));
+        } catch (ChatTemplateException e) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    "the chat template of the base model " + request.baseModel() + " cannot be used: "
+                            + e.getMessage());
+        }
+    }
+
+    /**
      * Curates, tokenizes and publishes the dataset of {@code request} (or returns the one already
      * published). Nothing is published once {@code control} is stopped: the job has lost its record.
      */
@@ -94,8 +134,10 @@ public class PreparationService implements StageOutput {
         }
         Path work =
                 WorkDir.create(config.workDir(), "dataset", request.requestId()).path();
-        try (TextTokenizer tokenizer = tokenizers.load(request.baseModel(), work.resolve("tokenizer"));
+        Path tokenizerDir = work.resolve("tokenizer");
+        try (TextTokenizer tokenizer = tokenizers.load(request.baseModel(), tokenizerDir);
                 InputStream in = store.get(source)) {
+            ExampleTemplate template = template(request, tokenizerDir);
             Path shards = Files.createDirectories(work.resolve("shards"));
             long t0 = System.nanoTime();
             DatasetBuilder.Result result = new DatasetBuilder(
@@ -104,7 +146,8 @@ public class PreparationService implements StageOutput {
                             shards,
                             new DatasetBuilder.Bounds(
                                     limits.recordChars(), limits.datasetRecords(), limits.datasetTokens()),
-                            control::throwIfStopped)
+                            control::throwIfStopped,
+                            template)
                     .build(in, source.toString());
             LOG.infof(
                     "%s: %d records in, %d out, %d train / %d validation examples, %.1f s",
@@ -118,6 +161,12 @@ public class PreparationService implements StageOutput {
             Publication publication = store.beginPublication(datasetFolder(request.requestId()));
             for (Path file : result.files()) {
                 publication.putFile(file.getFileName().toString(), file);
+            }
+            if (result.chatTemplate().isPresent()) { // the template the adapter and the merged model get
+                publication.putBytes(
+                        ChatTemplateFile.FILE,
+                        result.chatTemplate().get().getBytes(StandardCharsets.UTF_8),
+                        "text/plain");
             }
             publication.putBytes(MANIFEST, Json.writePretty(result.manifest()).getBytes(), "application/json");
             publication.commit();

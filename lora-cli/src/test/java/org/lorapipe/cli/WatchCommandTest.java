@@ -81,7 +81,9 @@ class WatchCommandTest {
                                     2_000,
                                     180,
                                     "alpaca",
-                                    "abc"))));
+                                    "abc",
+                                    null,
+                                    null))));
             for (int step = 100; step <= 300; step += 100) {
                 kafka.send(
                         Topics.TRAINING_PROGRESS,

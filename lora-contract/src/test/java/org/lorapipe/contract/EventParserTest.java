@@ -12,6 +12,7 @@ import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.RenderedExample;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
@@ -25,8 +26,16 @@ class EventParserTest {
 
     @Test
     void eventsRoundTripThroughJson() {
-        DatasetManifest manifest =
-                new DatasetManifest(10, 8, Map.of("empty", 1L), 1, 0, 7, 1, 700, 90, 120, "alpaca", "abc");
+        RenderedExample shown = new RenderedExample(
+                3,
+                java.util.List.of(
+                        new RenderedExample.Span("<s>### Instruction:\nHi\n\n### Response:\n", false),
+                        new RenderedExample.Span("Hello</s>", true)),
+                2,
+                9,
+                false);
+        DatasetManifest manifest = new DatasetManifest(
+                10, 8, Map.of("empty", 1L), 1, 0, 7, 1, 700, 90, 120, "alpaca", "abc", "</s>", shown);
         DatasetPrepared event = DatasetPrepared.of(request, "s3://lora/datasets/r1/", manifest);
         String json = Json.write(event);
         assertThat(json).contains("\"schemaVersion\":1").contains("\"occurredAt\":\"");
@@ -75,7 +84,7 @@ class EventParserTest {
         String when = json.replaceFirst("\"occurredAt\"\\s*:\\s*\"[^\"]*\"", "\"occurredAt\":\"yesterday\"");
         assertThatThrownBy(() -> parser.parse(when, AdapterTrained.class)).hasMessageContaining("occurredAt must be");
         DatasetManifest manifest =
-                new DatasetManifest(10, 8, Map.of("empty", 1L), 1, 0, 7, 1, 700, 90, 120, "alpaca", "abc");
+                new DatasetManifest(10, 8, Map.of("empty", 1L), 1, 0, 7, 1, 700, 90, 120, "alpaca", "abc", null, null);
         String prepared = Json.write(DatasetPrepared.of(request, "s3://lora/datasets/r1/", manifest));
         String half = prepared.replace("\"trainTokens\":700", "\"trainTokens\":700.5");
         assertThat(half).isNotEqualTo(prepared);

@@ -105,8 +105,12 @@ public final class ModelImport {
             }
             files.add(copy(dir.resolve("config.json"), stage));
             files.add(copy(tokenizerJson, stage));
-            for (String optional :
-                    List.of("tokenizer_config.json", "special_tokens_map.json", "generation_config.json")) {
+            // chat_template.jinja: where newer Hugging Face repositories keep the chat template
+            for (String optional : List.of(
+                    "tokenizer_config.json",
+                    "special_tokens_map.json",
+                    "generation_config.json",
+                    "chat_template.jinja")) {
                 if (Files.isRegularFile(dir.resolve(optional))) {
                     files.add(copy(dir.resolve(optional), stage));
                 }

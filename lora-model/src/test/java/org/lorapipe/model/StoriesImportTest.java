@@ -147,6 +147,20 @@ class StoriesImportTest {
     }
 
     @Test
+    void bothFormatsWriteOutSpecialTokensAlike() {
+        Llama2cTokenizer ref = (Llama2cTokenizer) fromBin.tokenizer();
+        TextTokenizer hf = fromHf.tokenizer();
+        for (String s : List.of("Once upon a time.", "Lily saw a big dog.\nShe smiled.")) {
+            int[] ids = ref.encode(s, true);
+            int[] withEos = Arrays.copyOf(ids, ids.length + 1);
+            withEos[ids.length] = Llama2cTokenizer.EOS;
+            assertThat(ref.decodeWithSpecialTokens(withEos)).isEqualTo("<s> " + s + "</s>");
+            assertThat(hf.decodeWithSpecialTokens(withEos)).isEqualTo(ref.decodeWithSpecialTokens(withEos));
+            assertThat(hf.decode(withEos)).isEqualTo(s);
+        }
+    }
+
+    @Test
     void noTokenStandsForMoreCharactersThanTheLongestPieceInEitherFormat() throws IOException {
         List<String> sentences = new ArrayList<>(org.lorapipe.model.tokenizer.TokenizerSentences.all());
         sentences.add("<s>".repeat(50) + "</s></s><unk>"); // special tokens matched in the text
@@ -159,6 +173,21 @@ class StoriesImportTest {
                         .isGreaterThanOrEqualTo(s.length());
             }
         }
+    }
+
+    @Test
+    void aChatTemplateFileIsImportedWithTheTokenizerFiles() throws IOException {
+        Path withTemplate = tmp.resolve("with-template");
+        Files.createDirectories(withTemplate);
+        try (var files = Files.list(hfDir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, withTemplate.resolve(f.getFileName()));
+            }
+        }
+        String template = "{{ bos_token }}{% for m in messages %}{{ m['content'] }}{% endfor %}";
+        Files.writeString(withTemplate.resolve("chat_template.jinja"), template);
+        ModelImport.Result r = ModelImport.fromHuggingFace(withTemplate, tmp.resolve("imported-with-template"));
+        assertThat(Files.readString(r.dir().resolve("chat_template.jinja"))).isEqualTo(template);
     }
 
     @Test

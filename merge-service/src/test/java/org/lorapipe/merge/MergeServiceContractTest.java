@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.checksum.ChecksumVerifier;
 import org.lorapipe.contract.checksum.Sha256Sums;
@@ -142,6 +143,12 @@ class MergeServiceContractTest extends StageServiceContractTest {
         }
         assertThat(ChecksumVerifier.verify(local)).hasSize(event.files().size() - 1);
         assertMergedCard(id, local, event);
+        // the merged model gets the chat template the adapter was trained with
+        assertThat(Json.mapper()
+                        .readTree(local.resolve("tokenizer_config.json").toFile())
+                        .get(ChatTemplateFile.CONFIG_KEY)
+                        .asText())
+                .isEqualTo(StoriesFixture.CHAT_TEMPLATE);
         try (LlamaModel merged = LlamaModel.load(local, Device.cpu())) {
             assertThat(merged.config().vocabSize()).isEqualTo(stories.vocabSize());
             assertThat(merged.config().numHiddenLayers()).isEqualTo(stories.numHiddenLayers());
@@ -353,8 +360,9 @@ class MergeServiceContractTest extends StageServiceContractTest {
                             + " \"task_type\": \"CAUSAL_LM\"}");
             SafetensorsWriter.writeAll(
                     dir.resolve("adapter_model.safetensors"), tensors, DType.F32, Map.of("format", "pt"));
-            if (origin != null) {
+            if (origin != null) { // as the trainer writes it, with the chat template it was trained with
                 Files.writeString(dir.resolve("lora-adapter.json"), origin);
+                Files.writeString(dir.resolve(ChatTemplateFile.FILE), StoriesFixture.CHAT_TEMPLATE);
             }
             store.publish(S3Uri.parse("s3://lora/runs/" + id + "/adapter/"), dir);
         } catch (Exception e) {

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.artifact.AdapterOrigin;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.artifact.ModelCard;
 import org.lorapipe.contract.artifact.TrainingRecord;
@@ -205,6 +206,10 @@ public class TrainingService {
                         storage.publishedFiles(event.datasetUri()));
                 // Hugging Face tools look the base up by this name: its id or our name, never the s3:// URI
                 PeftAdapter.save(adapterDir, adapters, origin.baseModelNameOrPath());
+                Optional<String> chatTemplate = storage.chatTemplate(event.datasetUri());
+                if (chatTemplate.isPresent()) { // the template it was trained with, where transformers reads it
+                    Files.writeString(adapterDir.resolve(ChatTemplateFile.FILE), chatTemplate.get());
+                }
                 Files.writeString(
                         adapterDir.resolve(TrainingRecord.FILE),
                         Json.writePretty(new TrainingRecord(metrics, history.points())));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetManifest;
@@ -115,6 +116,9 @@ class TrainerServiceContractTest extends StageServiceContractTest {
         assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/checkpoints/step-10/")))
                 .isTrue();
         assertFilesOthersCanLoad(id, local);
+        assertThat(Files.readString(local.resolve(ChatTemplateFile.FILE)))
+                .as("the chat template the dataset was rendered with")
+                .isEqualTo(StoriesFixture.CHAT_TEMPLATE);
 
         // delivered again after it finished (say after a restart): the published adapter answers
         TrainingRequest request = StoriesFixture.request(id, FAST);

@@ -5,14 +5,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.event.RenderedExample;
+import org.lorapipe.contract.request.DatasetFormat;
 import org.lorapipe.contract.request.DatasetSpec;
+import org.lorapipe.contract.request.PromptTemplate;
 import org.lorapipe.dataset.domain.dedup.ContentHash;
 import org.lorapipe.dataset.domain.dedup.ExactDuplicates;
 import org.lorapipe.dataset.domain.dedup.NearDuplicates;
+import org.lorapipe.dataset.domain.template.ExampleTemplate;
+import org.lorapipe.dataset.domain.template.ModelTemplate;
 import org.lorapipe.dataset.domain.template.PromptTemplates;
 import org.lorapipe.dataset.domain.template.Segment;
 import org.lorapipe.model.tokenizer.TextTokenizer;
@@ -23,6 +29,13 @@ import org.lorapipe.model.tokenizer.TextTokenizer;
  * masks ({@link ExampleTokenizer}); drop (or truncate) what is longer than {@code maxSeqLength}, cut raw
  * documents into windows; send each example to train or validation by a hash of its content; optionally
  * pack; write shards. Memory per record is bounded: nothing but hashes and MinHash band keys is kept.
+ *
+ * <p>Before anything is trained on it, the dataset is refused ({@code INVALID_REQUEST}) when an example
+ * it keeps has no trained token, or when the token that ends an assistant turn (the tokenizer's EOS, or
+ * the one a chat template writes after each answer, e.g. {@code <|im_end|>}) is trained nowhere: a model
+ * tuned on it would never learn to stop. Examples dropped on the way (too long, or with nothing trained
+ * left after {@code truncate}) are counted under their reason as before, not refused. The manifest shows
+ * the first kept example with its mask.
  */
 public final class DatasetBuilder {
     public static final String TRAIN = "train";
@@ -34,14 +47,19 @@ public final class DatasetBuilder {
 
     private final DatasetSpec spec;
     private final TextTokenizer tokenizer;
+    private final ExampleTemplate template;
     private final Path workDir;
     private final Bounds bounds;
     private final Runnable checkpoint;
     /** Templated text longer than this has more than maxSeqLength tokens: no need to tokenize it. */
     private final long tooLongChars;
 
-    /** The result: the manifest and the shard files written into the work folder. */
-    public record Result(DatasetManifest manifest, List<Path> files, CurationCounts counts) {}
+    /**
+     * The result: the manifest, the shard files written into the work folder, and the chat template
+     * the examples were rendered with (none for {@code text} documents).
+     */
+    public record Result(
+            DatasetManifest manifest, List<Path> files, CurationCounts counts, Optional<String> chatTemplate) {}
 
     /**
      * What one dataset may make the stage read.
@@ -54,14 +72,31 @@ public final class DatasetBuilder {
         public static final Bounds DEFAULT = new Bounds(RecordSource.DEFAULT_MAX_RECORD_CHARS, 1_000_000, 200_000_000);
     }
 
+    /** A builder with a built-in prompt template (not {@code model}), the default bounds and no checkpoint. */
     public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir) {
         this(spec, tokenizer, workDir, Bounds.DEFAULT, () -> {});
     }
 
-    /** @param checkpoint called every {@value #CHECK_EVERY} records; throws to stop the build */
+    /** A builder with a built-in prompt template (not {@code model}). */
     public DatasetBuilder(DatasetSpec spec, TextTokenizer tokenizer, Path workDir, Bounds bounds, Runnable checkpoint) {
+        this(spec, tokenizer, workDir, bounds, checkpoint, PromptTemplates.builtin(spec.promptTemplate()));
+    }
+
+    /**
+     * @param checkpoint called every {@value #CHECK_EVERY} records; throws to stop the build
+     * @param template the request's prompt template: {@link PromptTemplates#builtin} or, for {@code
+     *     model}, a {@link ModelTemplate} of the base model's chat template
+     */
+    public DatasetBuilder(
+            DatasetSpec spec,
+            TextTokenizer tokenizer,
+            Path workDir,
+            Bounds bounds,
+            Runnable checkpoint,
+            ExampleTemplate template) {
         this.spec = spec;
         this.tokenizer = tokenizer;
+        this.template = template;
         this.workDir = workDir;
         this.bounds = bounds;
         this.checkpoint = checkpoint;
@@ -75,6 +110,9 @@ public final class DatasetBuilder {
     }
 
     public Result build(InputStream source, String sourceName) {
+        int endOfTurn = endOfTurnId();
+        boolean endOfTurnTrained = false;
+        RenderedExample shown = null;
         CurationCounts counts = new CurationCounts();
         RecordMapper mapper = new RecordMapper(spec.format());
         ExampleTokenizer exampleTokenizer = new ExampleTokenizer(tokenizer, spec.maskPrompt());
@@ -128,6 +166,20 @@ public final class DatasetBuilder {
                                     + " tokens");
                     continue;
                 }
+                for (TokenizedSequence s : sequences) {
+                    if (s.trainableCount() == 0) {
+                        throw new DatasetException(
+                                ErrorCodes.INVALID_REQUEST,
+                                "record " + raw.index() + " has no trained token (promptTemplate '"
+                                        + spec.promptTemplate().wire() + "', maskPrompt " + spec.maskPrompt()
+                                        + "): the template marks none of its text as the assistant's, so it would"
+                                        + " teach nothing; fix the record or choose another promptTemplate");
+                    }
+                    endOfTurnTrained = endOfTurnTrained || trains(s, endOfTurn);
+                }
+                if (shown == null) {
+                    shown = RenderedExamples.of(raw.index(), sequences.get(0), tokenizer);
+                }
                 counts.recordsOut++;
                 long written = train.tokens + validation.tokens + tokens(sequences);
                 if (written > bounds.tokens()) {
@@ -157,6 +209,9 @@ public final class DatasetBuilder {
                 validationPacker.flush();
             }
             check(counts, trainExamples);
+            if (!endOfTurnTrained) {
+                throw new DatasetException(ErrorCodes.INVALID_REQUEST, neverTrained(endOfTurn));
+            }
             train.close();
             validation.close();
             List<Path> files = new ArrayList<>(train.files());
@@ -173,14 +228,62 @@ public final class DatasetBuilder {
                     validation.tokens,
                     Math.max(train.longest, validation.longest),
                     spec.promptTemplate().wire(),
-                    tokenizer.sha256());
-            return new Result(manifest, files, counts);
+                    tokenizer.sha256(),
+                    tokenizer.decodeWithSpecialTokens(new int[] {endOfTurn}),
+                    shown);
+            Optional<String> chatTemplate =
+                    spec.format() == DatasetFormat.TEXT ? Optional.empty() : Optional.of(template.chatTemplate());
+            return new Result(manifest, files, counts, chatTemplate);
         }
+    }
+
+    /**
+     * The id of the token that ends a turn: the tokenizer's EOS (documents, built-in templates), or the
+     * first token of what the chat template writes after an answer.
+     */
+    private int endOfTurnId() {
+        Optional<String> text = spec.format() == DatasetFormat.TEXT ? Optional.empty() : template.endOfTurn();
+        if (text.isPresent()) {
+            return tokenizer.encode(text.get(), false)[0];
+        }
+        if (tokenizer.eosId() < 0) {
+            throw new DatasetException(
+                    ErrorCodes.INVALID_INPUT,
+                    "the base model's tokenizer has no EOS token (eos_token_id in config.json or eos_token in"
+                            + " tokenizer_config.json), which promptTemplate '"
+                            + spec.promptTemplate().wire()
+                            + "' writes after every response: add it to the model, or use promptTemplate 'model'"
+                            + " with a chat template that ends each turn");
+        }
+        return tokenizer.eosId();
+    }
+
+    /** Whether {@code id} is a trained label somewhere in {@code s}. */
+    private static boolean trains(TokenizedSequence s, int id) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.trainable()[i] && s.ids()[i] == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String neverTrained(int endOfTurn) {
+        String token = tokenizer.decodeWithSpecialTokens(new int[] {endOfTurn});
+        return "the token that ends an assistant turn, '" + token + "' (id " + endOfTurn + "), is trained in no"
+                + " example, so the tuned model would not learn to stop: "
+                + (spec.truncate()
+                        ? "dataset.truncate cut it from every example; raise dataset.maxSeqLength or shorten the"
+                                + " records"
+                        : spec.promptTemplate() == PromptTemplate.MODEL
+                                ? "the base model's chat_template does not write it inside the assistant's turn;"
+                                        + " choose a built-in promptTemplate (alpaca, chatml, llama2-chat, plain)"
+                                : "check the tokenizer's EOS token and the promptTemplate");
     }
 
     /** The sequences of one example: one (possibly truncated), none when too long, windows for documents. */
     private List<TokenizedSequence> sequences(ExampleTokenizer exampleTokenizer, Example example) {
-        List<Segment> segments = PromptTemplates.apply(spec.promptTemplate(), example);
+        List<Segment> segments = template.apply(example);
         if (!example.isDocument() && length(segments) > tooLongChars) {
             if (!spec.truncate()) {
                 return List.of(); // too long, known without tokenizing it

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.dataset.domain.DatasetException;
+import org.lorapipe.dataset.domain.template.ChatTemplateConfig;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.model.tokenizer.Tokenizers;
 import org.lorapipe.storage.ObjectInfo;
@@ -19,12 +20,17 @@ import org.lorapipe.storage.S3Uri;
 /**
  * The base model's tokenizer, fetched from the model folder in storage: only the tokenizer files
  * ({@code tokenizer.json} or llama2.c's {@code tokenizer.bin}, with {@code config.json} and
- * {@code tokenizer_config.json} for the special ids), never the weights.
+ * {@code tokenizer_config.json} for the special ids and the chat template, and {@code
+ * chat_template.jinja} when the model has one), never the weights.
  */
 @ApplicationScoped
 public class ModelTokenizers {
-    private static final List<String> FILES =
-            List.of("config.json", "tokenizer.json", "tokenizer_config.json", Tokenizers.LLAMA2C_FILE);
+    private static final List<String> FILES = List.of(
+            "config.json",
+            "tokenizer.json",
+            ChatTemplateConfig.TOKENIZER_CONFIG,
+            ChatTemplateConfig.JINJA_FILE,
+            Tokenizers.LLAMA2C_FILE);
 
     /** Largest tokenizer or model config file read: the tokenizer libraries hold a file whole. */
     static final long MAX_FILE_BYTES = 64L << 20;

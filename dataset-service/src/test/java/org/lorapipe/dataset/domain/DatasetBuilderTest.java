@@ -15,18 +15,23 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.event.DatasetManifest;
+import org.lorapipe.contract.event.RenderedExample;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.DatasetFormat;
 import org.lorapipe.contract.request.DatasetSpec;
 import org.lorapipe.contract.request.PromptTemplate;
+import org.lorapipe.dataset.domain.template.ExampleTemplate;
 import org.lorapipe.dataset.domain.template.PromptTemplates;
+import org.lorapipe.dataset.domain.template.Segment;
 import org.lorapipe.model.tokenizer.Llama2cTokenizer;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 
@@ -339,6 +344,85 @@ class DatasetBuilderTest {
                         work))
                 .hasMessageContaining("no record is left")
                 .hasMessageContaining("raise dataset.maxSeqLength or set dataset.truncate");
+    }
+
+    @Test
+    void theManifestShowsTheFirstKeptExampleWithItsMaskAndTheEndOfTurnToken() throws Exception {
+        String jsonl = "{\"instruction\": \"" + "word ".repeat(400) + "\", \"output\": \"x\"}\n"
+                + "{\"instruction\": \"Say hi.\", \"output\": \"Hi there!\"}\n";
+        DatasetManifest manifest = build(
+                        spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false),
+                        jsonl.getBytes(StandardCharsets.UTF_8),
+                        work)
+                .manifest();
+        assertThat(manifest.endOfTurnToken()).isEqualTo("</s>");
+        RenderedExample shown = manifest.example();
+        assertThat(shown.record()).isEqualTo(1); // record 0 was dropped as too long
+        assertThat(shown.spans()).hasSize(2);
+        assertThat(shown.spans().get(0).trained()).isFalse();
+        assertThat(shown.spans().get(0).text())
+                .startsWith("<s> Below is an instruction")
+                .endsWith("### Instruction:\nSay hi.\n\n### Response:\n");
+        assertThat(shown.spans().get(1)).isEqualTo(new RenderedExample.Span("Hi there!</s>", true));
+        assertThat(shown.trainedTokens()).isPositive();
+        assertThat(shown.untrainedTokens()).isGreaterThan(shown.trainedTokens());
+        // the manifest with its example is read back as written (older readers ignore the new fields)
+        assertThat(Json.read(Json.write(manifest), DatasetManifest.class)).isEqualTo(manifest);
+    }
+
+    @Test
+    void anExampleWithoutATrainedTokenRefusesTheDataset() {
+        ExampleTemplate nothingTrained = new ExampleTemplate() {
+            @Override
+            public List<Segment> apply(Example example) {
+                return List.of(
+                        Segment.bos(), Segment.prompt(example.exchanges().get(0).response()));
+            }
+
+            @Override
+            public Optional<String> endOfTurn() {
+                return Optional.empty();
+            }
+
+            @Override
+            public String chatTemplate() {
+                return "";
+            }
+        };
+        DatasetSpec spec = spec(DatasetFormat.ALPACA, PromptTemplate.ALPACA, 256, false);
+        assertThatThrownBy(() -> new DatasetBuilder(
+                                spec, tokenizer, work, DatasetBuilder.Bounds.DEFAULT, () -> {}, nothingTrained)
+                        .build(
+                                new ByteArrayInputStream("{\"instruction\": \"a\", \"output\": \"b\"}\n"
+                                        .getBytes(StandardCharsets.UTF_8)),
+                                "t.jsonl"))
+                .isInstanceOfSatisfying(
+                        DatasetException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_REQUEST))
+                .hasMessageContaining("record 0 has no trained token");
+    }
+
+    @Test
+    void truncationThatCutsEveryEosRefusesTheDataset() {
+        String jsonl =
+                "{\"instruction\": \"Tell a story.\", \"output\": \"" + "Once upon a time. ".repeat(80) + "\"}\n";
+        DatasetSpec spec = new DatasetSpec(
+                "s3://lora/x",
+                DatasetFormat.ALPACA,
+                PromptTemplate.ALPACA,
+                128,
+                0.0,
+                true,
+                true,
+                false,
+                0.85,
+                true,
+                0.5);
+        assertThatThrownBy(() -> build(spec, jsonl.getBytes(StandardCharsets.UTF_8), work))
+                .isInstanceOfSatisfying(
+                        DatasetException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_REQUEST))
+                .hasMessageContaining("'</s>' (id 2)")
+                .hasMessageContaining("would not learn to stop")
+                .hasMessageContaining("raise dataset.maxSeqLength");
     }
 
     /** The tokenizer, counting the characters it is asked to encode. */

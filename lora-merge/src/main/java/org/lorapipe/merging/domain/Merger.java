@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.contract.event.ModelFile;
 import org.lorapipe.contract.request.MergeSpec;
@@ -50,7 +52,8 @@ import org.lorapipe.tuning.peft.PeftAdapterFile;
  * <p>Output folder: {@code config.json} (the base's, {@code torch_dtype} set to the output dtype),
  * {@code model.safetensors} or {@code model-0000i-of-0000n.safetensors} shards plus
  * {@code model.safetensors.index.json}, the tokenizer files and {@code generation_config.json}, and
- * {@code SHA256SUMS}.
+ * {@code SHA256SUMS}; the chat template the adapter was trained with, when it has one, in {@code
+ * tokenizer_config.json}.
  *
  * <p>Tied embeddings: when {@code tie_word_embeddings} is true the output projection reuses
  * {@code model.embed_tokens.weight}. An adapter on {@code lm_head} was trained on the output path only;
@@ -133,6 +136,7 @@ public final class Merger {
                 long bytes = writeWeights(plan, base, adapter, staging, options);
                 writeConfig(config, plan.untiesLmHead(), options.dtype(), staging.resolve("config.json"));
                 copyExtras(baseDir, staging);
+                writeChatTemplate(baseDir, adapterDir, staging);
                 List<ModelFile> files = Sha256Sums.write(staging);
                 replace(staging, outDir);
                 List<String> merged =
@@ -276,6 +280,43 @@ public final class Merger {
         if (!Files.exists(dir.resolve("generation_config.json"))) {
             HfModelExporter.writeGenerationConfig(LlamaConfig.read(dir.resolve("config.json")), dir);
         }
+    }
+
+    /**
+     * The chat template the adapter was trained with ({@value ChatTemplateFile#FILE} beside it) becomes
+     * the merged model's: the {@code chat_template} of its {@code tokenizer_config.json} (the base's,
+     * or a new one), where {@code apply_chat_template} reads it; the base's own {@value
+     * ChatTemplateFile#FILE}, which transformers would read first, is left out. An adapter without one
+     * leaves the base's template as it is, in either file.
+     */
+    static void writeChatTemplate(Path baseDir, Path adapterDir, Path dir) throws IOException {
+        Path template = adapterDir.resolve(ChatTemplateFile.FILE);
+        if (!Files.isRegularFile(template)) {
+            if (Files.isRegularFile(baseDir.resolve(ChatTemplateFile.FILE))) {
+                Files.copy(baseDir.resolve(ChatTemplateFile.FILE), dir.resolve(ChatTemplateFile.FILE));
+            }
+            return;
+        }
+        if (Files.size(template) > ChatTemplateFile.MAX_BYTES) {
+            throw new MergeException(template + " has " + Files.size(template) + " bytes, more than the "
+                    + ChatTemplateFile.MAX_BYTES + " a chat template may have");
+        }
+        Path file = dir.resolve("tokenizer_config.json");
+        ObjectNode config = JSON.createObjectNode();
+        if (Files.isRegularFile(file)) {
+            JsonNode read;
+            try {
+                read = JSON.readTree(file.toFile());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new MergeException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (!(read instanceof ObjectNode o)) {
+                throw new MergeException(file + " is not a JSON object");
+            }
+            config = o;
+        }
+        config.put(ChatTemplateFile.CONFIG_KEY, Files.readString(template, StandardCharsets.UTF_8));
+        Files.writeString(file, JSON.writeValueAsString(config) + "\n");
     }
 
     /** Moves the finished staging folder to {@code outDir}, replacing an older merge there. */

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.checksum.ChecksumVerifier;
 import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.model.LlamaConfig;
@@ -282,6 +283,48 @@ class MergerTest {
                 .isLessThan(1e-6f);
         assertThat(MergeVerification.maxAbsLogitDiff(tiedBase, tiedAdapter, r.dir(), heldOut))
                 .isLessThan(1e-4);
+    }
+
+    @Test
+    void theChatTemplateTheAdapterWasTrainedWithGoesIntoTokenizerConfig() throws IOException {
+        String template = "{{ bos_token }}{% for m in messages %}{{ m['content'] }}\n{% endfor %}";
+        Path withTemplate = copyDir(adapter, tmp.resolve("adapter-chat"));
+        Files.writeString(withTemplate.resolve(ChatTemplateFile.FILE), template);
+
+        // a base without tokenizer_config.json gets one holding just the template
+        MergeResult r = Merger.merge(base, withTemplate, tmp.resolve("merged-chat"), F32);
+        assertThat(JSON.readTree(r.dir().resolve("tokenizer_config.json").toFile())
+                        .get("chat_template")
+                        .asText())
+                .isEqualTo(template);
+        assertThat(r.files()).extracting(f -> f.path()).contains("tokenizer_config.json");
+        assertThat(names(r.dir())).doesNotContain(ChatTemplateFile.FILE);
+
+        // a base's own template is replaced, its other settings kept
+        Path chatBase = copyDir(base, tmp.resolve("base-chat"));
+        Files.writeString(
+                chatBase.resolve("tokenizer_config.json"),
+                "{\"bos_token\": \"<s>\", \"model_max_length\": 1000000000000000019884624838656,"
+                        + " \"chat_template\": \"{{ messages[0]['content'] }}\"}");
+        MergeResult replaced = Merger.merge(chatBase, withTemplate, tmp.resolve("merged-chat-2"), F32);
+        JsonNode config =
+                JSON.readTree(replaced.dir().resolve("tokenizer_config.json").toFile());
+        assertThat(config.get("chat_template").asText()).isEqualTo(template);
+        assertThat(config.get("bos_token").asText()).isEqualTo("<s>");
+        assertThat(config.get("model_max_length").bigIntegerValue())
+                .isEqualTo(new java.math.BigInteger("1000000000000000019884624838656"));
+
+        // a base's chat_template.jinja (which transformers would read first) does not hide the adapter's
+        Files.writeString(chatBase.resolve(ChatTemplateFile.FILE), "{{ 'base' }}");
+        MergeResult shadowed = Merger.merge(chatBase, withTemplate, tmp.resolve("merged-chat-4"), F32);
+        assertThat(names(shadowed.dir())).doesNotContain(ChatTemplateFile.FILE);
+
+        // without a template in the adapter the base's stays as it was, in either file
+        MergeResult kept = Merger.merge(chatBase, adapter, tmp.resolve("merged-chat-3"), F32);
+        assertThat(Files.mismatch(
+                        chatBase.resolve("tokenizer_config.json"), kept.dir().resolve("tokenizer_config.json")))
+                .isEqualTo(-1);
+        assertThat(Files.readString(kept.dir().resolve(ChatTemplateFile.FILE))).isEqualTo("{{ 'base' }}");
     }
 
     private static int countShards(Path dir) throws IOException {

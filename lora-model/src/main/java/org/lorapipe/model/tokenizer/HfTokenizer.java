@@ -185,11 +185,20 @@ public final class HfTokenizer implements TextTokenizer {
 
     @Override
     public String decode(int[] ids) {
+        return tokenizer.decode(longs(ids), true);
+    }
+
+    @Override
+    public String decodeWithSpecialTokens(int[] ids) {
+        return tokenizer.decode(longs(ids), false);
+    }
+
+    private static long[] longs(int[] ids) {
         long[] l = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             l[i] = ids[i];
         }
-        return tokenizer.decode(l, true);
+        return l;
     }
 
     /**

@@ -229,9 +229,25 @@ public final class Llama2cTokenizer implements TextTokenizer {
 
     @Override
     public String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    /**
+     * As {@link #decode}, with {@code <unk>}, {@code <s>} and {@code </s>} written out; the space a
+     * word carries after {@code <s>} stays, as Hugging Face's Llama decoders keep it.
+     */
+    @Override
+    public String decodeWithSpecialTokens(int[] ids) {
+        return decode(ids, true);
+    }
+
+    private String decode(int[] ids, boolean specials) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int id : ids) {
             if (id == UNK || id == BOS || id == EOS) {
+                if (specials) {
+                    out.writeBytes((id == UNK ? "<unk>" : id == BOS ? "<s>" : "</s>").getBytes(StandardCharsets.UTF_8));
+                }
                 continue;
             }
             String piece = pieces[id];

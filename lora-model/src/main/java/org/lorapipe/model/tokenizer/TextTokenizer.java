@@ -16,6 +16,14 @@ public interface TextTokenizer extends AutoCloseable {
     String decode(int[] ids);
 
     /**
+     * The text of {@code ids} with special tokens written out ({@code <s>}, {@code <|im_end|>}): what a
+     * prompt template wrote, for people to read. The default skips them, as {@link #decode}.
+     */
+    default String decodeWithSpecialTokens(int[] ids) {
+        return decode(ids);
+    }
+
+    /**
      * What llama2.c's run.c prints for token {@code id} following {@code prev}: the leading space is
      * stripped after BOS, a raw byte token {@code <0xNN>} prints as that byte (nothing when the byte is
      * neither printable nor whitespace). Concatenating the pieces of a sequence gives run.c's output.

@@ -33,8 +33,8 @@ public final class SampleEvents {
     }
 
     public static String datasetPrepared(String id) {
-        var manifest =
-                new DatasetManifest(10, 9, Map.of("empty", 1L), 0, 0, 8, 1, 800, 100, 120, "alpaca", "0".repeat(64));
+        var manifest = new DatasetManifest(
+                10, 9, Map.of("empty", 1L), 0, 0, 8, 1, 800, 100, 120, "alpaca", "0".repeat(64), "</s>", null);
         return Json.write(DatasetPrepared.of(request(id), "s3://lora/datasets/" + id + "/", manifest));
     }
 

@@ -67,7 +67,15 @@ public final class StoriesFixture {
         return new RequestParser("lora").parse(json);
     }
 
-    /** Publishes a prepared dataset of {@code train} + {@code validation} story examples; returns the event. */
+    /** The chat template the fixture's datasets and adapters carry ({@code chat_template.jinja}). */
+    public static final String CHAT_TEMPLATE =
+            "{{ bos_token }}{% for m in messages %}{{ m['content'] }}{% if m['role'] == 'assistant' %}"
+                    + "{{ eos_token }}{% endif %}{% endfor %}";
+
+    /**
+     * Publishes a prepared dataset of {@code train} + {@code validation} story examples, with the
+     * {@link #CHAT_TEMPLATE} it was rendered with; returns the event.
+     */
     public DatasetPrepared publishDataset(TrainingRequest request, int train, int validation) {
         uploadModel();
         try (TextTokenizer tokenizer = Tokenizers.load(importedModel())) {
@@ -75,6 +83,7 @@ public final class StoriesFixture {
             long trainTokens = write(dir.resolve(ShardFormat.fileName("train", 0)), tokenizer, 0, train);
             long validationTokens =
                     write(dir.resolve(ShardFormat.fileName("validation", 0)), tokenizer, train, validation);
+            Files.writeString(dir.resolve("chat_template.jinja"), CHAT_TEMPLATE);
             DatasetManifest manifest = new DatasetManifest(
                     train + validation,
                     train + validation,
@@ -87,7 +96,9 @@ public final class StoriesFixture {
                     validationTokens,
                     64,
                     "plain",
-                    tokenizer.sha256());
+                    tokenizer.sha256(),
+                    "</s>",
+                    null);
             S3Uri folder = S3Uri.parse("s3://lora/datasets/" + request.requestId() + "/");
             Publication publication = store.beginPublication(folder);
             try (var files = Files.list(dir)) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.ErrorCodes;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.artifact.Manifest;
 import org.lorapipe.contract.dataset.ShardReader;
 import org.lorapipe.contract.dataset.TokenizedSequence;
@@ -90,6 +92,32 @@ public class RunStorage implements StageOutput {
                     false);
         }
         return Json.read(store.getString(folder.resolve("manifest.json")), DatasetManifest.class);
+    }
+
+    /**
+     * The chat template the dataset was rendered with ({@value ChatTemplateFile#FILE} of its
+     * publication, checked against its sha256), or empty when it has none ({@code text} documents,
+     * datasets published before it existed).
+     */
+    public Optional<String> chatTemplate(String datasetUri) {
+        S3Uri folder = folder(datasetUri);
+        Optional<Manifest.Entry> entry = store.requirePublished(folder).file(ChatTemplateFile.FILE);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        if (entry.get().size() > ChatTemplateFile.MAX_BYTES) {
+            throw new TrainingFailure(
+                    ErrorCodes.INVALID_INPUT,
+                    folder.resolve(ChatTemplateFile.FILE) + " has "
+                            + entry.get().size() + " bytes, more than the " + ChatTemplateFile.MAX_BYTES
+                            + " a chat template may have",
+                    false);
+        }
+        try (InputStream in = store.getVerified(folder, entry.get())) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every sequence of one split ({@code train} or {@code validation}), shard by shard. */

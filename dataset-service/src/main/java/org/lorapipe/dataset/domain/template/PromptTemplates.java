@@ -1,7 +1,12 @@
 package org.lorapipe.dataset.domain.template;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.lorapipe.contract.request.PromptTemplate;
 import org.lorapipe.dataset.domain.Example;
 import org.lorapipe.dataset.domain.Exchange;
@@ -18,6 +23,8 @@ import org.lorapipe.dataset.domain.Exchange;
  *   <li>{@code plain}: the instruction (and input) on their own lines, then the response.
  * </ul>
  *
+ * ({@code model}, the base model's own chat template, is {@link ModelTemplate}.)
+ *
  * A {@code text} document is one trained segment between BOS and EOS, whatever the template.
  */
 public final class PromptTemplates {
@@ -29,14 +36,63 @@ public final class PromptTemplates {
 
     private PromptTemplates() {}
 
+    /**
+     * A built-in template as an {@link ExampleTemplate}: every turn ends with the tokenizer's EOS.
+     *
+     * @throws IllegalArgumentException for {@code model}, which needs the model's chat template ({@link
+     *     ModelTemplate})
+     */
+    public static ExampleTemplate builtin(PromptTemplate template) {
+        if (template == PromptTemplate.MODEL) {
+            throw new IllegalArgumentException("promptTemplate 'model' renders with the base model's chat_template:"
+                    + " build a ModelTemplate from it");
+        }
+        return new ExampleTemplate() {
+            @Override
+            public List<Segment> apply(Example example) {
+                return PromptTemplates.apply(template, example);
+            }
+
+            @Override
+            public Optional<String> endOfTurn() {
+                return Optional.empty();
+            }
+
+            @Override
+            public String chatTemplate() {
+                return PromptTemplates.chatTemplate(template);
+            }
+        };
+    }
+
+    /**
+     * The Jinja chat template equivalent to a built-in template ({@code NAME.jinja} beside this class):
+     * rendered with the tokenizer's {@code bos_token} and {@code eos_token}, a conversation gives the text
+     * of {@link #apply} with BOS and EOS written out. A user message may carry the Alpaca input as an
+     * extra {@code input} key.
+     */
+    public static String chatTemplate(PromptTemplate template) {
+        try (InputStream in = PromptTemplates.class.getResourceAsStream(template.wire() + ".jinja")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no built-in chat template for " + template.wire());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code text} document: BOS, the document (trained), EOS. */
+    static List<Segment> document(Example example) {
+        return List.of(Segment.bos(), Segment.response(example.document()), Segment.eos());
+    }
+
     public static List<Segment> apply(PromptTemplate template, Example example) {
+        if (example.isDocument()) {
+            return document(example);
+        }
         List<Segment> out = new ArrayList<>();
         out.add(Segment.bos());
-        if (example.isDocument()) {
-            out.add(Segment.response(example.document()));
-            out.add(Segment.eos());
-            return out;
-        }
         List<Exchange> turns = example.exchanges();
         for (int i = 0; i < turns.size(); i++) {
             Exchange turn = turns.get(i);
@@ -45,13 +101,10 @@ public final class PromptTemplates {
                 case CHATML -> chatml(out, example.system(), turn, i);
                 case LLAMA2_CHAT -> llama2(out, example.system(), turn, i);
                 case PLAIN -> plain(out, example.system(), turn, i);
+                case MODEL -> throw new IllegalArgumentException("promptTemplate 'model' is not built in");
             }
         }
         return out;
-    }
-
-    private static String userText(Exchange turn) {
-        return turn.hasInput() ? turn.instruction() + "\n\n" + turn.input() : turn.instruction();
     }
 
     private static void alpaca(List<Segment> out, String system, Exchange turn, int i) {
@@ -77,7 +130,9 @@ public final class PromptTemplates {
         if (i == 0 && system != null) {
             prompt.append("<|im_start|>system\n").append(system).append("<|im_end|>\n");
         }
-        prompt.append("<|im_start|>user\n").append(userText(turn)).append("<|im_end|>\n<|im_start|>assistant\n");
+        prompt.append("<|im_start|>user\n")
+                .append(Conversation.userText(turn))
+                .append("<|im_end|>\n<|im_start|>assistant\n");
         out.add(Segment.prompt(prompt.toString()));
         out.add(Segment.response(turn.response() + "<|im_end|>"));
         out.add(Segment.eos());
@@ -88,14 +143,14 @@ public final class PromptTemplates {
             out.add(Segment.bos());
         }
         String sys = i == 0 && system != null ? "<<SYS>>\n" + system + "\n<</SYS>>\n\n" : "";
-        out.add(Segment.prompt("[INST] " + sys + userText(turn) + " [/INST]"));
+        out.add(Segment.prompt("[INST] " + sys + Conversation.userText(turn) + " [/INST]"));
         out.add(Segment.response(" " + turn.response() + " "));
         out.add(Segment.eos());
     }
 
     private static void plain(List<Segment> out, String system, Exchange turn, int i) {
         String prefix = i == 0 && system != null ? system + "\n\n" : i > 0 ? "\n" : "";
-        out.add(Segment.prompt(prefix + userText(turn) + "\n"));
+        out.add(Segment.prompt(prefix + Conversation.userText(turn) + "\n"));
         out.add(Segment.response(turn.response()));
         out.add(Segment.eos());
     }
