@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.lorapipe.cli.stack.EmbeddedStack;
 import org.lorapipe.contract.Topics;
+import org.lorapipe.contract.artifact.ChatTemplateFile;
 import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.json.Json;
@@ -36,12 +37,23 @@ import org.lorapipe.tuning.peft.PeftAdapter;
  * folder (a tiny random model with the architecture's real config fields, stories260K's tokenizer)
  * imported with {@code lora import --hf}, then one LoRA and one QLoRA request each, on all-linear
  * targets (Phi-3's fused names included). Every run must be merged with verification passed; each
- * merged folder is pulled, loaded as its architecture and compared with the base plus the adapter.
+ * merged folder is pulled, loaded as its architecture and compared with the base plus the adapter. The
+ * Mistral model brings Mistral's own chat template, and its runs use it ({@code promptTemplate:
+ * "model"}): the adapter and the merged model must carry that template.
  * Runs on the stack the end-to-end test already started (a second stack would cost CI a minute).
  */
 final class ArchitectureRuns {
 
     private static final String DATASET = DemoCommand.DATA + "train.jsonl";
+    /** Mistral 7B Instruct v0.1's chat template, as its tokenizer_config.json has it. */
+    static final String MISTRAL_TEMPLATE = "{{ bos_token }}{% for message in messages %}{% if (message['role'] =="
+            + " 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate"
+            + " user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}{{ '[INST] ' +"
+            + " message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ message['content'] +"
+            + " eos_token}}{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif"
+            + " %}{% endfor %}";
+
+    private static final String WITH_TEMPLATE = "zoo-mistral";
 
     private final EmbeddedStack stack;
     private final Path work;
@@ -63,7 +75,7 @@ final class ArchitectureRuns {
             for (String model : imported.keySet()) {
                 for (boolean qlora : new boolean[] {false, true}) {
                     String id = model + (qlora ? "-qlora" : "-lora");
-                    kafka.send(Topics.TRAINING_REQUESTED, id, request(id, model, qlora));
+                    kafka.send(Topics.TRAINING_REQUESTED, id, request(id, model, qlora, model.equals(WITH_TEMPLATE)));
                     ids.add(id);
                 }
             }
@@ -103,9 +115,23 @@ final class ArchitectureRuns {
                 assertThat(maxLogitDiff(mergedDir, base, adapter))
                         .as(id + " merged vs base + adapter")
                         .isLessThan(1e-4);
+                if (model.equals(WITH_TEMPLATE)) {
+                    assertThat(Files.readString(adapter.resolve(ChatTemplateFile.FILE)))
+                            .as(id + " adapter's chat template")
+                            .isEqualTo(MISTRAL_TEMPLATE);
+                    assertThat(Json.mapper()
+                                    .readTree(mergedDir
+                                            .resolve("tokenizer_config.json")
+                                            .toFile())
+                                    .path(ChatTemplateFile.CONFIG_KEY)
+                                    .asText())
+                            .as(id + " merged model's chat template")
+                            .isEqualTo(MISTRAL_TEMPLATE);
+                }
             }
         }
-        log.println("architectures: " + ids.size() + " runs (LoRA and QLoRA on " + imported.size()
+        log.println("architectures: " + ids.size() + " runs (LoRA and QLoRA on " + imported.size() + " models of "
+                + imported.values().stream().map(LlamaConfig::arch).distinct().count()
                 + " architectures) imported, trained, evaluated, merged and reloaded");
     }
 
@@ -125,6 +151,12 @@ final class ArchitectureRuns {
             Files.copy(tokenizer.resolve(f), dir.resolve(f));
         }
         String name = "zoo-" + e.name().replace('.', '-');
+        if (name.equals(WITH_TEMPLATE)) {
+            ObjectNode config = (ObjectNode)
+                    Json.mapper().readTree(dir.resolve("tokenizer_config.json").toFile());
+            config.put("bos_token", "<s>").put("eos_token", "</s>").put(ChatTemplateFile.CONFIG_KEY, MISTRAL_TEMPLATE);
+            Files.writeString(dir.resolve("tokenizer_config.json"), config.toPrettyString());
+        }
         Cli.useS3Keys(EmbeddedStack.ACCESS_KEY, EmbeddedStack.SECRET_KEY);
         try {
             Cli.Run r = Cli.run(
@@ -144,17 +176,18 @@ final class ArchitectureRuns {
         return c;
     }
 
-    private static String request(String id, String model, boolean qlora) {
+    private static String request(String id, String model, boolean qlora, boolean modelTemplate) {
         return """
                 {"requestId": "%s", "baseModel": "s3://lora/models/%s",
-                 "dataset": {"uri": "%s", "promptTemplate": "plain", "maxSeqLength": 128, "truncate": true, "validationFraction": 0.05},
+                 "dataset": {"uri": "%s", "promptTemplate": "%s", "maxSeqLength": 128, "truncate": true,
+                             "validationFraction": 0.05},
                  "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "targetModules": ["all-linear", "lm_head"]},
                  "quantization": {"type": "%s"},
                  "training": {"maxSteps": 2, "microBatchSize": 2, "warmupSteps": 0, "learningRate": 1e-2},
                  "evaluation": {"tasks": [{"name": "perplexity", "limit": 8}]},
                  "merge": {"enabled": true, "dtype": "float32"}}
                 """
-                .formatted(id, model, DATASET, qlora ? "nf4" : "none");
+                .formatted(id, model, DATASET, modelTemplate ? "model" : "plain", qlora ? "nf4" : "none");
     }
 
     private static Path pull(ObjectStore store, String uri, Path into) throws IOException {
