@@ -44,7 +44,10 @@ import org.lorapipe.tuning.peft.PeftAdapter;
  */
 final class ArchitectureRuns {
 
-    private static final String DATASET = DemoCommand.DATA + "train.jsonl";
+    /** The first records of the example's training set: enough for two steps and a validation split. */
+    private static final String DATASET = "s3://lora/data/zoo/train.jsonl";
+
+    private static final int RECORDS = 48;
     /** Mistral 7B Instruct v0.1's chat template, as its tokenizer_config.json has it. */
     static final String MISTRAL_TEMPLATE = "{{ bos_token }}{% for message in messages %}{% if (message['role'] =="
             + " 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate"
@@ -58,19 +61,35 @@ final class ArchitectureRuns {
     private final EmbeddedStack stack;
     private final Path work;
     private final PrintStream log;
+    private final Map<String, LlamaConfig> imported = new LinkedHashMap<>();
+    private final List<String> ids = new ArrayList<>();
 
-    ArchitectureRuns(EmbeddedStack stack, Path work, PrintStream log) {
+    private final Path root;
+
+    /** {@code root}: the checkout, whose examples/stories-instruct/train.jsonl the runs train on. */
+    ArchitectureRuns(EmbeddedStack stack, Path root, Path work, PrintStream log) {
         this.stack = stack;
+        this.root = root;
         this.work = work;
         this.log = log;
     }
 
-    void run() throws Exception {
-        Map<String, LlamaConfig> imported = new LinkedHashMap<>();
+    /**
+     * Imports every zoo model and publishes its two requests; the stages work on them while the caller
+     * goes on (the end-to-end test runs the demo meanwhile, so these runs fill the cores its training
+     * leaves idle).
+     */
+    void submit() throws Exception {
+        Path data = Files.createDirectories(work).resolve("train.jsonl");
+        try (var lines = Files.lines(root.resolve("examples/stories-instruct/train.jsonl"))) {
+            Files.write(data, lines.limit(RECORDS).toList());
+        }
+        try (ObjectStore store = new ObjectStore(stack.storage())) {
+            store.put(S3Uri.parse(DATASET), data);
+        }
         for (ArchitectureZoo.Entry e : ArchitectureZoo.all()) {
             imported.put("zoo-" + e.name().replace('.', '-'), importModel(e));
         }
-        List<String> ids = new ArrayList<>();
         try (KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers())) {
             for (String model : imported.keySet()) {
                 for (boolean qlora : new boolean[] {false, true}) {
@@ -79,6 +98,12 @@ final class ArchitectureRuns {
                     ids.add(id);
                 }
             }
+        }
+    }
+
+    /** Waits for every submitted run's merge and checks the merged folders. */
+    void verify() throws Exception {
+        try (KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers())) {
             Map<String, ModelMerged> merged = new LinkedHashMap<>();
             Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
             while (merged.size() < ids.size() && Instant.now().isBefore(deadline)) {
@@ -180,7 +205,7 @@ final class ArchitectureRuns {
         return """
                 {"requestId": "%s", "baseModel": "s3://lora/models/%s",
                  "dataset": {"uri": "%s", "promptTemplate": "%s", "maxSeqLength": 128, "truncate": true,
-                             "validationFraction": 0.05},
+                             "validationFraction": 0.1},
                  "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "targetModules": ["all-linear", "lm_head"]},
                  "quantization": {"type": "%s"},
                  "training": {"maxSteps": 2, "microBatchSize": 2, "warmupSteps": 0, "learningRate": 1e-2},

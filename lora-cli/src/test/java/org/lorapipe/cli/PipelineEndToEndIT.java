@@ -33,9 +33,9 @@ import org.lorapipe.testkit.TestData;
  *
  * <p>Before the example runs, the same stack is fuzzed ({@link HostileInputFuzz}): hostile requests and
  * forged events on every door must each get exactly one refusal and leave every service ready and idle,
- * so the example's run is also the valid request that must complete afterwards. After it, every supported
- * architecture is imported, trained with LoRA and QLoRA, merged and reloaded on the same stack
- * ({@link ArchitectureRuns}). The short fuzz runs in
+ * so the example's run is also the valid request that must complete afterwards. Beside it (submitted
+ * just before, checked after), every supported architecture is imported, trained with LoRA and QLoRA,
+ * merged and reloaded on the same stack ({@link ArchitectureRuns}). The short fuzz runs in
  * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
  * dataset-service,trainer-service,eval-service,merge-service,lora-cli -am -Dit.test=PipelineEndToEndIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
@@ -55,6 +55,9 @@ class PipelineEndToEndIT {
         try {
             stack.up();
             new HostileInputFuzz(stack, root, System.out).run();
+            ArchitectureRuns architectures =
+                    new ArchitectureRuns(stack, root, dir.resolve("architectures"), System.out);
+            architectures.submit();
 
             DemoCommand demo = new DemoCommand();
             demo.timeout = "10m"; // a stage that never answers fails the test instead of hanging CI
@@ -75,16 +78,17 @@ class PipelineEndToEndIT {
                                 .value(),
                         ModelMerged.class);
                 List<ConsumerRecord<String, String>> all = new ArrayList<>();
-                for (String topic : List.of(
-                        Topics.TRAINING_REQUESTED,
-                        Topics.DATASET_PREPARED,
-                        Topics.TRAINING_PROGRESS,
-                        Topics.ADAPTER_TRAINED,
-                        Topics.PIPELINE_FAILED)) {
-                    all.addAll(kafka.drain(topic, Duration.ofSeconds(2)).stream()
-                            .filter(r -> id.equals(r.key()))
-                            .toList());
-                }
+                kafka.drainAll(
+                                List.of(
+                                        Topics.TRAINING_REQUESTED,
+                                        Topics.DATASET_PREPARED,
+                                        Topics.TRAINING_PROGRESS,
+                                        Topics.ADAPTER_TRAINED,
+                                        Topics.PIPELINE_FAILED),
+                                Duration.ofSeconds(3))
+                        .values()
+                        .forEach(records -> all.addAll(
+                                records.stream().filter(r -> id.equals(r.key())).toList()));
                 all.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
                 all.forEach(r -> {
                     if (topics.isEmpty() || !topics.get(topics.size() - 1).equals(r.topic())) {
@@ -106,7 +110,7 @@ class PipelineEndToEndIT {
             assertThat(merged.merged()).isTrue();
             assertThat(merged.verification().maxAbsLogitDiff()).isLessThan(1e-4);
 
-            new ArchitectureRuns(stack, dir.resolve("architectures"), System.out).run();
+            architectures.verify();
 
             Path local = stack.dir().resolve("models").resolve(id);
             assertThat(ChecksumVerifier.verify(local)).isNotEmpty();

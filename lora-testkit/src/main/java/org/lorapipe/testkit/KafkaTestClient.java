@@ -155,6 +155,24 @@ public final class KafkaTestClient implements AutoCloseable {
         return claim(topic, r -> true);
     }
 
+    /**
+     * Every record arriving on any of {@code topics} within one {@code window}, by topic: one
+     * subscription change for them all, instead of one window (and one rebalance) per topic.
+     */
+    public Map<String, List<ConsumerRecord<String, String>>> drainAll(List<String> topics, Duration window) {
+        if (subscribed.addAll(topics)) {
+            consumer.subscribe(List.copyOf(subscribed));
+        }
+        long deadline = System.nanoTime() + window.toNanos();
+        long remaining;
+        while ((remaining = deadline - System.nanoTime()) > 0) {
+            fetch(Duration.ofNanos(Math.min(remaining, Duration.ofMillis(200).toNanos())));
+        }
+        Map<String, List<ConsumerRecord<String, String>>> out = new java.util.LinkedHashMap<>();
+        topics.forEach(t -> out.put(t, claim(t, r -> true)));
+        return out;
+    }
+
     private void subscribe(String topic) {
         if (subscribed.add(topic)) {
             consumer.subscribe(List.copyOf(subscribed));
