@@ -25,6 +25,7 @@ import org.lorapipe.contract.event.ModelFile;
 import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.RenderedExample;
 import org.lorapipe.contract.event.TaskResult;
 import org.lorapipe.contract.event.TrainingMetrics;
 import org.lorapipe.contract.event.TrainingProgress;
@@ -82,8 +83,15 @@ class WatchCommandTest {
                                     180,
                                     "alpaca",
                                     "abc",
-                                    null,
-                                    null))));
+                                    "</s>",
+                                    new RenderedExample(
+                                            7,
+                                            List.of(
+                                                    new RenderedExample.Span("<s>[INST] Name a colour. [/INST]", false),
+                                                    new RenderedExample.Span(" Blue.</s>", true)),
+                                            4,
+                                            11,
+                                            false)))));
             for (int step = 100; step <= 300; step += 100) {
                 kafka.send(
                         Topics.TRAINING_PROGRESS,
@@ -154,6 +162,8 @@ class WatchCommandTest {
         assertThat(code).as(out).isZero();
         assertThat(out)
                 .contains("400 records in, 390 out")
+                .contains("example (record 7; 4 of 15 tokens trained, in [[ ]]; turns end with </s>):")
+                .contains("<s>[INST] Name a colour. [/INST][[ Blue.</s>]]")
                 .contains("step 300/300")
                 .contains("validation loss 1.1000")
                 .contains("generation (n=20)")

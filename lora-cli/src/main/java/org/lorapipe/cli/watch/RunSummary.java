@@ -8,15 +8,19 @@ import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.EvaluationCompleted;
 import org.lorapipe.contract.event.ModelMerged;
 import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.RenderedExample;
 import org.lorapipe.contract.event.TaskResult;
 
 /** One line (or table) of words per pipeline event, for people watching a run. */
 public final class RunSummary {
     private RunSummary() {}
 
+    /** The most characters of the manifest's example shown under the dataset line. */
+    static final int EXAMPLE_CHARS = 800;
+
     static String dataset(DatasetPrepared e) {
         var m = e.manifest();
-        return String.format(
+        String line = String.format(
                 Locale.ROOT,
                 "dataset    %,d records in, %,d out (exact duplicates %,d, near %,d,"
                         + " dropped %s); %,d train / %,d validation examples, %,d train tokens, longest %d, %s",
@@ -30,6 +34,36 @@ public final class RunSummary {
                 m.trainTokens(),
                 m.maxSequenceLength(),
                 e.datasetUri());
+        return m.example() == null ? line : line + "\n" + example(m.example(), m.endOfTurnToken());
+    }
+
+    /**
+     * The manifest's rendered example as the model sees it, trained text between [[ and ]] (what
+     * Axolotl's preprocess shows in colour), so a wrong template or mask is seen before training.
+     */
+    static String example(RenderedExample x, String endOfTurn) {
+        StringBuilder text = new StringBuilder();
+        int shown = 0;
+        boolean cut = x.cut();
+        for (RenderedExample.Span span : x.spans()) {
+            if (shown >= EXAMPLE_CHARS) {
+                cut = true;
+                break;
+            }
+            String t = span.text().substring(0, Math.min(span.text().length(), EXAMPLE_CHARS - shown));
+            cut |= t.length() < span.text().length();
+            shown += t.length();
+            text.append(span.trained() ? "[[" + t + "]]" : t);
+        }
+        String header = String.format(
+                Locale.ROOT,
+                "  example (record %d; %,d of %,d tokens trained, in [[ ]]%s%s):",
+                x.record(),
+                x.trainedTokens(),
+                x.trainedTokens() + x.untrainedTokens(),
+                endOfTurn == null ? "" : "; turns end with " + endOfTurn,
+                cut ? "; cut" : "");
+        return header + "\n    " + text.toString().replace("\n", "\n    ") + (cut ? " ..." : "");
     }
 
     static String adapter(AdapterTrained e) {
