@@ -83,7 +83,9 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(
             names = "--hf",
             paramLabel = "DIR",
-            description = "A Hugging Face model directory: config.json, *.safetensors, tokenizer.json.")
+            description = "A Hugging Face model directory: config.json, *.safetensors, tokenizer.json. Architectures:"
+                    + " LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
+                    + " Gemma2ForCausalLM, Phi3ForCausalLM.")
     Path hf;
 
     @Option(

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lorapipe.model.LlamaConfig;
 
 /** {@code lora import --out} and {@code lora generate} on a local directory: run.c's output, exactly. */
 class ImportGenerateTest {
@@ -222,6 +223,8 @@ class ImportGenerateTest {
 
     @Test
     void helpShowsExamples() {
+        String help = Cli.run("import", "--help").out().replaceAll("\\s+", " ");
+        assertThat(help).as("--hf names every supported architecture").contains(LlamaConfig.SUPPORTED_ARCHITECTURES);
         assertThat(Cli.run("import", "--help").out())
                 .contains("Examples:")
                 .contains("lora import --llama2c stories260K.bin --tokenizer tok512.bin \\\n")
