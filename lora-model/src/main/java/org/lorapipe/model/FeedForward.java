@@ -22,7 +22,7 @@ public final class FeedForward {
     private final boolean fused;
     private final boolean gelu;
     private final int hidden;
-    private final NDArray half; // [] 0.5, for gelu; scalars are tensors (see Attention)
+    private final NDArray half; // [] 0.5, for gelu (else null); scalars are tensors (see Attention)
     private final NDArray one;
     private final NDArray cubic; // [] 0.044715
     private final NDArray sqrt2OverPi;
@@ -32,10 +32,11 @@ public final class FeedForward {
         this.fused = config.arch().fusedProjections();
         this.gelu = config.hiddenAct().equals("gelu_pytorch_tanh");
         this.hidden = config.intermediateSize();
-        this.half = weights.create(0.5f);
-        this.one = weights.create(1f);
-        this.cubic = weights.create(0.044715f);
-        this.sqrt2OverPi = weights.create((float) Math.sqrt(2.0 / Math.PI));
+        // GELU's constants only where it is used: a SiLU model holds none
+        this.half = gelu ? weights.create(0.5f) : null;
+        this.one = gelu ? weights.create(1f) : null;
+        this.cubic = gelu ? weights.create(0.044715f) : null;
+        this.sqrt2OverPi = gelu ? weights.create((float) Math.sqrt(2.0 / Math.PI)) : null;
     }
 
     /** The down projection's module name (its input is what {@link #gated} returns). */

@@ -123,7 +123,8 @@ public record LlamaConfig(
         } else if (partialRotaryFactor != 1 && arch != Architecture.PHI3) {
             problems.add("partial_rotary_factor is only read by " + PHI3 + ", not " + architecture);
         } else if (headDim > 0
-                && ((int) (headDim * partialRotaryFactor) <= 0 || (int) (headDim * partialRotaryFactor) % 2 != 0)) {
+                && (rotaryDims(headDim, partialRotaryFactor) <= 0
+                        || rotaryDims(headDim, partialRotaryFactor) % 2 != 0)) {
             problems.add("head_dim " + headDim + " x partial_rotary_factor " + partialRotaryFactor
                     + " must be a positive even number of rotated dimensions");
         }
@@ -187,6 +188,11 @@ public record LlamaConfig(
 
     /** Dimensions of each head the rotary embedding turns: head_dim x partial_rotary_factor. */
     public int rotaryDim() {
+        return rotaryDims(headDim, partialRotaryFactor);
+    }
+
+    /** int(head_dim * partial_rotary_factor), as transformers computes the rotated width. */
+    private static int rotaryDims(int headDim, double partialRotaryFactor) {
         return (int) (headDim * partialRotaryFactor);
     }
 
@@ -319,14 +325,12 @@ public record LlamaConfig(
                     + String.join(", ", missing) + " (a " + arch + " config.json needs hidden_size, intermediate_size,"
                     + " num_hidden_layers, num_attention_heads and vocab_size)");
         }
+        int headDim = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
+        double rotaryFraction = root.path("partial_rotary_factor").asDouble(1.0);
+        int maxPositions = root.path("max_position_embeddings").asInt(2048);
         List<String> scalingProblems = new ArrayList<>();
-        int headDimOf = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
         RopeScaling scaling = RopeScaling.parse(
-                root.get("rope_scaling"),
-                root,
-                (int) (headDimOf * root.path("partial_rotary_factor").asDouble(1.0)),
-                root.path("max_position_embeddings").asInt(2048),
-                scalingProblems);
+                root.get("rope_scaling"), root, rotaryDims(headDim, rotaryFraction), maxPositions, scalingProblems);
         if (!scalingProblems.isEmpty()) {
             throw new ModelFormatException(where + ": " + String.join("; ", scalingProblems));
         }
@@ -339,9 +343,7 @@ public record LlamaConfig(
             throw new ModelFormatException(where + ": hidden_act " + act + " is not supported (supported: "
                     + String.join(", ", SUPPORTED_ACTIVATIONS) + ")");
         }
-        double rotaryFraction = root.path("partial_rotary_factor").asDouble(1.0);
         int kv = root.path("num_key_value_heads").asInt(heads);
-        int headDim = root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : (heads > 0 ? hidden / heads : 0);
         boolean qwen = a.qkvBias();
         int window = a.windowedLayers() == Architecture.WindowedLayers.NONE
                 ? 0
@@ -361,7 +363,7 @@ public record LlamaConfig(
                 root.path("rope_theta").asDouble(10000.0),
                 vocab,
                 root.path("tie_word_embeddings").asBoolean(a == Architecture.GEMMA2), // Gemma2Config ties by default
-                root.path("max_position_embeddings").asInt(2048),
+                maxPositions,
                 firstInt(root.get("bos_token_id"), 1),
                 firstInt(root.get("eos_token_id"), 2),
                 root.path("attention_bias").asBoolean(false),

@@ -1,7 +1,9 @@
 package org.lorapipe.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -188,7 +190,7 @@ public record RopeScaling(
     /** A longrope factor list: head_dim / 2 positive numbers. */
     private static List<Double> factors(JsonNode n, String field, int length, List<String> problems) {
         JsonNode list = n.get(field);
-        List<Double> out = new java.util.ArrayList<>();
+        List<Double> out = new ArrayList<>();
         if (list == null || !list.isArray() || list.size() != length) {
             problems.add("rope_scaling." + field + " must be a list of head_dim / 2 = " + length + " numbers, got "
                     + (list == null ? "nothing" : list.isArray() ? list.size() + " entries" : list.getNodeType()));
@@ -241,7 +243,7 @@ public record RopeScaling(
         }
     }
 
-    private static void appendAll(com.fasterxml.jackson.databind.node.ArrayNode a, List<Double> values) {
+    private static void appendAll(ArrayNode a, List<Double> values) {
         values.forEach(a::add);
     }
 
