@@ -7,7 +7,6 @@ import java.util.List;
 import org.lorapipe.model.DecoderLayer;
 import org.lorapipe.model.LayerContext;
 import org.lorapipe.model.LayerOps;
-import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LinearModules;
 import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
@@ -167,7 +166,7 @@ public final class CausalLm implements AutoCloseable {
                     if (recompute) {
                         inputs[l + 1] = LlamaModel.layerInScope(layers.get(l), inputs[l], ctx, model.directOps(), step);
                     } else {
-                        tapes[l] = LayerTape.record(this, layers.get(l), inputs[l], ctx, true, step);
+                        tapes[l] = LayerTape.record(model, layers.get(l), inputs[l], ctx, true, step);
                         inputs[l + 1] = tapes[l].output();
                     }
                 }
@@ -182,7 +181,7 @@ public final class CausalLm implements AutoCloseable {
             }
             for (int l = count - 1; l >= 0; l--) {
                 if (tapes[l] == null) { // recomputation: the whole layer, its weights held only meanwhile
-                    tapes[l] = LayerTape.record(this, layers.get(l), inputs[l], ctx, false, step);
+                    tapes[l] = LayerTape.record(model, layers.get(l), inputs[l], ctx, false, step);
                 }
                 NDArray next = tapes[l].backward(upstream, step);
                 tapes[l].close();
@@ -293,10 +292,6 @@ public final class CausalLm implements AutoCloseable {
                 ? lora.forward(in, piece)
                 : linears.get(name).forward(in);
         return model.logits(x, ops); // [..., V]
-    }
-
-    LinearLayer linear(String name) {
-        return linears.get(name);
     }
 
     @Override

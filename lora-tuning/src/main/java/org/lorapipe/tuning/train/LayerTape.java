@@ -10,6 +10,8 @@ import org.lorapipe.model.LayerContext;
 import org.lorapipe.model.LayerOps;
 import org.lorapipe.model.Linear;
 import org.lorapipe.model.LinearLayer;
+import org.lorapipe.model.LinearModules;
+import org.lorapipe.model.LlamaModel;
 import org.lorapipe.tuning.lora.LoraLinear;
 import org.lorapipe.tuning.nf4.Nf4Linear;
 
@@ -66,15 +68,15 @@ final class LayerTape implements LayerOps, AutoCloseable {
     }
 
     private final NDManager scope;
-    private final CausalLm lm;
+    private final LinearModules linears;
     private final NDArray input; // the layer input x as a leaf [B, T, D]
     private final List<Piece> pieces = new ArrayList<>();
     private Piece open = new Piece();
     private NDArray output; // the layer output y (detached) [B, T, D]
 
-    private LayerTape(NDManager scope, CausalLm lm, NDArray input) {
+    private LayerTape(NDManager scope, LinearModules linears, NDArray input) {
         this.scope = scope;
-        this.lm = lm;
+        this.linears = linears;
         this.input = input;
     }
 
@@ -87,14 +89,19 @@ final class LayerTape implements LayerOps, AutoCloseable {
      * cuts would bypass their gradients.
      */
     static LayerTape record(
-            CausalLm lm, DecoderLayer layer, NDArray x, LayerContext ctx, boolean cutProjections, NDManager parent) {
+            LlamaModel model,
+            DecoderLayer layer,
+            NDArray x,
+            LayerContext ctx,
+            boolean cutProjections,
+            NDManager parent) {
         NDManager scope = parent.newSubManager();
         // every op's result lands in `work` (the manager of its first operand); only what backward needs
         // moves to `scope`: intermediates autograd saved stay alive through their native references
         try (Autograd.Recording r = Autograd.record();
                 NDManager work = scope.newSubManager()) {
-            LayerTape tape = new LayerTape(scope, lm, leaf(x, work));
-            LayerOps ops = cutProjections ? tape : lm.model().directOps();
+            LayerTape tape = new LayerTape(scope, model.linears(), leaf(x, work));
+            LayerOps ops = cutProjections ? tape : model.directOps();
             tape.finish(layer.forward(tape.input, ctx, ops)); // [B, T, D]
             tape.keep();
             return tape;
@@ -233,7 +240,7 @@ final class LayerTape implements LayerOps, AutoCloseable {
             throw new IllegalStateException("projection " + name + " does not read the last cut: the layer must"
                     + " mark every projection input (LayerOps.projectionInput)");
         }
-        LinearLayer layer = lm.linear(name);
+        LinearLayer layer = linears.get(name);
         LoraLinear lora = layer instanceof LoraLinear adapted ? adapted : null;
         LinearLayer base = ModelMemory.unwrap(layer);
         NDArray detached = in.stopGradient(); // in the work manager, like every result below
