@@ -7,7 +7,9 @@ public enum Stage {
     DATASET("dataset"),
     TRAINING("training"),
     EVALUATION("evaluation"),
-    MERGE("merge");
+    MERGE("merge"),
+    /** The sweep-service: a sweep request it refused. */
+    SWEEP("sweep");
 
     private final String wire;
 

@@ -23,8 +23,16 @@ public final class Topics {
     public static final String PIPELINE_FAILED = "lora.pipeline.failed";
     /** Records that are not JSON at all, with their original bytes. */
     public static final String DEAD_LETTER = "lora.dead-letter";
+    /** SweepRequested (keyed by sweepId): users and {@code lora sweep submit} to the sweep-service. */
+    public static final String SWEEP_REQUESTED = "lora.sweep.requested";
+    /** SweepRunEnded (keyed by sweepId): inside the sweep-service, a run's end re-keyed by its sweep. */
+    public static final String SWEEP_RUNS = "lora.sweep.runs";
+    /** SweepProgress (keyed by sweepId): sweep-service to users and {@code lora sweep watch}. */
+    public static final String SWEEP_PROGRESS = "lora.sweep.progress";
+    /** SweepCompleted (keyed by sweepId): sweep-service to users. */
+    public static final String SWEEP_COMPLETED = "lora.sweep.completed";
 
-    /** Every topic, in pipeline order. */
+    /** Every topic, in pipeline order, then the sweeps'. */
     public static final List<String> ALL = List.of(
             TRAINING_REQUESTED,
             DATASET_PREPARED,
@@ -33,7 +41,11 @@ public final class Topics {
             EVALUATION_COMPLETED,
             MODEL_MERGED,
             PIPELINE_FAILED,
-            DEAD_LETTER);
+            DEAD_LETTER,
+            SWEEP_REQUESTED,
+            SWEEP_RUNS,
+            SWEEP_PROGRESS,
+            SWEEP_COMPLETED);
 
     /**
      * Partitions of a stage's input topic when the pipeline creates it ({@code lora stack}, the services,
@@ -49,7 +61,12 @@ public final class Topics {
     /** The partitions {@code topic} is created with (docs/CONTRACT.md, "partitions (default)"). */
     public static int partitions(String topic) {
         return switch (topic) {
-            case TRAINING_REQUESTED, DATASET_PREPARED, ADAPTER_TRAINED, EVALUATION_COMPLETED -> STAGE_INPUT_PARTITIONS;
+            case TRAINING_REQUESTED,
+                    DATASET_PREPARED,
+                    ADAPTER_TRAINED,
+                    EVALUATION_COMPLETED,
+                    SWEEP_REQUESTED,
+                    SWEEP_RUNS -> STAGE_INPUT_PARTITIONS;
             default -> OTHER_PARTITIONS;
         };
     }
