@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  *   runs/{id}/not-merged.json         a run not merged on purpose
  *   runs/{id}/request.json            the request the id was first accepted with
  *   runs/{id}/owner.json              who submitted it (the authenticated principal, or none)
+ *   sweeps/{id}/plan.json             a sweep's settings, seeds and runs
+ *   sweeps/{id}/runs/{n}.json         how run n of the sweep ended
+ *   sweeps/{id}/report/               the sweep's report: report.json, report.md, SVG charts
  * </pre>
  */
 public final class BucketLayout {
@@ -24,6 +27,7 @@ public final class BucketLayout {
     public static final String MODELS = "models/";
     public static final String DATASETS = "datasets/";
     public static final String RUNS = "runs/";
+    public static final String SWEEPS = "sweeps/";
 
     public static final String NOT_MERGED = "not-merged.json";
     public static final String REQUEST = "request.json";
@@ -43,6 +47,16 @@ public final class BucketLayout {
 
     public static String run(String requestId) {
         return RUNS + requestId + "/";
+    }
+
+    /** The folder of a sweep. */
+    public static String sweep(String sweepId) {
+        return SWEEPS + sweepId + "/";
+    }
+
+    /** A sweep's report (a publication). */
+    public static String sweepReport(String sweepId) {
+        return sweep(sweepId) + "report/";
     }
 
     public static String checkpoints(String requestId) {

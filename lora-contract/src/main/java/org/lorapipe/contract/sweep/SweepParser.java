@@ -133,7 +133,9 @@ public final class SweepParser {
         if (!problems.isEmpty()) {
             throw fail(sweepId, problems);
         }
-        SweepPlan plan = new SweepPlan(sweepId, title, axes, settings, seeds, runs, root.deepCopy());
+        ObjectNode asReceived = root.deepCopy();
+        asReceived.remove(List.of("schemaVersion", "occurredAt")); // when it was sent is not what it asks
+        SweepPlan plan = new SweepPlan(sweepId, title, axes, settings, seeds, runs, asReceived);
         return new SweepExpansion(plan, trainingRequests);
     }
 

@@ -64,8 +64,12 @@ public class StageConsumers {
             LOG.info("lora.stage.enabled=false: not consuming");
             return;
         }
-        BrokerClients clients =
-                new BrokerClients(kafkaClientProperties, settings.groupId(), instanceId(), settings.createTopics());
+        if (handlers.isUnsatisfied()) {
+            LOG.infof("%s has no stage handler: it consumes with its own loops", service.name());
+            return;
+        }
+        BrokerClients clients = new BrokerClients(
+                kafkaClientProperties, settings.groupId(), instanceId(settings, httpPort), settings.createTopics());
         StageConsumer<?> c = new StageConsumer<>(
                 handlers.get(),
                 Stage.valueOf(service.stage().toUpperCase(Locale.ROOT)),
@@ -116,7 +120,7 @@ public class StageConsumers {
      * {@code lora.stage.instance-id}, else host name and HTTP port (unique among the replicas running on
      * one host, and stable across a restart of the same replica), else a random id.
      */
-    private String instanceId() {
+    public static String instanceId(StageSettings settings, int httpPort) {
         return settings.instanceId().filter(s -> !s.isBlank()).orElseGet(() -> {
             if (httpPort <= 0) {
                 return UUID.randomUUID().toString();
