@@ -1,6 +1,7 @@
 package org.lorapipe.cli;
 
 import org.lorapipe.cli.stack.StackCommand;
+import org.lorapipe.cli.sweep.SweepCommand;
 import org.lorapipe.cli.watch.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             WatchCommand.class,
             PullCommand.class,
+            SweepCommand.class,
             GenerateCommand.class,
             EvalCommand.class,
             BenchCommand.class,

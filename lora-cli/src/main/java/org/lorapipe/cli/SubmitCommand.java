@@ -83,17 +83,22 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     private static void send(KafkaConnection kafka, String key, String body) {
+        send(kafka, Topics.TRAINING_REQUESTED, key, body);
+    }
+
+    /** Publishes {@code body} to {@code topic} with the CloudEvents headers of {@code /lora/cli}; waits for the ack. */
+    public static void send(KafkaConnection kafka, String topic, String key, String body) {
         Map<String, String> defaults = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000",
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         try (var producer = kafka.producer(defaults)) {
-            var record = new ProducerRecord<>(Topics.TRAINING_REQUESTED, key, body);
+            var record = new ProducerRecord<>(topic, key, body);
             record.headers()
                     .add("ce_specversion", bytes("1.0"))
                     .add("ce_id", bytes(UUID.randomUUID().toString()))
-                    .add("ce_type", bytes(Topics.TRAINING_REQUESTED))
+                    .add("ce_type", bytes(topic))
                     .add("ce_source", bytes("/lora/cli"))
                     .add("ce_time", bytes(Instant.now().toString()))
                     .add("content-type", bytes("application/json"));

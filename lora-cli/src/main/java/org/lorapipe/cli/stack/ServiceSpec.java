@@ -8,14 +8,21 @@ import org.lorapipe.devstack.ServiceLauncher;
 /**
  * One replica of a stage service in the embedded stack: its module, its replica number (from 1) and its
  * HTTP port. The first replicas use 8081-8084; replica r of the i-th service uses
- * {@code 8084 + 4 * (r - 2) + i + 1}, so two replicas of each stage use 8081-8088.
+ * {@code 8084 + 4 * (r - 2) + i + 1}, so two replicas of each stage use 8081-8088. The sweep-service,
+ * which turns a sweep into runs of the stages, runs beside them: replica r on {@code 8180 + r}.
  */
 public record ServiceSpec(String module, int replica, int port) {
     /** The four modules, in pipeline order. */
     public static final List<String> MODULES =
             List.of("dataset-service", "trainer-service", "eval-service", "merge-service");
 
-    /** The four services, one replica each, on ports 8081-8084. */
+    /** The sweep-service's module. */
+    public static final String SWEEP_MODULE = "sweep-service";
+
+    /** The first sweep-service replica's port; replica r uses this + r - 1 (above the stages' 8081-8104). */
+    public static final int SWEEP_PORT = 8181;
+
+    /** The four services, one replica each, on ports 8081-8084, and the sweep-service on 8181. */
     public static final List<ServiceSpec> ALL = replicas(1);
 
     /** A first replica. */
@@ -23,7 +30,7 @@ public record ServiceSpec(String module, int replica, int port) {
         this(module, 1, port);
     }
 
-    /** {@code n} replicas of every service, on the ports above. */
+    /** {@code n} replicas of every service, on the ports above: the stages first, then the sweep-service. */
     public static List<ServiceSpec> replicas(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("--replicas must be at least 1, got " + n);
@@ -33,6 +40,9 @@ public record ServiceSpec(String module, int replica, int port) {
             for (int i = 0; i < MODULES.size(); i++) {
                 specs.add(new ServiceSpec(MODULES.get(i), r, 8081 + MODULES.size() * (r - 1) + i));
             }
+        }
+        for (int r = 1; r <= n; r++) {
+            specs.add(new ServiceSpec(SWEEP_MODULE, r, SWEEP_PORT + r - 1));
         }
         return List.copyOf(specs);
     }

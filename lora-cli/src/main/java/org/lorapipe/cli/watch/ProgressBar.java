@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.lorapipe.contract.event.TrainingProgress;
 
 /** Renders a training step as one line: a bar, step, loss, learning rate, throughput, ETA and memory. */
-final class ProgressBar {
+public final class ProgressBar {
     static final int WIDTH = 28;
 
     private ProgressBar() {}
@@ -29,14 +29,14 @@ final class ProgressBar {
                 memory);
     }
 
-    static String duration(long ms) {
+    public static String duration(long ms) {
         Duration d = Duration.ofMillis(Math.max(0, ms));
         return d.toHours() > 0
                 ? String.format(Locale.ROOT, "%dh%02dm", d.toHours(), d.toMinutesPart())
                 : String.format(Locale.ROOT, "%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
     }
 }
