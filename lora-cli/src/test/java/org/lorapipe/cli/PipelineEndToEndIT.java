@@ -37,7 +37,7 @@ import org.lorapipe.testkit.TestData;
  * just before, checked after), every supported architecture is imported, trained with LoRA and QLoRA,
  * merged and reloaded on the same stack ({@link ArchitectureRuns}). The short fuzz runs in
  * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
- * dataset-service,trainer-service,eval-service,merge-service,lora-cli -am -Dit.test=PipelineEndToEndIT
+ * dataset-service,trainer-service,eval-service,merge-service,sweep-service,lora-cli -am -Dit.test=PipelineEndToEndIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 class PipelineEndToEndIT {
@@ -58,6 +58,8 @@ class PipelineEndToEndIT {
             ArchitectureRuns architectures =
                     new ArchitectureRuns(stack, root, dir.resolve("architectures"), System.out);
             architectures.submit();
+            SweepEndToEnd sweep = new SweepEndToEnd(stack, dir.resolve("sweep"), System.out);
+            sweep.submit();
 
             DemoCommand demo = new DemoCommand();
             demo.timeout = "10m"; // a stage that never answers fails the test instead of hanging CI
@@ -111,6 +113,7 @@ class PipelineEndToEndIT {
             assertThat(merged.verification().maxAbsLogitDiff()).isLessThan(1e-4);
 
             architectures.verify();
+            sweep.verify();
 
             Path local = stack.dir().resolve("models").resolve(id);
             assertThat(ChecksumVerifier.verify(local)).isNotEmpty();
