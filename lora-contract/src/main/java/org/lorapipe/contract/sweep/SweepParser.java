@@ -42,6 +42,10 @@ public final class SweepParser {
     private static final int MAX_PATH_SEGMENTS = 4;
     private static final List<String> FIELDS =
             List.of("sweepId", "title", "base", "grid", "settings", "seeds", "schemaVersion", "occurredAt");
+    /** The key of a listed setting that names it instead of setting a request field. */
+    private static final String NAME = "name";
+
+    private static final int MAX_NAME_CHARS = 60;
     private static final Set<String> NOT_OVERRIDABLE = Set.of("requestId", "schemaVersion", "occurredAt");
 
     private final RequestParser requests;
@@ -87,7 +91,7 @@ public final class SweepParser {
             problems.add("base.requestId must be left out: run n of the sweep is named {sweepId}-{n}");
         }
         Map<String, List<JsonNode>> grid = grid(root.path("grid"), problems);
-        List<Map<String, JsonNode>> listed = listedSettings(root.path("settings"), problems);
+        List<Listed> listed = listedSettings(root.path("settings"), problems);
         List<Long> seeds = seeds(root.path("seeds"), base, problems);
         if (!problems.isEmpty()) {
             throw fail(sweepId, problems);
@@ -212,10 +216,13 @@ public final class SweepParser {
         return grid;
     }
 
-    private static List<Map<String, JsonNode>> listedSettings(JsonNode node, Problems problems) {
-        List<Map<String, JsonNode>> listed = new ArrayList<>();
+    /** A setting of the list {@code settings}: its overrides, and the name it is shown by when it has one. */
+    private record Listed(String name, Map<String, JsonNode> overrides) {}
+
+    private static List<Listed> listedSettings(JsonNode node, Problems problems) {
+        List<Listed> listed = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
-            listed.add(Map.of());
+            listed.add(new Listed(null, Map.of()));
             return listed;
         }
         if (!node.isArray() || node.isEmpty() || node.size() > DEFAULT_MAX_RUNS) {
@@ -224,7 +231,7 @@ public final class SweepParser {
                     "must be a list of 1-" + DEFAULT_MAX_RUNS
                             + " objects of request path to value, e.g. [{\"lora.r\": 4, \"lora.alpha\": 8}]",
                     node);
-            listed.add(Map.of());
+            listed.add(new Listed(null, Map.of()));
             return listed;
         }
         for (int i = 0; i < node.size(); i++) {
@@ -235,12 +242,27 @@ public final class SweepParser {
                 continue;
             }
             Map<String, JsonNode> overrides = new LinkedHashMap<>();
+            String[] name = {null};
             entry.fields().forEachRemaining(e -> {
-                if (checkPath(e.getKey(), where + "." + e.getKey(), problems)) {
+                if (e.getKey().equals(NAME)) {
+                    JsonNode v = e.getValue();
+                    if (!v.isTextual()
+                            || v.textValue().isBlank()
+                            || v.textValue().length() > MAX_NAME_CHARS
+                            || RequestParser.hasControlCharacter(v.textValue())) {
+                        problems.add(
+                                where + "." + NAME,
+                                "must be a short label of 1-" + MAX_NAME_CHARS
+                                        + " characters without control characters",
+                                v);
+                    } else {
+                        name[0] = v.textValue();
+                    }
+                } else if (checkPath(e.getKey(), where + "." + e.getKey(), problems)) {
                     overrides.put(e.getKey(), e.getValue());
                 }
             });
-            listed.add(overrides);
+            listed.add(new Listed(name[0], overrides));
         }
         return listed;
     }
@@ -300,7 +322,7 @@ public final class SweepParser {
     }
 
     private static List<SweepSetting> settings(
-            List<Map<String, JsonNode>> listed, Map<String, List<JsonNode>> grid, Problems problems) {
+            List<Listed> listed, Map<String, List<JsonNode>> grid, Problems problems) {
         List<Map<String, JsonNode>> combinations = new ArrayList<>();
         combinations.add(new LinkedHashMap<>());
         for (Map.Entry<String, List<JsonNode>> axis : grid.entrySet()) {
@@ -317,22 +339,27 @@ public final class SweepParser {
         List<SweepSetting> settings = new ArrayList<>();
         Map<Map<String, JsonNode>, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < listed.size(); i++) {
-            for (String path : listed.get(i).keySet()) {
+            for (String path : listed.get(i).overrides().keySet()) {
                 if (grid.containsKey(path)) {
                     problems.add(
                             "settings[" + i + "]." + path, "is also an axis of the grid: set it in one place", path);
                 }
             }
             for (Map<String, JsonNode> c : combinations) {
-                Map<String, JsonNode> overrides = new LinkedHashMap<>(listed.get(i));
+                Map<String, JsonNode> overrides =
+                        new LinkedHashMap<>(listed.get(i).overrides());
                 overrides.putAll(c);
+                String name = listed.get(i).name();
+                String label = name == null
+                        ? SweepSetting.labelOf(overrides)
+                        : c.isEmpty() ? name : name + ", " + SweepSetting.labelOf(c);
                 int index = settings.size() + 1;
                 Integer earlier = seen.putIfAbsent(overrides, index);
                 if (earlier != null) {
-                    problems.add("setting " + index + " (" + SweepSetting.labelOf(overrides) + ") repeats setting "
-                            + earlier + ": list each setting once (seeds repeat runs)");
+                    problems.add("setting " + index + " (" + label + ") repeats setting " + earlier
+                            + ": list each setting once (seeds repeat runs)");
                 }
-                settings.add(new SweepSetting(index, SweepSetting.labelOf(overrides), overrides));
+                settings.add(new SweepSetting(index, label, overrides));
             }
         }
         return settings;

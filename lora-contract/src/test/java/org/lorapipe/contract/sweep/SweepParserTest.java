@@ -149,4 +149,25 @@ class SweepParserTest {
         assertThat(SweepIds.runId("s", 3)).isEqualTo("s-3");
         assertThat(List.of(SweepIds.parse("a.b-1").orElseThrow().sweepId())).containsExactly("a.b");
     }
+
+    @Test
+    void aListedSettingMayBeNamedAndItsNameLeadsItsLabel() {
+        SweepExpansion e = parser.parse(
+                """
+                { "sweepId": "named", %s,
+                  "settings": [ { "name": "stories", "dataset.maxSeqLength": 128 },
+                                { "name": "", "dataset.maxSeqLength": 64 } ],
+                  "grid": { "lora.r": [4] } }"""
+                        .formatted(BASE)
+                        .replace("{ \"name\": \"\", ", "{ "));
+        assertThat(e.plan().settings())
+                .extracting(SweepSetting::label)
+                .containsExactly("stories, lora.r=4", "dataset.maxSeqLength=64, lora.r=4");
+        assertThat(e.plan().settings().get(0).overrides()).containsOnlyKeys("dataset.maxSeqLength", "lora.r");
+        assertThatThrownBy(() -> parser.parse(
+                        """
+                        { "sweepId": "named", %s, "settings": [ { "name": "" } ] }"""
+                                .formatted(BASE)))
+                .hasMessageContaining("settings[0].name must be a short label");
+    }
 }
