@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             StackCommand.class,
             ImportCommand.class,
+            UploadCommand.class,
             SubmitCommand.class,
             WatchCommand.class,
             PullCommand.class,
