@@ -17,7 +17,7 @@ done
 
 lora stack up
 export LORA_SKIP_BUILD=1 # built by the first command
-lora import --llama2c "$STORIES/stories260K.bin" --tokenizer "$STORIES/tok512.bin" --name stories260K
+lora import --llama2c "$STORIES/stories260K.bin" --tokenizer "$STORIES/tok512.bin" --name stories260K --force
 lora upload "$ROOT"/examples/stories-instruct/*.jsonl s3://lora/data/stories-instruct/
 lora upload "$ALPACA" s3://lora/data/alpaca/
 
