@@ -13,27 +13,70 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lorapipe.cli.stack.ServiceSpec;
 import org.lorapipe.devstack.InfraJars;
 import org.lorapipe.model.NativeMemoryPolicy;
 import org.lorapipe.testkit.NeedsTools;
 
 /**
- * The deployment files render and say what operators need: kustomize overlays give every service
- * Deployment an image, probes on /q/health, resources and its S3 credentials from the Secret, which
- * no committed file defines (nor any other secret value); the GPU overlay puts the trainer on a GPU;
- * docker-compose.yml is valid and has no default keys; every deployment runs the native memory policy. Needs kubectl and docker-compose
- * (.ci/run installs docker-compose).
+ * The deployment files render and say what operators need: every module with a Dockerfile.jvm (the
+ * four stages and the sweep-service) is in docker-compose.yml and in both kustomize overlays; the
+ * overlays give every service Deployment a tagged image, port 8080 behind a Service, probes on
+ * /q/health, resources, a PodDisruptionBudget and its S3 credentials from the Secret, which no
+ * committed file defines (nor any other secret value); the GPU overlay puts the trainer on a GPU;
+ * docker-compose.yml is valid, has no default keys and publishes each service on its embedded-stack
+ * port; every deployment runs the native memory policy. Needs kubectl and docker-compose (.ci/run
+ * installs docker-compose).
  */
 @NeedsTools
 class DeploymentManifestsTest {
+    /** The modules with a src/main/docker/Dockerfile.jvm: every one is deployed by every deployment file. */
     private static final List<String> SERVICES =
-            List.of("dataset-service", "trainer-service", "eval-service", "merge-service");
+            List.of("dataset-service", "trainer-service", "eval-service", "merge-service", "sweep-service");
+    /** Services without a KEDA ScaledObject: autoscaling.yaml says why, the Deployment sets the count. */
+    private static final Set<String> FIXED_REPLICAS = Set.of("sweep-service");
+    /** QUARKUS_HTTP_PORT in the Dockerfiles: the port inside every container. */
+    private static final int CONTAINER_PORT = 8080;
+
+    private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private final Path root = InfraJars.locate().root();
+
+    /**
+     * SERVICES is not just a list someone keeps: it is exactly the modules that build an image, and the
+     * services the embedded stack runs, so a new service module fails here until it is deployed.
+     */
+    @Test
+    void theDeployedServicesAreTheModulesWithADockerfile() throws Exception {
+        Set<String> withDockerfile = new TreeSet<>();
+        Matcher m = MODULE.matcher(Files.readString(root.resolve("pom.xml")));
+        while (m.find()) {
+            String module = m.group(1).trim();
+            if (Files.exists(root.resolve(module + "/src/main/docker/Dockerfile.jvm"))) {
+                withDockerfile.add(module);
+            }
+        }
+        assertThat(withDockerfile).as("modules with a Dockerfile.jvm").isEqualTo(new TreeSet<>(SERVICES));
+        Set<String> stack =
+                ServiceSpec.ALL.stream().map(ServiceSpec::module).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(stack).as("the embedded stack's services").isEqualTo(new TreeSet<>(SERVICES));
+        for (String service : SERVICES) {
+            String dockerfile = Files.readString(root.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            assertThat(dockerfile)
+                    .as("%s Dockerfile", service)
+                    .containsPattern("(?m)^\\s+QUARKUS_HTTP_PORT=" + CONTAINER_PORT + " \\\\$")
+                    .containsPattern("(?m)^EXPOSE " + CONTAINER_PORT + "$");
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "gpu"})
@@ -44,6 +87,50 @@ class DeploymentManifestsTest {
                 .filter(o -> o.path("kind").asText().equals("Deployment"))
                 .toList();
         assertThat(deployments).extracting(d -> d.at("/metadata/name").asText()).containsAll(SERVICES);
+        for (String service : SERVICES) {
+            JsonNode container = named(objects, "Deployment", service).at("/spec/template/spec/containers/0");
+            // an overlay without an images: entry for the service leaves the base's :latest
+            assertThat(container.path("image").asText())
+                    .as("%s image tagged by the %s overlay", service, overlay)
+                    .startsWith("lora/" + service + ":")
+                    .doesNotEndWith(":latest");
+            assertThat(container.at("/ports/0/containerPort").asInt())
+                    .as("%s port", service)
+                    .isEqualTo(CONTAINER_PORT);
+            assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
+            JsonNode port = named(objects, "Service", service).at("/spec/ports/0");
+            assertThat(port.path("port").asInt()).as("%s Service", service).isEqualTo(CONTAINER_PORT);
+            assertThat(port.path("targetPort").asText())
+                    .as("%s Service", service)
+                    .isEqualTo("http");
+            assertThat(named(objects, "Service", service)
+                            .at("/spec/selector/app")
+                            .asText())
+                    .isEqualTo(service);
+            assertThat(named(objects, "PodDisruptionBudget", service)
+                            .at("/spec/selector/matchLabels/app")
+                            .asText())
+                    .as("%s PodDisruptionBudget", service)
+                    .isEqualTo(service);
+        }
+        Set<String> scaled = objects.stream()
+                .filter(o -> o.path("kind").asText().equals("ScaledObject"))
+                .map(o -> o.at("/spec/scaleTargetRef/name").asText())
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expectedScaled = new TreeSet<>(SERVICES);
+        expectedScaled.removeAll(FIXED_REPLICAS);
+        assertThat(scaled).as("ScaledObjects' targets").isEqualTo(expectedScaled);
+        String autoscaling = Files.readString(root.resolve("k8s/base/autoscaling.yaml"));
+        for (String service : FIXED_REPLICAS) {
+            assertThat(autoscaling)
+                    .as("autoscaling.yaml says why %s is not scaled", service)
+                    .contains(service);
+            assertThat(named(objects, "Deployment", service)
+                            .at("/spec/replicas")
+                            .asInt())
+                    .as("%s replicas", service)
+                    .isPositive();
+        }
         for (JsonNode d : deployments) {
             String name = d.at("/metadata/name").asText();
             JsonNode container = d.at("/spec/template/spec/containers/0");
@@ -108,8 +195,44 @@ class DeploymentManifestsTest {
                 noEnvFile,
                 "config");
         assertThat(config).contains("compose-test-secret").doesNotContain("minioadmin");
+        JsonNode services = yaml(config).get(0).path("services");
+        Set<String> built = new TreeSet<>();
+        services.fields().forEachRemaining(e -> {
+            if (e.getValue().has("build")) {
+                built.add(e.getKey());
+            }
+        });
+        assertThat(built).as("compose services built from a Dockerfile").isEqualTo(new TreeSet<>(SERVICES));
         for (String service : SERVICES) {
-            assertThat(config).contains(service + ":");
+            JsonNode s = services.path(service);
+            assertThat(s.at("/build/context").asText()).as(service).endsWith("/" + service);
+            assertThat(s.at("/build/dockerfile").asText()).as(service).isEqualTo("src/main/docker/Dockerfile.jvm");
+            assertThat(s.path("image").asText()).as(service).isEqualTo("lora/" + service + ":latest");
+            assertThat(s.path("depends_on").has("kafka-init"))
+                    .as("%s waits for the topics", service)
+                    .isTrue();
+            assertThat(s.path("depends_on").has("minio-init"))
+                    .as("%s waits for the bucket", service)
+                    .isTrue();
+            assertThat(s.path("healthcheck").isMissingNode())
+                    .as("%s health check", service)
+                    .isFalse();
+            assertThat(s.at("/environment/KAFKA_BOOTSTRAP_SERVERS").asText())
+                    .as(service)
+                    .isNotBlank();
+            NativeMemoryPolicy.load(root).variables().forEach((k, v) -> assertThat(
+                            s.at("/environment/" + k).asText())
+                    .as("%s %s", service, k)
+                    .isEqualTo(v));
+            // the host port is the embedded stack's (lora stack up), so clients use one port everywhere
+            assertThat(s.path("ports")).as("%s ports", service).hasSize(1);
+            JsonNode port = s.path("ports").get(0);
+            assertThat(port.path("target").asInt())
+                    .as("%s container port", service)
+                    .isEqualTo(CONTAINER_PORT);
+            assertThat(port.path("published").asInt())
+                    .as("%s host port", service)
+                    .isEqualTo(stackPort(service));
         }
         NativeMemoryPolicy.load(root)
                 .variables()
@@ -162,6 +285,23 @@ class DeploymentManifestsTest {
                 .as("surefire and failsafe set %s=%s", k, v)
                 .hasSize(3));
         assertThat(Files.readString(root.resolve("docker-compose.yml"))).contains("env_file: native-memory.env");
+    }
+
+    /** The port of the first replica of {@code module} in the embedded stack (8081-8084, 8181). */
+    private static int stackPort(String module) {
+        return ServiceSpec.ALL.stream()
+                .filter(s -> s.module().equals(module) && s.replica() == 1)
+                .findFirst()
+                .orElseThrow()
+                .port();
+    }
+
+    private static JsonNode named(List<JsonNode> objects, String kind, String name) {
+        return objects.stream()
+                .filter(o -> o.path("kind").asText().equals(kind)
+                        && o.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     private static List<JsonNode> yaml(String text) throws IOException {
