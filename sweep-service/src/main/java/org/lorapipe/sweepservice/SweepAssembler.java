@@ -22,6 +22,7 @@ import org.lorapipe.service.consumer.OutgoingEvent;
 import org.lorapipe.sweep.report.RunResult;
 import org.lorapipe.sweep.report.SweepReports;
 import org.lorapipe.sweepservice.messaging.RecordHandler;
+import org.lorapipe.sweepservice.storage.EndedRuns;
 import org.lorapipe.sweepservice.storage.RecordedRunEnd;
 import org.lorapipe.sweepservice.storage.SweepStore;
 
@@ -34,9 +35,11 @@ public final class SweepAssembler implements RecordHandler {
     private static final Logger LOG = Logger.getLogger(SweepAssembler.class);
 
     private final SweepStore store;
+    private final EndedRuns ended;
 
     public SweepAssembler(SweepStore store) {
         this.store = store;
+        this.ended = new EndedRuns(store);
     }
 
     @Override
@@ -68,29 +71,23 @@ public final class SweepAssembler implements RecordHandler {
 
         List<RunResult> results = new ArrayList<>();
         List<SweepRunStatus> statuses = new ArrayList<>();
-        int ended = 0;
+        int endedRuns = 0;
         int failed = 0;
         for (SweepRun run : plan.runs()) {
             SweepRunEnded e = run.n() == end.n()
                     ? end
-                    : store.runEnd(plan.sweepId(), run.n())
-                            .map(RecordedRunEnd::end)
-                            .orElse(null);
-            TrainingRecord training = null;
+                    : ended.end(plan.sweepId(), run.n()).orElse(null);
+            EndedRuns.Loaded loaded = null;
             if (e != null) {
-                ended++;
+                endedRuns++;
                 if (e.trained()) {
-                    training = store.training(run.requestId()).orElse(null);
+                    loaded = ended.of(run.requestId());
                 } else {
                     failed++;
                 }
             }
-            results.add(new RunResult(
-                    run,
-                    e,
-                    training,
-                    e != null && e.trained() ? store.evaluation(run.requestId()).orElse(null) : null,
-                    null));
+            TrainingRecord training = loaded == null ? null : loaded.training();
+            results.add(new RunResult(run, e, training, loaded == null ? null : loaded.evaluation(), null));
             statuses.add(status(run, e, training));
         }
         store.publishReport(plan.sweepId(), SweepReports.render(plan, results, Instant.now()));
@@ -104,13 +101,13 @@ public final class SweepAssembler implements RecordHandler {
                 now,
                 plan.title(),
                 plan.runs().size(),
-                ended,
+                endedRuns,
                 failed,
                 plan.settings(),
                 statuses,
                 reportUri);
         answer.add(SweepIntake.json(Topics.SWEEP_PROGRESS, plan.sweepId(), Json.write(progress)));
-        if (ended == plan.runs().size()) {
+        if (endedRuns == plan.runs().size()) {
             SweepCompleted completed = new SweepCompleted(
                     PipelineEvent.SCHEMA_VERSION,
                     plan.sweepId(),
@@ -123,11 +120,16 @@ public final class SweepAssembler implements RecordHandler {
                     reportUri);
             answer.add(SweepIntake.json(Topics.SWEEP_COMPLETED, plan.sweepId(), Json.write(completed)));
             LOG.infof(
-                    "sweep %s completed: %d run(s), %d failed; report at %s", plan.sweepId(), ended, failed, reportUri);
+                    "sweep %s completed: %d run(s), %d failed; report at %s",
+                    plan.sweepId(), endedRuns, failed, reportUri);
         } else {
             LOG.infof(
                     "sweep %s: run %d %s (%d of %d ended)",
-                    plan.sweepId(), end.n(), end.outcome(), ended, plan.runs().size());
+                    plan.sweepId(),
+                    end.n(),
+                    end.outcome(),
+                    endedRuns,
+                    plan.runs().size());
         }
         return answer;
     }

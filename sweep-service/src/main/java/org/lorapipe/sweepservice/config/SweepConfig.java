@@ -14,6 +14,6 @@ public interface SweepConfig {
      * Largest file of a run the report reads ({@code training.json}, the evaluation's {@code report.json});
      * a larger one counts as missing.
      */
-    @WithDefault("67108864")
+    @WithDefault("16777216")
     long maxRunFileBytes();
 }
