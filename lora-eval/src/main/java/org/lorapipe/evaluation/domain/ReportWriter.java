@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lorapipe.charts.Svg;
+import org.lorapipe.charts.SvgBarChart;
+import org.lorapipe.charts.SvgLineChart;
 import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.json.Json;
 

@@ -1,34 +1,34 @@
-package org.lorapipe.evaluation.domain;
+package org.lorapipe.charts;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** Small helpers shared by the hand-written SVG charts: escaping, number formats, "nice" axis ticks. */
-final class Svg {
+public final class Svg {
 
-    static final String FONT = "font-family=\"Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif\"";
-    static final String TEXT = "#1f2937";
-    static final String MUTED = "#6b7280";
-    static final String GRID = "#e5e7eb";
-    static final String AXIS = "#9ca3af";
-    static final String BASE = "#94a3b8";
-    static final String TUNED = "#2563eb";
-    static final String GOOD = "#15803d";
-    static final String BAD = "#b91c1c";
+    public static final String FONT = "font-family=\"Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif\"";
+    public static final String TEXT = "#1f2937";
+    public static final String MUTED = "#6b7280";
+    public static final String GRID = "#e5e7eb";
+    public static final String AXIS = "#9ca3af";
+    public static final String BASE = "#94a3b8";
+    public static final String TUNED = "#2563eb";
+    public static final String GOOD = "#15803d";
+    public static final String BAD = "#b91c1c";
 
     private Svg() {}
 
-    static String esc(String s) {
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    static String f(double v) {
+    public static String f(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** A value for a label: 3 significant decimals for small numbers, fewer for large ones. */
-    static String label(double v) {
+    public static String label(double v) {
         if (Double.isNaN(v)) {
             return "n/a";
         }
@@ -46,7 +46,7 @@ final class Svg {
     }
 
     /** A tick label: as few decimals as the step needs. */
-    static String tick(double v, double step) {
+    public static String tick(double v, double step) {
         int decimals = Math.max(
                 0,
                 new java.math.BigDecimal(step)
@@ -57,7 +57,7 @@ final class Svg {
     }
 
     /** Ticks covering [lo, hi] with about {@code count} intervals of 1, 2 or 5 x 10^k. */
-    static List<Double> ticks(double lo, double hi, int count) {
+    public static List<Double> ticks(double lo, double hi, int count) {
         double step = niceStep(lo, hi, count);
         List<Double> out = new ArrayList<>();
         double start = Math.floor(lo / step) * step;
@@ -67,7 +67,7 @@ final class Svg {
         return out;
     }
 
-    static double niceStep(double lo, double hi, int count) {
+    public static double niceStep(double lo, double hi, int count) {
         double range = hi - lo;
         if (!(range > 0)) {
             range = Math.abs(hi) > 0 ? Math.abs(hi) : 1;
@@ -80,12 +80,12 @@ final class Svg {
     }
 
     /** The smallest tick value >= hi. */
-    static double niceCeil(double hi, int count) {
+    public static double niceCeil(double hi, int count) {
         double step = niceStep(0, hi, count);
         return Math.ceil(hi / step - 1e-9) * step;
     }
 
-    static void text(
+    public static void text(
             StringBuilder s, double x, double y, String anchor, int size, String color, String weight, String t) {
         s.append("<text x=\"")
                 .append(f(x))
@@ -104,7 +104,7 @@ final class Svg {
         s.append('>').append(esc(t)).append("</text>\n");
     }
 
-    static void line(StringBuilder s, double x1, double y1, double x2, double y2, String color, double width) {
+    public static void line(StringBuilder s, double x1, double y1, double x2, double y2, String color, double width) {
         s.append("<line x1=\"")
                 .append(f(x1))
                 .append("\" y1=\"")
@@ -120,7 +120,7 @@ final class Svg {
                 .append("\"/>\n");
     }
 
-    static StringBuilder open(int width, int height) {
+    public static StringBuilder open(int width, int height) {
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(width)

@@ -1,4 +1,4 @@
-package org.lorapipe.evaluation.domain;
+package org.lorapipe.charts;
 
 import java.util.ArrayList;
 import java.util.List;
