@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Small helpers shared by the hand-written SVG charts: escaping, number formats, "nice" axis ticks. */
+/**
+ * Small helpers shared by the hand-written SVG charts: escaping, number formats, "nice" axis ticks, the
+ * few shapes every chart draws, and the colours.
+ */
 public final class Svg {
 
     public static final String FONT = "font-family=\"Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif\"";
@@ -17,10 +20,58 @@ public final class Svg {
     public static final String GOOD = "#15803d";
     public static final String BAD = "#b91c1c";
 
+    /**
+     * Colours for series that have no meaning of their own (one per setting, say), distinct in hue and
+     * readable on white; after the tenth they repeat.
+     */
+    public static final List<String> PALETTE = List.of(
+            "#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777", "#4b5563",
+            "#65a30d");
+
     private Svg() {}
 
+    /** The colour of series {@code i} (from 0). */
+    public static String palette(int i) {
+        return PALETTE.get(Math.floorMod(i, PALETTE.size()));
+    }
+
+    /**
+     * Text or an attribute value as XML: markup characters escaped, and characters XML cannot hold at
+     * all (controls other than tab and line breaks, unpaired surrogates) replaced by U+FFFD, so text
+     * from a request never breaks the document.
+     */
     public static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                default -> out.appendCodePoint(xmlChar(c) ? c : 0xFFFD);
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code text} cut with an ellipsis to fit about {@code pixels} (at 6.5 pixels a character). */
+    public static String fit(String text, double pixels) {
+        int max = Math.max(3, (int) (pixels / 6.5));
+        if (text.codePointCount(0, text.length()) <= max) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, max - 1)) + "…";
+    }
+
+    private static boolean xmlChar(int c) {
+        return c == '\t'
+                || c == '\n'
+                || c == '\r'
+                || (c >= 0x20 && c <= 0xD7FF)
+                || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
     public static String f(double v) {
@@ -118,6 +169,49 @@ public final class Svg {
                 .append("\" stroke-width=\"")
                 .append(f(width))
                 .append("\"/>\n");
+    }
+
+    /** A circle; {@code stroke} null for none, {@code cssClass} null for none (tests count by class). */
+    public static void circle(
+            StringBuilder s, double cx, double cy, double r, String fill, String stroke, String cssClass) {
+        s.append("<circle");
+        if (cssClass != null) {
+            s.append(" class=\"").append(cssClass).append('"');
+        }
+        s.append(" cx=\"")
+                .append(f(cx))
+                .append("\" cy=\"")
+                .append(f(cy))
+                .append("\" r=\"")
+                .append(f(r))
+                .append("\" fill=\"")
+                .append(fill)
+                .append('"');
+        if (stroke != null) {
+            s.append(" stroke=\"").append(stroke).append("\" stroke-width=\"1.20\"");
+        }
+        s.append("/>\n");
+    }
+
+    /** A vertical error bar from {@code yHi} to {@code yLo} at {@code x}, with caps 12 pixels wide. */
+    public static void errorBar(StringBuilder s, double x, double yHi, double yLo, String color) {
+        line(s, x, yHi, x, yLo, color, 1.2);
+        line(s, x - 6, yHi, x + 6, yHi, color, 1.2);
+        line(s, x - 6, yLo, x + 6, yLo, color, 1.2);
+    }
+
+    /**
+     * Horizontal gridlines across a panel from {@code left} to {@code right} at each tick, the zero line
+     * darker, labelled on the left.
+     *
+     * @param step the distance between ticks, for the labels' decimals
+     */
+    public static void yGrid(StringBuilder s, List<Double> ticks, double step, Scale y, double left, double right) {
+        for (double t : ticks) {
+            double at = y.at(t);
+            line(s, left, at, right, at, t == 0 ? AXIS : GRID, 1);
+            text(s, left - 6, at + 4, "end", 10, MUTED, null, tick(t, step));
+        }
     }
 
     public static StringBuilder open(int width, int height) {

@@ -3,154 +3,176 @@ package org.lorapipe.charts;
 import java.util.List;
 
 /**
- * Base versus tuned as small multiples: one panel per metric, each with its own y scale from 0, two
- * bars with ±1 standard error whiskers, their values, and the difference underneath, marked when it
- * exceeds two standard errors. Written by hand, no dependencies; renders in browsers and rsvg.
+ * Bars as small multiples: one panel per quantity, each with its own y scale from 0. A panel has groups
+ * along x (a label under each), each group one or more bars side by side; a bar may carry an error
+ * whisker, and shows its value above. Lines of text may follow under a panel (a difference, a verdict).
+ * Written by hand, no dependencies; renders in browsers and rsvg.
  */
 public final class SvgBarChart {
 
     /**
-     * One metric.
+     * One bar.
      *
-     * @param title e.g. "arc · acc"
-     * @param higherIsBetter for the colour of the difference
-     * @param diffStderr standard error of the difference (NaN if unknown)
+     * @param value NaN when unknown: the bar's place says "n/a"
+     * @param error half the whisker's length (a standard error or deviation); NaN or 0 for none
      */
-    public record Panel(
-            String title,
-            double base,
-            double baseStderr,
-            double tuned,
-            double tunedStderr,
-            double diffStderr,
-            boolean significant,
-            boolean higherIsBetter) {}
+    public record Bar(double value, double error, String color) {}
 
-    private static final int PANEL_W = 190;
+    /** Bars side by side over one label. */
+    public record Group(String label, List<Bar> bars) {
+        public Group {
+            bars = List.copyOf(bars);
+        }
+    }
+
+    /** A line of text under a panel. */
+    public record Note(String text, int size, String color, String weight) {}
+
+    /**
+     * One quantity.
+     *
+     * @param ceiling the y axis never goes above it (1 for a proportion); NaN for no ceiling
+     */
+    public record Panel(String title, List<Group> groups, double ceiling, List<Note> notes) {
+        public Panel {
+            groups = List.copyOf(groups);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    private static final int MIN_PANEL_W = 190;
     private static final int PANEL_H = 250;
-    private static final int PER_ROW = 4;
+    private static final int NOTE_LINE = 16;
+    private static final int MAX_PER_ROW = 4;
+    private static final int ROW_WIDTH = 1100;
 
     private SvgBarChart() {}
 
-    public static String render(String title, String subtitle, List<Panel> panels) {
-        int cols = Math.max(1, Math.min(PER_ROW, panels.size()));
-        int rows = Math.max(1, (panels.size() + PER_ROW - 1) / PER_ROW);
-        int top = 92;
-        int width = Math.max(560, 40 + cols * PANEL_W);
-        int height = top + rows * PANEL_H + 24;
+    public static String render(String title, String subtitle, Legend legend, List<Panel> panels) {
+        int panelW = MIN_PANEL_W;
+        int extraNotes = 0;
+        for (Panel p : panels) {
+            panelW = Math.max(panelW, 56 + p.groups().size() * slot(bars(p)));
+            extraNotes = Math.max(extraNotes, p.notes().size() - 2);
+        }
+        int panelH = PANEL_H + extraNotes * NOTE_LINE;
+        int perRow = Math.max(1, Math.min(MAX_PER_ROW, ROW_WIDTH / panelW));
+        int cols = Math.max(1, Math.min(perRow, panels.size()));
+        int rows = Math.max(1, (panels.size() + perRow - 1) / perRow);
+        int width = Math.max(560, 40 + cols * panelW);
+        double legendRows = legend.extraHeight(width - 48);
+        double top = 92 + legendRows;
+        int height = (int) Math.ceil(top + rows * panelH + 24);
         StringBuilder s = Svg.open(width, height);
         Svg.text(s, 24, 34, "start", 19, Svg.TEXT, "600", title);
         Svg.text(s, 24, 56, "start", 12, Svg.MUTED, null, subtitle);
-        legend(s, 24, 76);
-        double x0 = (width - cols * PANEL_W) / 2.0;
+        legend.drawLeft(s, 24, 76, width - 48);
+        double x0 = (width - cols * panelW) / 2.0;
         for (int i = 0; i < panels.size(); i++) {
-            panel(s, x0 + (i % PER_ROW) * PANEL_W, top + (double) (i / PER_ROW) * PANEL_H, panels.get(i));
+            panel(s, x0 + (i % perRow) * panelW, top + (double) (i / perRow) * panelH, panelW, panels.get(i));
         }
         return s.append("</svg>\n").toString();
     }
 
-    private static void legend(StringBuilder s, double x, double y) {
-        swatch(s, x, y, Svg.BASE);
-        Svg.text(s, x + 18, y + 1, "start", 12, Svg.TEXT, null, "base");
-        swatch(s, x + 70, y, Svg.TUNED);
-        Svg.text(s, x + 88, y + 1, "start", 12, Svg.TEXT, null, "base + adapter");
-        Svg.text(s, x + 196, y + 1, "start", 12, Svg.MUTED, null, "whiskers: ±1 standard error");
+    /** The most bars any group of the panel has. */
+    private static int bars(Panel p) {
+        return p.groups().stream().mapToInt(g -> g.bars().size()).max().orElse(1);
     }
 
-    private static void swatch(StringBuilder s, double x, double y, String color) {
-        s.append("<rect x=\"")
-                .append(Svg.f(x))
-                .append("\" y=\"")
-                .append(Svg.f(y - 10))
-                .append("\" width=\"12\" height=\"12\" rx=\"2\" fill=\"")
-                .append(color)
-                .append("\"/>\n");
+    /** The narrowest a group of {@code bars} bars may be, its value labels still apart. */
+    private static int slot(int bars) {
+        return bars <= 1 ? 40 : 30 * bars + 12;
     }
 
-    private static void panel(StringBuilder s, double px, double py, Panel p) {
+    private static void panel(StringBuilder s, double px, double py, int panelW, Panel p) {
         double left = px + 44;
-        double right = px + PANEL_W - 12;
+        double right = px + panelW - 12;
         double plotTop = py + 42;
-        double plotBottom = py + PANEL_H - 62;
+        double plotBottom = py + PANEL_H - 62; // taller panels make room for more notes, not a taller plot
         Svg.text(s, (left + right) / 2, py + 14, "middle", 13, Svg.TEXT, "600", p.title());
-        double hi = Math.max(top(p.base(), p.baseStderr()), top(p.tuned(), p.tunedStderr()));
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Group g : p.groups()) {
+            for (Bar b : g.bars()) {
+                if (!Double.isNaN(b.value())) {
+                    hi = Math.max(hi, top(b.value(), b.error()));
+                }
+            }
+        }
         double max = Svg.niceCeil(hi > 0 ? hi * 1.08 : 1, 4);
-        if (Math.max(p.base(), p.tuned()) <= 1 && max > 1) {
-            max = 1; // a proportion: never an axis beyond 100%
+        if (max > p.ceiling()) {
+            max = p.ceiling();
         }
         List<Double> ticks = Svg.ticks(0, max, 4);
         double step = ticks.size() > 1 ? ticks.get(1) - ticks.get(0) : max;
-        for (double t : ticks) {
-            double y = y(t, max, plotTop, plotBottom);
-            Svg.line(s, left, y, right, y, t == 0 ? Svg.AXIS : Svg.GRID, 1);
-            Svg.text(s, left - 6, y + 4, "end", 10, Svg.MUTED, null, Svg.tick(t, step));
+        Scale y = new Scale(0, max, plotBottom, plotTop);
+        Svg.yGrid(s, ticks, step, y, left, right);
+        int groups = Math.max(1, p.groups().size());
+        double slot = (right - left) / groups;
+        int most = bars(p);
+        double barW = Math.min(44, slot * (most <= 1 ? 0.56 : 0.84) / most);
+        double gap = most <= 1 ? 0 : 2;
+        for (int g = 0; g < p.groups().size(); g++) {
+            Group group = p.groups().get(g);
+            double center = left + slot * (g + 0.5);
+            for (int b = 0; b < group.bars().size(); b++) {
+                double cx = center + (b - (group.bars().size() - 1) / 2.0) * (barW + gap);
+                bar(s, cx, barW, group.bars().get(b), max, y);
+            }
         }
-        double slot = (right - left) / 2;
-        double barW = Math.min(44, slot * 0.56);
-        bar(s, left + slot * 0.5, barW, p.base(), p.baseStderr(), max, plotTop, plotBottom, Svg.BASE);
-        bar(s, left + slot * 1.5, barW, p.tuned(), p.tunedStderr(), max, plotTop, plotBottom, Svg.TUNED);
-        Svg.text(s, left + slot * 0.5, plotBottom + 16, "middle", 11, Svg.MUTED, null, "base");
-        Svg.text(s, left + slot * 1.5, plotBottom + 16, "middle", 11, Svg.MUTED, null, "tuned");
-        double diff = p.tuned() - p.base();
-        boolean better = p.higherIsBetter() ? diff > 0 : diff < 0;
-        String color = !p.significant() ? Svg.MUTED : better ? Svg.GOOD : Svg.BAD;
-        String delta = "Δ " + (diff >= 0 ? "+" : "−") + Svg.label(Math.abs(diff));
-        if (!Double.isNaN(p.diffStderr())) {
-            delta += "  (±" + Svg.label(2 * p.diffStderr()) + ")";
+        for (int g = 0; g < p.groups().size(); g++) {
+            Svg.text(
+                    s,
+                    left + slot * (g + 0.5),
+                    plotBottom + 16,
+                    "middle",
+                    11,
+                    Svg.MUTED,
+                    null,
+                    p.groups().get(g).label());
         }
-        Svg.text(s, (left + right) / 2, plotBottom + 38, "middle", 12, color, "600", delta);
-        Svg.text(
-                s,
-                (left + right) / 2,
-                plotBottom + 54,
-                "middle",
-                10,
-                color,
-                null,
-                p.significant() ? (better ? "better, beyond 2 SE" : "worse, beyond 2 SE") : "within 2 SE");
+        for (int i = 0; i < p.notes().size(); i++) {
+            Note n = p.notes().get(i);
+            Svg.text(
+                    s,
+                    (left + right) / 2,
+                    plotBottom + 38 + i * NOTE_LINE,
+                    "middle",
+                    n.size(),
+                    n.color(),
+                    n.weight(),
+                    n.text());
+        }
     }
 
-    private static double top(double v, double se) {
-        return v + (Double.isNaN(se) ? 0 : se);
+    private static double top(double v, double error) {
+        return v + (Double.isNaN(error) ? 0 : error);
     }
 
-    private static double y(double v, double max, double top, double bottom) {
-        return bottom - (v / max) * (bottom - top);
-    }
-
-    private static void bar(
-            StringBuilder s,
-            double cx,
-            double w,
-            double v,
-            double se,
-            double max,
-            double top,
-            double bottom,
-            String color) {
+    private static void bar(StringBuilder s, double cx, double w, Bar b, double max, Scale y) {
+        double v = b.value();
+        double bottom = y.pxFrom();
         if (Double.isNaN(v)) {
             Svg.text(s, cx, bottom - 6, "middle", 11, Svg.MUTED, null, "n/a");
             return;
         }
-        double y = y(Math.max(0, v), max, top, bottom);
+        double at = y.at(Math.max(0, v));
         s.append("<rect x=\"")
                 .append(Svg.f(cx - w / 2))
                 .append("\" y=\"")
-                .append(Svg.f(y))
+                .append(Svg.f(at))
                 .append("\" width=\"")
                 .append(Svg.f(w))
                 .append("\" height=\"")
-                .append(Svg.f(bottom - y))
+                .append(Svg.f(bottom - at))
                 .append("\" rx=\"2\" fill=\"")
-                .append(color)
+                .append(b.color())
                 .append("\"/>\n");
-        double labelY = y - 6;
-        if (!Double.isNaN(se) && se > 0) {
-            double yHi = y(Math.min(max, v + se), max, top, bottom);
-            double yLo = y(Math.max(0, v - se), max, top, bottom);
-            Svg.line(s, cx, yHi, cx, yLo, Svg.TEXT, 1.2);
-            Svg.line(s, cx - 6, yHi, cx + 6, yHi, Svg.TEXT, 1.2);
-            Svg.line(s, cx - 6, yLo, cx + 6, yLo, Svg.TEXT, 1.2);
+        double labelY = at - 6;
+        double error = b.error();
+        if (!Double.isNaN(error) && error > 0) {
+            double yHi = y.at(Math.min(max, v + error));
+            double yLo = y.at(Math.max(0, v - error));
+            Svg.errorBar(s, cx, yHi, yLo, Svg.TEXT);
             labelY = yHi - 6;
         }
         Svg.text(s, cx, labelY, "middle", 11, Svg.TEXT, null, Svg.label(v));
