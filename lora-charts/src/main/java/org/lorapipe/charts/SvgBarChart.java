@@ -41,7 +41,10 @@ public final class SvgBarChart {
     }
 
     private static final int MIN_PANEL_W = 190;
-    private static final int PANEL_H = 250;
+    /** From a panel's top to its plot's bottom; the group labels and the notes follow. */
+    private static final int PLOT_BOTTOM = 188;
+
+    private static final int BELOW_PLOT = 30;
     private static final int NOTE_LINE = 16;
     private static final int MAX_PER_ROW = 4;
     private static final int ROW_WIDTH = 1100;
@@ -50,12 +53,12 @@ public final class SvgBarChart {
 
     public static String render(String title, String subtitle, Legend legend, List<Panel> panels) {
         int panelW = MIN_PANEL_W;
-        int extraNotes = 0;
+        int notes = 0;
         for (Panel p : panels) {
             panelW = Math.max(panelW, 56 + p.groups().size() * slot(bars(p)));
-            extraNotes = Math.max(extraNotes, p.notes().size() - 2);
+            notes = Math.max(notes, p.notes().size());
         }
-        int panelH = PANEL_H + extraNotes * NOTE_LINE;
+        int panelH = PLOT_BOTTOM + BELOW_PLOT + notes * NOTE_LINE;
         int perRow = Math.max(1, Math.min(MAX_PER_ROW, ROW_WIDTH / panelW));
         int cols = Math.max(1, Math.min(perRow, panels.size()));
         int rows = Math.max(1, (panels.size() + perRow - 1) / perRow);
@@ -81,14 +84,14 @@ public final class SvgBarChart {
 
     /** The narrowest a group of {@code bars} bars may be, its value labels still apart. */
     private static int slot(int bars) {
-        return bars <= 1 ? 40 : 30 * bars + 12;
+        return bars <= 1 ? 40 : 40 * bars + 12;
     }
 
     private static void panel(StringBuilder s, double px, double py, int panelW, Panel p) {
         double left = px + 44;
         double right = px + panelW - 12;
         double plotTop = py + 42;
-        double plotBottom = py + PANEL_H - 62; // taller panels make room for more notes, not a taller plot
+        double plotBottom = py + PLOT_BOTTOM;
         Svg.text(s, (left + right) / 2, py + 14, "middle", 13, Svg.TEXT, "600", p.title());
         double hi = Double.NEGATIVE_INFINITY;
         for (Group g : p.groups()) {
