@@ -1,6 +1,7 @@
 package org.lorapipe.sweep.report;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
  * A figure over the seeds of one setting: how many values there were, their mean and their sample
@@ -22,27 +23,29 @@ public record Summary(int n, Double mean, Double sd) {
         sd = finiteOrNull(sd);
     }
 
+    /**
+     * The summary of the finite values. Sums run over the differences to the first value, so values that
+     * are all equal give exactly that value and a standard deviation of exactly 0.
+     */
     public static Summary of(Collection<Double> values) {
-        int n = 0;
-        double sum = 0;
-        for (Double v : values) {
-            if (v != null && Double.isFinite(v)) {
-                n++;
-                sum += v;
-            }
-        }
+        List<Double> finite =
+                values.stream().filter(v -> v != null && Double.isFinite(v)).toList();
+        int n = finite.size();
         if (n == 0) {
             return EMPTY;
         }
-        double mean = sum / n;
+        double first = finite.get(0);
+        double shifted = 0;
+        for (double v : finite) {
+            shifted += v - first;
+        }
+        double mean = first + shifted / n;
         if (n == 1) {
             return new Summary(1, mean, null);
         }
         double squares = 0;
-        for (Double v : values) {
-            if (v != null && Double.isFinite(v)) {
-                squares += (v - mean) * (v - mean);
-            }
+        for (double v : finite) {
+            squares += (v - mean) * (v - mean);
         }
         return new Summary(n, mean, Math.sqrt(squares / (n - 1)));
     }

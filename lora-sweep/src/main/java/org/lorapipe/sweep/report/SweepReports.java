@@ -1,55 +1,64 @@
 package org.lorapipe.sweep.report;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.sweep.SweepPlan;
 import org.lorapipe.contract.sweep.SweepRun;
 
 /**
- * The report of a sweep ({@code sweeps/{id}/report/}, docs/CONTRACT.md "Sweeps") from its plan and what
- * is known of its runs. Pure: no Kafka, no storage.
+ * Renders a sweep's report folder ({@code sweeps/{id}/report/}, docs/CONTRACT.md "Sweeps") from its plan
+ * and what is known of its runs. Pure: no Kafka, no storage; the sweep-service reads the runs' files,
+ * calls {@link #render} after each run's end and publishes the files it returns.
  */
 public final class SweepReports {
 
+    public static final String JSON = "report.json";
+    public static final String MARKDOWN = "report.md";
     /** Runs one report covers, at most (the sweep-service's default {@code lora.sweep.max-runs}). */
     public static final int MAX_RUNS = 256;
 
-    public static final String JSON = "report.json";
-
     private SweepReports() {}
 
-    /** The report folder's files, name to bytes (report.json alone, for now: its figures come next). */
+    /**
+     * The report folder's files, name -> bytes: report.json, report.md and the SVG charts. Deterministic
+     * for the same inputs and time.
+     *
+     * @param results what is known of the plan's runs, at most one per run, in any order; a run of the
+     *     plan without one is queued
+     * @throws IllegalArgumentException when the plan has more than {@value #MAX_RUNS} runs or a result
+     *     does not match the plan (every problem named at once)
+     */
     public static Map<String, byte[]> render(SweepPlan plan, List<RunResult> results, Instant writtenAt) {
-        ObjectNode root = Json.mapper().createObjectNode();
-        root.put("sweepId", plan.sweepId());
-        root.put("title", plan.title());
-        root.put("writtenAt", writtenAt.toString());
-        ArrayNode runs = root.putArray("runs");
-        for (RunResult r : results) {
-            ObjectNode run = runs.addObject();
-            run.put("n", r.run().n());
-            run.put("requestId", r.run().requestId());
-            run.put("setting", plan.setting(r.run().setting()).label());
-            run.put("seed", r.run().seed());
-            run.put("state", r.end() == null ? "queued" : r.end().outcome());
-            if (r.training() != null) {
-                run.set("metrics", Json.mapper().valueToTree(r.training().metrics()));
-            }
-        }
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(writtenAt, "writtenAt");
+        Map<Integer, RunResult> byRun = check(plan, results);
+        SweepReport report = Aggregation.of(plan, byRun, writtenAt);
+        List<Dimensions> dimensions = Dimensions.of(plan);
+        List<Chart> charts = new ArrayList<>();
+        charts.addAll(AxisCharts.render(report, dimensions));
+        charts.addAll(LossCurves.render(report, byRun));
+        charts.addAll(CostCharts.render(report));
+        List<String> names = new ArrayList<>(List.of(JSON, MARKDOWN));
+        charts.forEach(c -> names.add(c.file()));
+        report = report.withFiles(names);
+
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(JSON, (Json.writePretty(root) + "\n").getBytes(StandardCharsets.UTF_8));
-        return files;
+        files.put(JSON, utf8(Json.writePretty(report) + "\n"));
+        files.put(MARKDOWN, utf8(SweepMarkdown.render(plan, report, dimensions, charts)));
+        charts.forEach(c -> files.put(c.file(), utf8(c.svg())));
+        return Collections.unmodifiableMap(files);
     }
 
     /** The figures alone, as report.json holds them (without the list of files). */
-    public static SweepReport report(SweepPlan plan, List<RunResult> results, Instant writtenAt) {
+    static SweepReport report(SweepPlan plan, List<RunResult> results, Instant writtenAt) {
         return Aggregation.of(plan, check(plan, results), writtenAt);
     }
 
