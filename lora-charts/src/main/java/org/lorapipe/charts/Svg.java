@@ -80,9 +80,14 @@ public final class Svg {
 
     /** A value for a label: 3 significant decimals for small numbers, fewer for large ones. */
     public static String label(double v) {
-        if (Double.isNaN(v)) {
-            return "n/a";
-        }
+        return Double.isNaN(v) ? "n/a" : number(v, 3);
+    }
+
+    /**
+     * A value as people read it: {@code smallDecimals} decimals below 10, 2 below 100, 1 below 1,000,
+     * none from there on (with thousands separators).
+     */
+    public static String number(double v, int smallDecimals) {
         double a = Math.abs(v);
         if (a >= 1000) {
             return String.format(Locale.ROOT, "%,.0f", v);
@@ -93,7 +98,7 @@ public final class Svg {
         if (a >= 10) {
             return String.format(Locale.ROOT, "%.2f", v);
         }
-        return String.format(Locale.ROOT, "%.3f", v);
+        return String.format(Locale.ROOT, "%." + smallDecimals + "f", v);
     }
 
     /** A tick label: as few decimals as the step needs. */

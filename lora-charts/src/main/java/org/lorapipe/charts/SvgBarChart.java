@@ -47,7 +47,6 @@ public final class SvgBarChart {
     private static final int BELOW_PLOT = 30;
     private static final int NOTE_LINE = 16;
     private static final int MAX_PER_ROW = 4;
-    private static final int ROW_WIDTH = 1100;
 
     private SvgBarChart() {}
 
@@ -59,20 +58,10 @@ public final class SvgBarChart {
             notes = Math.max(notes, p.notes().size());
         }
         int panelH = PLOT_BOTTOM + BELOW_PLOT + notes * NOTE_LINE;
-        int perRow = Math.max(1, Math.min(MAX_PER_ROW, ROW_WIDTH / panelW));
-        int cols = Math.max(1, Math.min(perRow, panels.size()));
-        int rows = Math.max(1, (panels.size() + perRow - 1) / perRow);
-        int width = Math.max(560, 40 + cols * panelW);
-        double legendRows = legend.extraHeight(width - 48);
-        double top = 92 + legendRows;
-        int height = (int) Math.ceil(top + rows * panelH + 24);
-        StringBuilder s = Svg.open(width, height);
-        Svg.text(s, 24, 34, "start", 19, Svg.TEXT, "600", title);
-        Svg.text(s, 24, 56, "start", 12, Svg.MUTED, null, subtitle);
-        legend.drawLeft(s, 24, 76, width - 48);
-        double x0 = (width - cols * panelW) / 2.0;
+        SmallMultiples page = SmallMultiples.of(panels.size(), panelW, panelH, MAX_PER_ROW, legend, 24);
+        StringBuilder s = page.open(title, subtitle, legend);
         for (int i = 0; i < panels.size(); i++) {
-            panel(s, x0 + (i % perRow) * panelW, top + (double) (i / perRow) * panelH, panelW, panels.get(i));
+            panel(s, page.x(i), page.y(i), panelW, panels.get(i));
         }
         return s.append("</svg>\n").toString();
     }

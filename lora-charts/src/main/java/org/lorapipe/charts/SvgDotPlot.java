@@ -46,7 +46,6 @@ public final class SvgDotPlot {
     private static final int MIN_PANEL_W = 260;
     private static final int PANEL_H = 240;
     private static final int MAX_PER_ROW = 3;
-    private static final int ROW_WIDTH = 1100;
 
     private SvgDotPlot() {}
 
@@ -64,22 +63,11 @@ public final class SvgDotPlot {
             List<Panel> panels) {
         int slotMin = Math.max(36, 14 * series.size() + 12);
         int panelW = Math.max(MIN_PANEL_W, 66 + categories.size() * slotMin);
-        int perRow = Math.max(1, Math.min(MAX_PER_ROW, ROW_WIDTH / panelW));
-        int cols = Math.max(1, Math.min(perRow, panels.size()));
-        int rows = Math.max(1, (panels.size() + perRow - 1) / perRow);
-        int width = Math.max(560, 40 + cols * panelW);
         Legend legend = legend(series, legendNote);
-        double top = 92 + legend.extraHeight(width - 48);
-        int height = (int) Math.ceil(top + rows * PANEL_H + 16);
-        StringBuilder s = Svg.open(width, height);
-        Svg.text(s, 24, 34, "start", 19, Svg.TEXT, "600", title);
-        Svg.text(s, 24, 56, "start", 12, Svg.MUTED, null, subtitle);
-        legend.drawLeft(s, 24, 76, width - 48);
-        double x0 = (width - cols * panelW) / 2.0;
+        SmallMultiples page = SmallMultiples.of(panels.size(), panelW, PANEL_H, MAX_PER_ROW, legend, 16);
+        StringBuilder s = page.open(title, subtitle, legend);
         for (int i = 0; i < panels.size(); i++) {
-            double px = x0 + (i % perRow) * panelW;
-            double py = top + (double) (i / perRow) * PANEL_H;
-            panel(s, px, py, panelW, xLabel, categories, series, panels.get(i));
+            panel(s, page.x(i), page.y(i), panelW, xLabel, categories, series, panels.get(i));
         }
         return s.append("</svg>\n").toString();
     }

@@ -9,26 +9,33 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** A chart parsed as XML (which fails on anything not well-formed), with the few queries tests need. */
-record SvgDocument(Document doc) {
+/**
+ * A chart parsed as XML (which fails on anything not well-formed), with the few queries tests need.
+ * In this module's test jar, for the tests of the reports that draw charts.
+ */
+public record SvgDocument(Document doc) {
 
-    static SvgDocument parse(String svg) {
+    public static SvgDocument parse(String svg) {
+        return parse(svg.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static SvgDocument parse(byte[] svg) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
-            Document doc =
-                    factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+            Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg));
             if (!doc.getDocumentElement().getTagName().equals("svg")) {
                 throw new AssertionError(
                         "not an svg document: " + doc.getDocumentElement().getTagName());
             }
             return new SvgDocument(doc);
         } catch (Exception e) {
-            throw new AssertionError("not well-formed XML: " + e.getMessage() + "\n" + svg, e);
+            throw new AssertionError(
+                    "not well-formed XML: " + e.getMessage() + "\n" + new String(svg, StandardCharsets.UTF_8), e);
         }
     }
 
-    List<Element> elements(String tag) {
+    public List<Element> elements(String tag) {
         NodeList nodes = doc.getElementsByTagName(tag);
         List<Element> out = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
@@ -37,17 +44,21 @@ record SvgDocument(Document doc) {
         return out;
     }
 
-    List<Element> withClass(String tag, String cssClass) {
+    public List<Element> withClass(String tag, String cssClass) {
         return elements(tag).stream()
                 .filter(e -> e.getAttribute("class").equals(cssClass))
                 .toList();
     }
 
-    List<String> texts() {
+    public long count(String tag, String cssClass) {
+        return withClass(tag, cssClass).size();
+    }
+
+    public List<String> texts() {
         return elements("text").stream().map(Element::getTextContent).toList();
     }
 
-    double height() {
+    public double height() {
         return Double.parseDouble(doc.getDocumentElement().getAttribute("height"));
     }
 }

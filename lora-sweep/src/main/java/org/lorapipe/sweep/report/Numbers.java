@@ -2,6 +2,7 @@ package org.lorapipe.sweep.report;
 
 import java.util.Locale;
 import java.util.function.DoubleFunction;
+import org.lorapipe.charts.Svg;
 
 /** How report.md writes numbers: a few significant digits, thousands separated, units where they help. */
 final class Numbers {
@@ -13,17 +14,7 @@ final class Numbers {
 
     /** A metric or loss: 4 decimals below 10, fewer above. */
     static String value(double v) {
-        double a = Math.abs(v);
-        if (a >= 1000) {
-            return String.format(Locale.ROOT, "%,.0f", v);
-        }
-        if (a >= 100) {
-            return String.format(Locale.ROOT, "%.1f", v);
-        }
-        if (a >= 10) {
-            return String.format(Locale.ROOT, "%.2f", v);
-        }
-        return String.format(Locale.ROOT, "%.4f", v);
+        return Svg.number(v, 4);
     }
 
     /** {@code +0.1500} or {@code −0.0200}. */

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.lorapipe.charts.SvgDocument;
 import org.lorapipe.charts.SvgDotPlot;
 import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.artifact.TrainingRecord;
@@ -90,25 +91,25 @@ class SweepReportsTest {
     @Test
     void theChartsAreWellFormedWithAPointPerTrainedSeedAndACurvePerTrainedRun() {
         Map<String, byte[]> files = SweepReports.render(EXAMPLE, ExampleSweep.results(), Sweeps.AT);
-        files.keySet().stream().filter(n -> n.endsWith(".svg")).forEach(n -> SvgFile.parse(files.get(n)));
+        files.keySet().stream().filter(n -> n.endsWith(".svg")).forEach(n -> SvgDocument.parse(files.get(n)));
         // 4 panels (train loss, validation loss, pass_rate, perplexity) x 14 trained runs, 6 settings
-        SvgFile byRank = SvgFile.parse(files.get("metrics-by-lora.r.svg"));
+        SvgDocument byRank = SvgDocument.parse(files.get("metrics-by-lora.r.svg"));
         assertThat(byRank.count("circle", SvgDotPlot.VALUE_CLASS)).isEqualTo(4 * 14);
         assertThat(byRank.count("circle", SvgDotPlot.MEAN_CLASS)).isEqualTo(4 * 6);
         assertThat(byRank.texts())
                 .contains("training.optimizer=adamw", "training.optimizer=sgd", "4, 8", "16, 32", "lora.r, lora.alpha");
-        SvgFile byOptimizer = SvgFile.parse(files.get("metrics-by-training.optimizer.svg"));
+        SvgDocument byOptimizer = SvgDocument.parse(files.get("metrics-by-training.optimizer.svg"));
         assertThat(byOptimizer.texts())
                 .contains("lora.r=4, lora.alpha=8", "lora.r=8, lora.alpha=16", "lora.r=16, lora.alpha=32");
         // a series per rank, its means joined from adamw to sgd in each of the 4 panels
         assertThat(byOptimizer.elements("polyline")).hasSize(3 * 4);
-        SvgFile loss = SvgFile.parse(files.get("loss.svg"));
+        SvgDocument loss = SvgDocument.parse(files.get("loss.svg"));
         assertThat(loss.elements("polyline")).hasSize(14);
         assertThat(loss.elements("polyline"))
                 .allSatisfy(p -> assertThat(p.getAttribute("points").split(" ")).hasSize(LossCurves.MAX_POINTS));
-        SvgFile memory = SvgFile.parse(files.get("memory.svg"));
+        SvgDocument memory = SvgDocument.parse(files.get("memory.svg"));
         assertThat(memory.texts()).contains("measured", "predicted before training", "#1", "#6");
-        SvgFile time = SvgFile.parse(files.get("time.svg"));
+        SvgDocument time = SvgDocument.parse(files.get("time.svg"));
         assertThat(time.texts()).contains("wall time (s)", "tokens/s");
     }
 
@@ -136,22 +137,17 @@ class SweepReportsTest {
         }
         Map<String, byte[]> withPredictions = SweepReports.render(plan, predicted, Sweeps.AT);
         assertThat(withPredictions.keySet()).containsExactly("report.json", "report.md", "memory.svg");
-        assertThat(SvgFile.parse(withPredictions.get("memory.svg")).texts()).contains("700.0", "n/a");
+        assertThat(SvgDocument.parse(withPredictions.get("memory.svg")).texts()).contains("700.0", "n/a");
     }
 
     @Test
     void withOneSeedTheReportSaysThereIsNoSpreadInsteadOfMarking() {
         SweepPlan plan =
                 Sweeps.plan("{ \"sweepId\": \"once\", %s, \"grid\": { \"lora.r\": [4, 8, 16] }, \"seeds\": [42] }");
-        List<RunResult> results = new ArrayList<>();
-        for (SweepRun run : plan.runs()) {
-            results.add(new RunResult(
-                    run,
-                    Sweeps.trained(run),
-                    Sweeps.training(1.0 / run.n(), 1.1 / run.n(), 700, 8000, 60_000),
-                    Sweeps.arc(0.3 + 0.1 * run.n(), 0.05),
-                    null));
-        }
+        List<RunResult> results = Sweeps.allTrained(
+                plan,
+                run -> Sweeps.training(1.0 / run.n(), 1.1 / run.n(), 700, 8000, 60_000),
+                run -> Sweeps.arc(0.3 + 0.1 * run.n(), 0.05));
         Map<String, byte[]> files = SweepReports.render(plan, results, Sweeps.AT);
         String md = Sweeps.text(files, "report.md");
         assertThat(md)
@@ -159,7 +155,7 @@ class SweepReportsTest {
                 .doesNotContain("**")
                 .doesNotContain(" ≈")
                 .contains("| 3 | lora.r=16 | 1 | 0.3333 | 0.3667 |");
-        SvgFile chart = SvgFile.parse(files.get("metrics-by-lora.r.svg"));
+        SvgDocument chart = SvgDocument.parse(files.get("metrics-by-lora.r.svg"));
         assertThat(chart.count("circle", SvgDotPlot.MEAN_CLASS)).isEqualTo(3 * 3);
     }
 
@@ -169,21 +165,16 @@ class SweepReportsTest {
                 """
                 { "sweepId": "grid", %s,
                   "grid": { "lora.r": [4, 8, 16], "training.learningRate": [0.001, 0.003] }, "seeds": [1, 2] }""");
-        List<RunResult> results = new ArrayList<>();
-        for (SweepRun run : plan.runs()) {
-            results.add(new RunResult(
-                    run,
-                    Sweeps.trained(run),
-                    Sweeps.training(0.5 + 0.01 * run.n(), 0.6, 700, 8000, 60_000),
-                    Sweeps.arc(0.5, 0.05),
-                    null));
-        }
+        List<RunResult> results = Sweeps.allTrained(
+                plan,
+                run -> Sweeps.training(0.5 + 0.01 * run.n(), 0.6, 700, 8000, 60_000),
+                run -> Sweeps.arc(0.5, 0.05));
         Map<String, byte[]> files = SweepReports.render(plan, results, Sweeps.AT);
-        SvgFile byRank = SvgFile.parse(files.get("metrics-by-lora.r.svg"));
+        SvgDocument byRank = SvgDocument.parse(files.get("metrics-by-lora.r.svg"));
         assertThat(byRank.texts())
                 .contains("training.learningRate=0.001", "training.learningRate=0.003", "4", "8", "16");
         assertThat(byRank.count("circle", SvgDotPlot.VALUE_CLASS)).isEqualTo(3 * 12);
-        SvgFile byRate = SvgFile.parse(files.get("metrics-by-training.learningRate.svg"));
+        SvgDocument byRate = SvgDocument.parse(files.get("metrics-by-training.learningRate.svg"));
         assertThat(byRate.texts()).contains("lora.r=4", "lora.r=8", "lora.r=16", "0.001", "0.003");
         assertThat(Sweeps.text(files, "report.md"))
                 .contains("- `lora.r`: 4 · 8 · 16")
@@ -199,13 +190,13 @@ class SweepReportsTest {
                   "settings": [ { "lora.r": 8, "training.optimizer": "sgd" }, { "training.optimizer": "sgd" },
                                 { "lora.r": 4, "training.optimizer": "adamw" } ], "seeds": [1, 2] }""");
         Map<String, byte[]> files = SweepReports.render(plan, trainedAll(plan), Sweeps.AT);
-        SvgFile chart = SvgFile.parse(files.get("metrics-by-lora.r.svg"));
+        SvgDocument chart = SvgDocument.parse(files.get("metrics-by-lora.r.svg"));
         assertThat(chart.texts()).contains("#1 lora.r=8, training.optimizer=sgd", "#2 training.optimizer=sgd");
 
         SweepPlan repeat = Sweeps.plan("{ \"sweepId\": \"repeat\", %s, \"seeds\": [1, 2, 3] }");
         Map<String, byte[]> repeated = SweepReports.render(repeat, trainedAll(repeat), Sweeps.AT);
         assertThat(repeated).containsKey("metrics-by-setting.svg");
-        assertThat(SvgFile.parse(repeated.get("metrics-by-setting.svg")).count("circle", SvgDotPlot.VALUE_CLASS))
+        assertThat(SvgDocument.parse(repeated.get("metrics-by-setting.svg")).count("circle", SvgDotPlot.VALUE_CLASS))
                 .isEqualTo(3 * 3);
         assertThat(Sweeps.text(repeated, "report.md")).contains("No setting changes the base request");
     }
@@ -251,11 +242,12 @@ class SweepReportsTest {
         assertThat(report.settings().get(0).evaluation().get(0).pairedStderr()).isNull();
         for (String name : files.keySet()) {
             if (name.endsWith(".svg")) {
-                SvgFile svg = SvgFile.parse(files.get(name));
+                SvgDocument svg = SvgDocument.parse(files.get(name));
                 assertThat(String.join("\n", svg.texts())).as(name).doesNotContain("NaN");
             }
         }
-        assertThat(SvgFile.parse(files.get("loss.svg")).texts()).anyMatch(t -> t.startsWith("#1 lora.r=4 | ![img]"));
+        assertThat(SvgDocument.parse(files.get("loss.svg")).texts())
+                .anyMatch(t -> t.startsWith("#1 lora.r=4 | ![img]"));
     }
 
     @Test
@@ -327,28 +319,22 @@ class SweepReportsTest {
         }
         Map<String, byte[]> files = SweepReports.render(plan, results, Sweeps.AT);
         files.forEach((name, bytes) -> assertThat(bytes.length).as(name).isLessThan(2_000_000));
-        SvgFile loss = SvgFile.parse(files.get("loss.svg"));
+        SvgDocument loss = SvgDocument.parse(files.get("loss.svg"));
         assertThat(loss.elements("polyline")).hasSize(256);
         // 64 settings: the legend names them by number, report.md has their labels
         assertThat(loss.texts()).contains("#1", "#64").noneMatch(t -> t.startsWith("#64 lora.r"));
         assertThat(loss.elements("polyline"))
                 .allSatisfy(p -> assertThat(p.getAttribute("points").split(" ")).hasSize(LossCurves.MAX_POINTS));
-        SvgFile byRank = SvgFile.parse(files.get("metrics-by-lora.r.svg"));
+        SvgDocument byRank = SvgDocument.parse(files.get("metrics-by-lora.r.svg"));
         // train loss, validation loss and acc: a point per run, a mean per setting
         assertThat(byRank.count("circle", SvgDotPlot.VALUE_CLASS)).isEqualTo(3 * 256);
         assertThat(byRank.count("circle", SvgDotPlot.MEAN_CLASS)).isEqualTo(3 * 64);
     }
 
     private static List<RunResult> trainedAll(SweepPlan plan) {
-        List<RunResult> results = new ArrayList<>();
-        for (SweepRun run : plan.runs()) {
-            results.add(new RunResult(
-                    run,
-                    Sweeps.trained(run),
-                    Sweeps.training(0.5 + 0.01 * run.n(), 0.6, 700, 8000, 60_000),
-                    Sweeps.arc(0.4 + 0.01 * run.n(), 0.05),
-                    null));
-        }
-        return results;
+        return Sweeps.allTrained(
+                plan,
+                run -> Sweeps.training(0.5 + 0.01 * run.n(), 0.6, 700, 8000, 60_000),
+                run -> Sweeps.arc(0.4 + 0.01 * run.n(), 0.05));
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.artifact.TrainingRecord;
 import org.lorapipe.contract.event.FailureError;
@@ -134,6 +135,16 @@ final class Sweeps {
         JsonNode json() {
             return root.deepCopy();
         }
+    }
+
+    /** Every run of the plan trained, with the training record and evaluation the functions give it. */
+    static List<RunResult> allTrained(
+            SweepPlan plan, Function<SweepRun, TrainingRecord> training, Function<SweepRun, JsonNode> evaluation) {
+        List<RunResult> results = new ArrayList<>();
+        for (SweepRun run : plan.runs()) {
+            results.add(new RunResult(run, trained(run), training.apply(run), evaluation.apply(run), null));
+        }
+        return results;
     }
 
     static JsonNode arc(double tuned, double pairedStderr) {
