@@ -53,7 +53,7 @@ final class Aggregation {
         return new SweepReport(
                 SweepReport.SCHEMA_VERSION,
                 plan.sweepId(),
-                plan.title(),
+                plan.title() == null ? plan.sweepId() : plan.title(),
                 writtenAt,
                 plan.axes(),
                 plan.seeds(),

@@ -38,12 +38,21 @@ class AggregationTest {
                 run, Sweeps.trained(run), Sweeps.training(loss, validation, peakMib, tps, ms), eval, predicted);
     }
 
-    /** Setting 1 (lora.r=4): runs 1-3; setting 2 (lora.r=8): runs 4 and 6 trained, run 5 failed. */
+    /**
+     * Setting 1 (lora.r=4): runs 1-3 (run 1 merged, the others trained without a merge); setting 2
+     * (lora.r=8): runs 4 and 6 trained, run 5 failed.
+     */
     static List<RunResult> results() {
         long predicted = (long) (1000 * MIB);
+        SweepRun one = PLAN.run(1).orElseThrow();
         SweepRun five = PLAN.run(5).orElseThrow();
         return List.of(
-                trained(1, 1.0, 1.1, 900, 7000, 60_000, evaluation(0.40, 0.05, 1.3, 0.2), predicted),
+                new RunResult(
+                        one,
+                        Sweeps.merged(one),
+                        Sweeps.training(1.0, 1.1, 900, 7000, 60_000),
+                        evaluation(0.40, 0.05, 1.3, 0.2),
+                        predicted),
                 trained(2, 1.2, 1.1, 1000, 7200, 62_000, evaluation(0.45, 0.04, 1.2, Double.NaN), predicted),
                 trained(3, 1.5, 1.1, 1100, 6800, 58_000, evaluation(0.50, 0.03, 1.1, 0.1), predicted),
                 trained(4, 0.95, 2.0, 800, 9000, 40_000, evaluation(0.60, 0.05, 1.2, 0.1), null),
@@ -163,7 +172,9 @@ class AggregationTest {
         assertThat(five.error().code()).isEqualTo("INTERNAL");
         assertThat(five.trainLoss()).isEqualTo(0.1); // what it got to, shown but not counted
         RunReport one = report.runs().get(0);
-        assertThat(one.state()).isEqualTo(SweepRunEnded.NOT_MERGED);
+        assertThat(one.state()).isEqualTo(SweepRunEnded.MERGED);
+        assertThat(one.trained()).isTrue();
+        assertThat(report.runs().get(1).state()).isEqualTo(SweepRunEnded.NOT_MERGED);
         assertThat(one.evaluation().get("arc")).containsEntry("acc", 0.40);
         assertThat(one.predictedPeakBytes()).isEqualTo((long) (1000 * MIB));
     }

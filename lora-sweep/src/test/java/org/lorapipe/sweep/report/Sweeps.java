@@ -45,6 +45,11 @@ final class Sweeps {
         return new SweepRunEnded(1, sweepOf(run), AT, run.n(), run.requestId(), SweepRunEnded.NOT_MERGED, null, null);
     }
 
+    /** The end of a run that trained and was merged. */
+    static SweepRunEnded merged(SweepRun run) {
+        return new SweepRunEnded(1, sweepOf(run), AT, run.n(), run.requestId(), SweepRunEnded.MERGED, null, null);
+    }
+
     static SweepRunEnded failed(SweepRun run, String stage, String code, String message) {
         return new SweepRunEnded(
                 1,
