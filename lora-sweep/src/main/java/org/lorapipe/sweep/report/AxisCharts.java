@@ -47,7 +47,7 @@ final class AxisCharts {
                             figures,
                             "Metrics by " + axes,
                             axes,
-                            d.values(),
+                            d.labels(),
                             d.valueOf(),
                             series(report, others, d))));
         }

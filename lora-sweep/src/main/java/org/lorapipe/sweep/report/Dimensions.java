@@ -2,6 +2,7 @@ package org.lorapipe.sweep.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,24 @@ import org.lorapipe.contract.sweep.SweepSetting;
  * settings {@code r=4, alpha=8} and {@code r=16, alpha=32}) are one dimension: they split the settings
  * the same way, and a chart against one of them is the chart against the other.
  *
+ * <p>A listed setting may carry a {@code name} (docs/CONTRACT.md "Sweeps"): when the names of the listed
+ * settings split the settings as a dimension does, the dimension goes by the names ({@code alpaca}
+ * rather than a data set's URI and its tasks).
+ *
  * @param axes the request paths of the dimension, in plan order
  * @param values the dimension's values as people read them, in order of first appearance in the plan's
  *     settings ({@code 16} or, for several axes, {@code 16, 32})
+ * @param names the listed settings' names standing for {@code values}, in the same order; null when the
+ *     dimension does not go by names
  * @param valueOf for each setting (in plan order), the index of its value
  * @param axisValues for each setting, its value of each axis of the dimension
  */
-record Dimensions(List<String> axes, List<String> values, List<Integer> valueOf, List<List<String>> axisValues) {
+record Dimensions(
+        List<String> axes,
+        List<String> values,
+        List<String> names,
+        List<Integer> valueOf,
+        List<List<String>> axisValues) {
 
     static final String DEFAULT = "(default)";
 
@@ -30,8 +42,19 @@ record Dimensions(List<String> axes, List<String> values, List<Integer> valueOf,
         return values.size() > 1;
     }
 
-    /** {@code lora.r=16, lora.alpha=32}: the dimension's axes with the values of setting {@code i}. */
+    /** What a chart calls the values: the names, when the dimension goes by names. */
+    List<String> labels() {
+        return names == null ? values : names;
+    }
+
+    /**
+     * {@code lora.r=16, lora.alpha=32}: the dimension's axes with the values of setting {@code i}; or its
+     * name when the dimension goes by names.
+     */
     String describe(int setting) {
+        if (names != null) {
+            return names.get(valueOf.get(setting));
+        }
         List<String> parts = new ArrayList<>();
         for (int a = 0; a < axes.size(); a++) {
             parts.add(axes.get(a) + "=" + axisValues.get(setting).get(a));
@@ -58,6 +81,7 @@ record Dimensions(List<String> axes, List<String> values, List<Integer> valueOf,
             valuesByAxis.put(axis, values);
             axesByPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(axis);
         }
+        List<String> names = listedNames(plan);
         List<Dimensions> out = new ArrayList<>();
         axesByPartition.forEach((partition, axes) -> {
             List<List<String>> axisValues = new ArrayList<>();
@@ -76,9 +100,47 @@ record Dimensions(List<String> axes, List<String> values, List<Integer> valueOf,
                 valueOf.add(labels.indexOf(label));
             }
             out.add(new Dimensions(
-                    List.copyOf(axes), List.copyOf(labels), List.copyOf(valueOf), List.copyOf(axisValues)));
+                    List.copyOf(axes),
+                    List.copyOf(labels),
+                    namesOf(names, valueOf, labels.size()),
+                    List.copyOf(valueOf),
+                    List.copyOf(axisValues)));
         });
         return out;
+    }
+
+    /**
+     * For each setting, the name of the listed setting it comes from (settings are the list crossed with
+     * the grid's combinations, so listed setting i gives settings i * c + 1 to (i + 1) * c); null for
+     * none, or when the request does not line up with the plan.
+     */
+    private static List<String> listedNames(SweepPlan plan) {
+        int count = plan.settings().size();
+        List<String> names = new ArrayList<>(Collections.nCopies(count, (String) null));
+        JsonNode listed = plan.request() == null ? null : plan.request().path("settings");
+        if (listed == null || !listed.isArray() || listed.isEmpty() || count % listed.size() != 0) {
+            return names;
+        }
+        int perListed = count / listed.size();
+        for (int i = 0; i < count; i++) {
+            JsonNode name = listed.get(i / perListed).path("name");
+            names.set(i, name.isTextual() ? name.textValue() : null);
+        }
+        return names;
+    }
+
+    /** The names of a dimension's values, when every setting has one and they split the settings alike. */
+    private static List<String> namesOf(List<String> names, List<Integer> valueOf, int values) {
+        List<String> byValue = new ArrayList<>(Collections.nCopies(values, (String) null));
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String earlier = byValue.get(valueOf.get(i));
+            if (name == null || (earlier != null && !earlier.equals(name))) {
+                return null;
+            }
+            byValue.set(valueOf.get(i), name);
+        }
+        return byValue.stream().distinct().count() == values ? List.copyOf(byValue) : null;
     }
 
     private static String value(SweepSetting s, String axis, JsonNode base) {

@@ -90,7 +90,13 @@ final class SweepMarkdown {
                 d.axes().forEach(a -> paths.add(MarkdownText.code(a)));
                 md.append(String.join(" with ", paths)).append(": ");
                 List<String> values = new ArrayList<>();
-                d.values().forEach(v -> values.add(MarkdownText.escape(v, 120)));
+                for (int v = 0; v < d.values().size(); v++) {
+                    String value = MarkdownText.escape(d.values().get(v), 120);
+                    values.add(
+                            d.names() == null
+                                    ? value
+                                    : MarkdownText.escape(d.names().get(v)) + " (" + value + ")");
+                }
                 md.append(String.join(" · ", values));
                 md.append(d.varies() ? "" : " (the same in every setting)").append('\n');
             }

@@ -202,6 +202,24 @@ class SweepReportsTest {
     }
 
     @Test
+    void namedSettingsGoByTheirNamesInTheChartsAndTables() {
+        SweepPlan plan = Sweeps.plan(
+                """
+                { "sweepId": "named", %s,
+                  "settings": [ { "name": "small <r>", "lora.r": 4, "lora.alpha": 8 },
+                                { "name": "large", "lora.r": 32, "lora.alpha": 64 } ],
+                  "grid": { "training.optimizer": ["adamw", "sgd"] }, "seeds": [1, 2] }""");
+        Map<String, byte[]> files = SweepReports.render(plan, trainedAll(plan), Sweeps.AT);
+        SvgDocument byRank = SvgDocument.parse(files.get("metrics-by-lora.r.svg"));
+        assertThat(byRank.texts()).contains("small <r>", "large").doesNotContain("4, 8");
+        SvgDocument byOptimizer = SvgDocument.parse(files.get("metrics-by-training.optimizer.svg"));
+        assertThat(byOptimizer.texts()).contains("small <r>", "large", "adamw", "sgd");
+        assertThat(Sweeps.text(files, "report.md"))
+                .contains("- `lora.r` with `lora.alpha`: small \\<r\\> (4, 8) · large (32, 64)")
+                .contains("| 2 | small \\<r\\>, training.optimizer=sgd | 2 |");
+    }
+
+    @Test
     void requestTextIsEscapedInMarkdownAndSvgAndNoNumberIsNaN() {
         SweepPlan parsed =
                 Sweeps.plan("{ \"sweepId\": \"esc\", %s, \"grid\": { \"lora.r\": [4, 8] }, \"seeds\": [1, 2] }");
