@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lorapipe.charts.Svg;
+import org.lorapipe.charts.SvgLineChart;
 import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.json.Json;
 
@@ -91,22 +93,7 @@ public final class ReportWriter {
     }
 
     public static String metricsChart(EvaluationReport report) {
-        List<SvgBarChart.Panel> panels = new ArrayList<>();
-        for (TaskReport t : report.tasks()) {
-            for (Comparison c : t.comparisons()) {
-                panels.add(new SvgBarChart.Panel(
-                        t.key().equals(c.metric()) ? c.metric() : t.key() + " · " + c.metric(),
-                        c.base(),
-                        t.base().getOrDefault(c.metric() + "_stderr", Double.NaN),
-                        c.tuned(),
-                        t.tuned().getOrDefault(c.metric() + "_stderr", Double.NaN),
-                        c.stderr(),
-                        c.significant(),
-                        c.higherIsBetter()));
-            }
-        }
-        String title = "Base vs. base + adapter" + (report.title() == null ? "" : " — " + report.title());
-        return SvgBarChart.render(title, "Δ = tuned − base; ± = 2 standard errors of the paired difference", panels);
+        return ComparisonChart.render(report);
     }
 
     public static String lossChart(List<LossPoint> points) {

@@ -1,17 +1,19 @@
-package org.lorapipe.evaluation.domain;
+package org.lorapipe.charts;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A line chart with axes, ticks, gridlines, axis labels and a legend, e.g. the training loss over
- * steps. Series are drawn in order (put a faint raw series before its smoothed version).
+ * steps. Series are drawn in order (put a faint raw series before its smoothed version). The legend
+ * names each named series, right-aligned above the plot, in as many rows as it needs.
  */
 public final class SvgLineChart {
 
     /**
      * One line.
      *
+     * @param name its legend entry; null for none (one entry may stand for several lines of a colour)
      * @param color CSS colour
      * @param width stroke width
      * @param opacity stroke opacity
@@ -26,11 +28,14 @@ public final class SvgLineChart {
     private SvgLineChart() {}
 
     public static String render(String title, String subtitle, String xLabel, String yLabel, List<Series> series) {
-        StringBuilder s = Svg.open(WIDTH, HEIGHT);
         double left = 78;
         double right = WIDTH - 28;
-        double top = 84;
-        double bottom = HEIGHT - 64;
+        Legend legend = legend(series);
+        double legendRows = legend.extraHeight(right - left);
+        int height = (int) Math.ceil(HEIGHT + legendRows);
+        double top = 84 + legendRows;
+        double bottom = height - 64;
+        StringBuilder s = Svg.open(WIDTH, height);
         Svg.text(s, 24, 34, "start", 19, Svg.TEXT, "600", title);
         Svg.text(s, 24, 56, "start", 12, Svg.MUTED, null, subtitle);
         double xMin = Double.POSITIVE_INFINITY;
@@ -48,7 +53,7 @@ public final class SvgLineChart {
             }
         }
         if (xMin > xMax) {
-            Svg.text(s, WIDTH / 2.0, HEIGHT / 2.0, "middle", 14, Svg.MUTED, null, "no data");
+            Svg.text(s, WIDTH / 2.0, height / 2.0, "middle", 14, Svg.MUTED, null, "no data");
             return s.append("</svg>\n").toString();
         }
         if (xMin == xMax) {
@@ -86,7 +91,7 @@ public final class SvgLineChart {
         }
         Svg.line(s, left, bottom, right, bottom, Svg.AXIS, 1);
         Svg.line(s, left, top, left, bottom, Svg.AXIS, 1);
-        Svg.text(s, (left + right) / 2, HEIGHT - 18, "middle", 12, Svg.TEXT, null, xLabel);
+        Svg.text(s, (left + right) / 2, height - 18, "middle", 12, Svg.TEXT, null, xLabel);
         s.append("<text transform=\"translate(22 ")
                 .append(Svg.f((top + bottom) / 2))
                 .append(") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"")
@@ -97,14 +102,18 @@ public final class SvgLineChart {
         for (Series se : series) {
             path(s, se, sx, sy);
         }
-        legend(s, series, right, 72);
+        legend.drawRight(s, right, 72, right - left);
         return s.append("</svg>\n").toString();
     }
 
-    private record Scale(double from, double to, double pxFrom, double pxTo) {
-        double at(double v) {
-            return pxFrom + (v - from) / (to - from) * (pxTo - pxFrom);
+    private static Legend legend(List<Series> series) {
+        List<Legend.Item> items = new ArrayList<>();
+        for (Series se : series) {
+            if (se.name() != null) {
+                items.add(Legend.stroke(se.color(), se.width(), se.opacity(), se.name()));
+            }
         }
+        return new Legend(items);
     }
 
     private static void path(StringBuilder s, Series se, Scale sx, Scale sy) {
@@ -137,31 +146,6 @@ public final class SvgLineChart {
                         .append(se.color())
                         .append("\"/>\n");
             }
-        }
-    }
-
-    private static void legend(StringBuilder s, List<Series> series, double right, double y) {
-        double x = right;
-        for (int i = series.size() - 1; i >= 0; i--) {
-            Series se = series.get(i);
-            double w = 7 * se.name().length() + 34;
-            x -= w;
-            s.append("<line x1=\"")
-                    .append(Svg.f(x))
-                    .append("\" y1=\"")
-                    .append(Svg.f(y - 4))
-                    .append("\" x2=\"")
-                    .append(Svg.f(x + 20))
-                    .append("\" y2=\"")
-                    .append(Svg.f(y - 4))
-                    .append("\" stroke=\"")
-                    .append(se.color())
-                    .append("\" stroke-width=\"")
-                    .append(Svg.f(Math.max(2, se.width())))
-                    .append("\" stroke-opacity=\"")
-                    .append(Svg.f(Math.max(0.5, se.opacity())))
-                    .append("\"/>\n");
-            Svg.text(s, x + 26, y, "start", 12, Svg.TEXT, null, se.name());
         }
     }
 }
