@@ -21,6 +21,7 @@ import org.lorapipe.service.consumer.BrokerClients;
 import org.lorapipe.service.consumer.InboundGate;
 import org.lorapipe.service.consumer.StageConsumers;
 import org.lorapipe.storage.ObjectStore;
+import org.lorapipe.sweep.report.SweepReports;
 import org.lorapipe.sweepservice.config.SweepConfig;
 import org.lorapipe.sweepservice.messaging.TransactionalLoop;
 import org.lorapipe.sweepservice.storage.SweepStore;
@@ -68,6 +69,11 @@ public class SweepLoops {
         if (!stage.enabled()) {
             LOG.info("lora.stage.enabled=false: not consuming");
             return;
+        }
+        if (sweeps.maxRuns() > SweepReports.MAX_RUNS) {
+            throw new IllegalStateException("lora.sweep.max-runs is " + sweeps.maxRuns() + ", more than the "
+                    + SweepReports.MAX_RUNS + " runs one report holds: set it to at most " + SweepReports.MAX_RUNS
+                    + " and split larger sweeps");
         }
         String instance = StageConsumers.instanceId(stage, httpPort);
         String source = "/lora/" + service.name();
