@@ -58,4 +58,11 @@ public final class LinearModules {
     public Map<String, LinearLayer> asMap() {
         return Collections.unmodifiableMap(modules);
     }
+
+    /** Each module's shape, in model order. */
+    public Map<String, LinearShape> shapes() {
+        Map<String, LinearShape> out = new LinkedHashMap<>();
+        modules.forEach((name, l) -> out.put(name, new LinearShape(l.inFeatures(), l.outFeatures())));
+        return Collections.unmodifiableMap(out);
+    }
 }

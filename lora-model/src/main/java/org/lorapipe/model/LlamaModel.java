@@ -115,6 +115,25 @@ public final class LlamaModel implements AutoCloseable {
         return names;
     }
 
+    /**
+     * The linear modules a model of {@code config} registers, with their shapes, in the order of
+     * {@link #linears()}, without loading anything: what a LoRA plan resolves against and what a memory
+     * estimate counts before a run.
+     */
+    public static Map<String, LinearShape> linearShapes(LlamaConfig config) {
+        Map<String, long[]> tensors = expectedTensors(config);
+        Map<String, LinearShape> out = new LinkedHashMap<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            for (String m : projections(config.arch())) {
+                String name = "model.layers." + i + "." + m;
+                long[] w = tensors.get(name + ".weight"); // [out, in]
+                out.put(name, new LinearShape((int) w[1], (int) w[0]));
+            }
+        }
+        out.put("lm_head", new LinearShape(config.hiddenSize(), config.vocabSize()));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Loads a Hugging Face model directory (config.json + safetensors) on the default device. */
     public static LlamaModel load(Path dir) {
         return load(dir, DjlRuntime.defaultDevice());

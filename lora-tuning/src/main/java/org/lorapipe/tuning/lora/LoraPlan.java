@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.lorapipe.contract.request.LoraSpec;
 import org.lorapipe.contract.request.UserPatterns;
-import org.lorapipe.model.LinearLayer;
 import org.lorapipe.model.LinearModules;
+import org.lorapipe.model.LinearShape;
 
 /**
  * Resolves a {@link LoraSpec} against a model's linear modules, with PEFT's semantics:
@@ -42,10 +42,14 @@ public final class LoraPlan {
 
     /** Resolves {@code spec} against {@code modules} (in model order). */
     public static LoraPlan resolve(LoraSpec spec, LinearModules modules) {
-        return resolve(spec, modules.asMap());
+        return resolve(spec, modules.shapes());
     }
 
-    public static LoraPlan resolve(LoraSpec spec, Map<String, LinearLayer> modules) {
+    /**
+     * Resolves {@code spec} against module shapes (in model order): a loaded model's, or
+     * {@link org.lorapipe.model.LlamaModel#linearShapes} of a config before anything is loaded.
+     */
+    public static LoraPlan resolve(LoraSpec spec, Map<String, LinearShape> modules) {
         List<String> problems = new ArrayList<>();
         if (spec.r() <= 0) {
             problems.add("lora.r must be > 0, got " + spec.r());
@@ -79,7 +83,7 @@ public final class LoraPlan {
         List<LoraTarget> out = new ArrayList<>();
         Set<String> used = new LinkedHashSet<>();
         if (problems.isEmpty()) {
-            for (Map.Entry<String, LinearLayer> e : modules.entrySet()) {
+            for (Map.Entry<String, LinearShape> e : modules.entrySet()) {
                 String name = e.getKey();
                 boolean hit = allLinear && !shortName(name).equals("lm_head")
                         || requested.stream().anyMatch(t -> targets(name, t));
@@ -92,7 +96,7 @@ public final class LoraPlan {
                 double alpha = patternKey(spec.alphaPattern().keySet(), name)
                         .map(k -> spec.alphaPattern().get(k))
                         .orElse(spec.alpha());
-                LinearLayer l = e.getValue();
+                LinearShape l = e.getValue();
                 int limit = Math.min(l.inFeatures(), l.outFeatures());
                 if (rank > limit) {
                     problems.add("rank " + rank + " for module '" + name + "' exceeds min(in, out) = min("
