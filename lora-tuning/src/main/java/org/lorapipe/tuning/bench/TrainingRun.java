@@ -1,7 +1,6 @@
 package org.lorapipe.tuning.bench;
 
 import ai.djl.ndarray.NDArray;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +95,7 @@ public final class TrainingRun {
     }
 
     public static Sample run(BenchModel bm, BenchConfig config, int steps, int warmup) {
-        resetPeak();
+        MemoryProbe.resetPeak();
         boolean nf4 = config.mode() == BenchConfig.Mode.QLORA;
         TrainingSpec spec = spec(bm.batch(), steps + warmup, 3e-4, 0.01, 0, config.checkpointing());
         try (LlamaModel model = bm.load(nf4)) {
@@ -185,15 +184,5 @@ public final class TrainingRun {
                 last.memory().optimizerBytes(),
                 losses.get(0).loss(),
                 losses.get(losses.size() - 1).loss());
-    }
-
-    /** Resets VmHWM to the current RSS (Linux); elsewhere peaks accumulate over the process. */
-    public static void resetPeak() {
-        System.gc();
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (Exception e) {
-            // not Linux, or not permitted: peaks accumulate over the run
-        }
     }
 }

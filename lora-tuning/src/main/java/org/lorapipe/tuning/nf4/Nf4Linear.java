@@ -128,9 +128,9 @@ public final class Nf4Linear implements LinearLayer {
         }
     }
 
-    /** Bytes held: codes + scales (+ bias). */
+    /** Bytes the weight is held in: codes + scales (a bias is a model weight of its own, held in fp32). */
     public long bytes() {
-        return bytes + (bias == null ? 0 : bias.getShape().size() * 4);
+        return bytes;
     }
 
     @Override

@@ -20,6 +20,19 @@ public record Nf4Tensor(long[] shape, int numel, int blockSize, byte[] packed, S
         return packed.length + scales.bytes();
     }
 
+    /**
+     * Bytes a weight of {@code numel} elements takes in NF4, computed from its size alone (what
+     * {@link #bytes()} of its quantized form returns): ceil(n / 2) codes, then per block of
+     * {@code blockSize} an fp32 absmax, or with double quantization an 8-bit code per block plus an
+     * fp32 absmax2 per 256 blocks and the fp32 offset.
+     */
+    public static long bytes(long numel, int blockSize, boolean doubleQuant) {
+        long blocks = (numel + blockSize - 1) / blockSize;
+        long scales =
+                doubleQuant ? blocks + (blocks + DoubleQuant.BLOCK - 1) / DoubleQuant.BLOCK * 4L + 4 : blocks * 4L;
+        return (numel + 1) / 2 + scales;
+    }
+
     /** Storage bits per weight. */
     public double bitsPerParameter() {
         return bytes() * 8.0 / numel;

@@ -144,7 +144,8 @@ public final class QuantizedModels {
         }
     }
 
-    static boolean isQuantized(String name) {
+    /** Whether a QLoRA load holds weight {@code name} (a Hugging Face tensor name) in NF4. */
+    public static boolean isQuantized(String name) {
         return name.startsWith("model.layers.") && QUANTIZED.stream().anyMatch(name::endsWith);
     }
 

@@ -37,7 +37,7 @@ import org.lorapipe.tuning.lora.LoraLinear;
 public final class CausalLm implements AutoCloseable {
 
     /** Logits memory per loss chunk by default; see {@link #headLoss}. */
-    static final long LOGITS_CHUNK_BYTES = 16L << 20;
+    public static final long LOGITS_CHUNK_BYTES = 16L << 20;
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -223,7 +223,7 @@ public final class CausalLm implements AutoCloseable {
     private double headLoss(NDArray h, MicroBatch batch, double normalizer, boolean backward) {
         long b = h.getShape().get(0);
         long positions = h.getShape().get(1) - 1;
-        long chunk = Math.max(1, logitsChunkBytes / (b * c.vocabSize() * 4L));
+        long chunk = chunkPositions(logitsChunkBytes, b, c.vocabSize());
         float[] w = batch.weightValues(); // [B, T-1] row-major
         double sum = 0;
         for (long t0 = 0; t0 < positions; t0 += chunk) {
@@ -254,6 +254,11 @@ public final class CausalLm implements AutoCloseable {
             }
         }
         return -sum / normalizer;
+    }
+
+    /** Positions per loss chunk: as many as keep [B, chunk, V] fp32 logits within {@code chunkBytes}, at least 1. */
+    public static long chunkPositions(long chunkBytes, long batch, int vocab) {
+        return Math.max(1, chunkBytes / (batch * vocab * 4L));
     }
 
     /** Chunks the loss at {@code bytes} of logits (tests use tiny chunks to compare with one chunk). */

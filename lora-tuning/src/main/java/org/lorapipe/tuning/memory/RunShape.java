@@ -1,0 +1,98 @@
+package org.lorapipe.tuning.memory;
+
+import org.lorapipe.contract.request.LoraSpec;
+import org.lorapipe.contract.request.QuantizationSpec;
+import org.lorapipe.contract.request.QuantizationType;
+import org.lorapipe.contract.request.TrainingRequest;
+import org.lorapipe.contract.request.TrainingSpec;
+import org.lorapipe.model.LlamaConfig;
+
+/**
+ * What decides the memory of a training run: the model, what is trained, the batch shape, and the
+ * settings that change what backward keeps. Made from a request and the base model's config before
+ * anything runs ({@link #of}), or by the benchmarks from their configurations; the withers are the
+ * variants {@link MemoryFit} tries.
+ *
+ * @param config the base model (config.json)
+ * @param lora the adapters; null trains every weight (full fine-tuning, as {@code lora bench training}
+ *     does), which the trainer-service never does
+ * @param quantization how the frozen base is held: fp32, or NF4 (QLoRA)
+ * @param training optimizer, micro-batch (B), gradient checkpointing
+ * @param sequenceLength tokens per sequence the micro-batch is padded to (T)
+ * @param packed packed examples: the attention mask is per sequence [B, 1, T, T] instead of shared
+ * @param datasetTokens tokens of both splits the trainer holds on the Java heap; 0 when not known
+ * @param datasetSequences sequences of both splits
+ */
+public record RunShape(
+        LlamaConfig config,
+        LoraSpec lora,
+        QuantizationSpec quantization,
+        TrainingSpec training,
+        int sequenceLength,
+        boolean packed,
+        long datasetTokens,
+        long datasetSequences) {
+
+    public RunShape {
+        if (sequenceLength < 2) {
+            throw new IllegalArgumentException("a sequence needs at least 2 tokens, got " + sequenceLength);
+        }
+        if (training.microBatchSize() < 1) {
+            throw new IllegalArgumentException(
+                    "training.microBatchSize must be >= 1, got " + training.microBatchSize());
+        }
+    }
+
+    /**
+     * A request's run on {@code config} as far as the request tells: micro-batches of
+     * {@code training.microBatchSize} sequences of {@code dataset.maxSeqLength} tokens (the longest a
+     * batch can be padded to), no dataset held.
+     */
+    public static RunShape of(LlamaConfig config, TrainingRequest request) {
+        return new RunShape(
+                config,
+                request.lora(),
+                request.quantization(),
+                request.training(),
+                request.dataset().maxSeqLength(),
+                request.dataset().pack(),
+                0,
+                0);
+    }
+
+    /** B, sequences per forward pass. */
+    public int microBatch() {
+        return training.microBatchSize();
+    }
+
+    /** Whether the decoder projections are held in NF4. */
+    public boolean nf4() {
+        return quantization != null && quantization.type() == QuantizationType.NF4;
+    }
+
+    /** Whether every weight is trained (no adapters). */
+    public boolean fullFineTuning() {
+        return lora == null;
+    }
+
+    public RunShape withSequenceLength(int tokens) {
+        return new RunShape(config, lora, quantization, training, tokens, packed, datasetTokens, datasetSequences);
+    }
+
+    public RunShape withQuantization(QuantizationSpec q) {
+        return new RunShape(config, lora, q, training, sequenceLength, packed, datasetTokens, datasetSequences);
+    }
+
+    public RunShape withLora(LoraSpec l) {
+        return new RunShape(config, l, quantization, training, sequenceLength, packed, datasetTokens, datasetSequences);
+    }
+
+    public RunShape withTraining(TrainingSpec t) {
+        return new RunShape(config, lora, quantization, t, sequenceLength, packed, datasetTokens, datasetSequences);
+    }
+
+    /** The dataset the trainer holds: {@code tokens} in {@code sequences} sequences. */
+    public RunShape withDataset(long tokens, long sequences) {
+        return new RunShape(config, lora, quantization, training, sequenceLength, packed, tokens, sequences);
+    }
+}
