@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +18,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lorapipe.contract.event.AdapterTrained;
+import org.lorapipe.contract.event.MemoryUsage;
+import org.lorapipe.contract.event.RunMemory;
+import org.lorapipe.contract.event.TrainingMetrics;
+import org.lorapipe.contract.event.TrainingProgress;
 import org.lorapipe.contract.json.Json;
 
 /**
  * docs/CONTRACT.md must stay in step with the code: its topic table names exactly the topics of
- * {@link Topics}, and its request table names exactly the properties of
- * docs/training-requested.schema.json (nested ones as dotted paths, array items as {@code []}).
+ * {@link Topics}, its request table names exactly the properties of
+ * docs/training-requested.schema.json (nested ones as dotted paths, array items as {@code []}), and its
+ * Events section every field of the training figures.
  */
 class ContractDocumentTest {
     private static final Pattern TOPIC = Pattern.compile("`(lora\\.[A-Za-z0-9._-]+)`");
@@ -85,6 +92,31 @@ class ContractDocumentTest {
         assertThat(properties)
                 .as("the request table of docs/CONTRACT.md names a field the schema does not have")
                 .containsAll(fields);
+    }
+
+    /**
+     * The Events section names every field of the training events' figures: progress memory, the run's
+     * metrics and its memory object (records' components; nested objects are documented inline).
+     */
+    @Test
+    void everyFieldOfTheTrainingFiguresIsInTheEventsSection() {
+        String events = section("## Events");
+        for (Class<?> type : List.of(
+                TrainingProgress.class,
+                MemoryUsage.class,
+                AdapterTrained.class,
+                TrainingMetrics.class,
+                RunMemory.class)) {
+            for (RecordComponent c : type.getRecordComponents()) {
+                if (List.of("schemaVersion", "requestId", "occurredAt", "request")
+                        .contains(c.getName())) {
+                    continue; // the envelope, documented in its own section
+                }
+                assertThat(events)
+                        .as("%s.%s in the Events section of docs/CONTRACT.md", type.getSimpleName(), c.getName())
+                        .contains("`" + c.getName() + "`");
+            }
+        }
     }
 
     private static List<String> topicConstants() throws IllegalAccessException {

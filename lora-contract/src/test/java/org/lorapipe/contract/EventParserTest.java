@@ -2,6 +2,7 @@ package org.lorapipe.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.lorapipe.contract.event.EventParser;
 import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.event.PipelineFailed;
 import org.lorapipe.contract.event.RenderedExample;
+import org.lorapipe.contract.event.RunMemory;
+import org.lorapipe.contract.event.TrainingMetrics;
 import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
@@ -58,6 +61,40 @@ class EventParserTest {
     private AdapterTrained adapterTrained(String adapterUri) {
         return new AdapterTrained(
                 PipelineEvent.SCHEMA_VERSION, "r1", java.time.Instant.now(), request, adapterUri, null);
+    }
+
+    @Test
+    void aRunsMemoryTravelsWithItsMetricsAndOlderEventsWithoutItStillParse() {
+        RunMemory memory = new RunMemory(
+                900L << 20,
+                200L << 20,
+                380L << 20,
+                1L << 20,
+                1L << 20,
+                2L << 20,
+                880L << 20,
+                Map.of("baseline", 200L << 20, "activations", 300L << 20, "total", 880L << 20));
+        TrainingMetrics metrics = new TrainingMetrics(1.2, null, 1000, 5000, 900L << 20, 200, 10, 100, memory);
+        AdapterTrained event = new AdapterTrained(
+                PipelineEvent.SCHEMA_VERSION,
+                "r1",
+                java.time.Instant.now(),
+                request,
+                "s3://lora/runs/r1/adapter/",
+                metrics);
+        AdapterTrained read = parser.parse(Json.write(event), AdapterTrained.class);
+        assertThat(read.metrics()).isEqualTo(metrics);
+        assertThat(read.metrics().memory().estimate()).containsEntry("activations", 300L << 20);
+        assertThat(read.metrics().memory().estimateError()).isCloseTo(900.0 / 880 - 1, within(1e-12));
+
+        // as a trainer wrote it before the memory object existed: no "memory"
+        String older = Json.write(event).replaceFirst(",\"memory\":\\{[^}]*\\{[^}]*}}", "");
+        assertThat(older).doesNotContain("memory").contains("\"peakRssBytes\"");
+        assertThat(parser.parse(older, AdapterTrained.class).metrics().memory()).isNull();
+        // a newer trainer's part this reader does not know is read like the others
+        String newer = Json.write(event).replace("\"total\"", "\"kvCache\":1,\"total\"");
+        assertThat(parser.parse(newer, AdapterTrained.class).metrics().memory().estimate())
+                .containsEntry("kvCache", 1L);
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.event.DatasetPrepared;
 import org.lorapipe.contract.event.PipelineEvent;
+import org.lorapipe.contract.event.RunMemory;
 import org.lorapipe.contract.event.TrainingMetrics;
 import org.lorapipe.contract.event.TrainingProgress;
 import org.lorapipe.contract.json.Json;
@@ -42,13 +43,17 @@ import org.lorapipe.storage.S3Uri;
 import org.lorapipe.trainer.config.TrainerConfig;
 import org.lorapipe.trainer.domain.AdapterProvenance;
 import org.lorapipe.trainer.domain.LossHistory;
+import org.lorapipe.trainer.domain.MemoryGate;
 import org.lorapipe.trainer.domain.ProgressThrottle;
 import org.lorapipe.trainer.domain.TrainingFailure;
 import org.lorapipe.trainer.storage.RunStorage;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraPlan;
+import org.lorapipe.tuning.memory.ByteSize;
+import org.lorapipe.tuning.memory.MemoryEstimate;
 import org.lorapipe.tuning.nf4.QuantizedModels;
 import org.lorapipe.tuning.peft.PeftAdapter;
+import org.lorapipe.tuning.train.MemoryProbe;
 import org.lorapipe.tuning.train.StepReport;
 import org.lorapipe.tuning.train.Trainer;
 import org.lorapipe.tuning.train.TrainingDivergedException;
@@ -60,7 +65,9 @@ import org.lorapipe.tuning.train.TrainingStoppedException;
 /**
  * Trains the adapter of one request: base model and prepared dataset from storage, LoRA (or QLoRA on an
  * NF4 base) with the request's settings, a resumable checkpoint every {@code checkpointEverySteps},
- * and the PEFT adapter published under {@code runs/{id}/adapter/}. A run that finds a checkpoint of
+ * and the PEFT adapter published under {@code runs/{id}/adapter/}. Before the model is downloaded the
+ * run's memory is estimated and checked against the trainer's budget ({@link MemoryGate}); the event
+ * carries the estimate beside what the run measured. A run that finds a checkpoint of
  * its own continues from it (same adapter lineage, same loss curve); a run whose adapter is already
  * published answers from it without training again.
  */
@@ -72,11 +79,13 @@ public class TrainingService {
     private final RunStorage storage;
     private final TrainerConfig config;
     private final Limits limits;
+    private final MemoryGate memory;
 
     public TrainingService(RunStorage storage, TrainerConfig config, Limits limits) {
         this.storage = storage;
         this.limits = limits;
         this.config = config;
+        this.memory = new MemoryGate(config);
     }
 
     /** The published outcome of a run, if its adapter is already there. */
@@ -109,10 +118,13 @@ public class TrainingService {
             return done.get();
         }
         DjlRuntime.inferenceMode();
+        // this run's own peak from here: a QLoRA run after a LoRA run must not report the LoRA run's
+        MemoryProbe.resetPeak();
+        long baselineRss = MemoryProbe.read().rssBytes();
         Path work =
                 WorkDir.create(config.workDir(), "train", request.requestId()).path();
         try {
-            return run(event, work, progress, control);
+            return run(event, work, progress, control, baselineRss);
         } finally {
             WorkDir.deleteQuietly(work);
             // the job's model, activations and optimizer state are freed: give that memory back rather
@@ -122,13 +134,26 @@ public class TrainingService {
     }
 
     private AdapterTrained run(
-            DatasetPrepared event, Path work, Consumer<TrainingProgress> progress, JobControl control) {
+            DatasetPrepared event,
+            Path work,
+            Consumer<TrainingProgress> progress,
+            JobControl control,
+            long baselineRss) {
         TrainingRequest request = event.request();
         String id = request.requestId();
         long t0 = System.nanoTime();
+        DatasetManifest manifest = storage.manifest(event.datasetUri());
+        Device device = DjlRuntime.defaultDevice();
+        MemoryEstimate estimate =
+                memory.admit(request, storage.modelConfig(request.baseModel()), manifest, baselineRss, !device.isGpu());
+        LOG.infof(
+                "%s: estimated peak memory %s (%s; %s)",
+                id,
+                ByteSize.of(estimate.total()),
+                estimate.plan().description(),
+                estimate.phase().description());
         Path modelDir = work.resolve("base");
         storage.downloadModel(request.baseModel(), modelDir);
-        DatasetManifest manifest = storage.manifest(event.datasetUri());
         checkTokenizer(modelDir, manifest, request);
         long tokens = manifest.trainTokens() + manifest.validationTokens();
         if (tokens > limits.datasetTokens()) {
@@ -158,7 +183,6 @@ public class TrainingService {
                             + " training.epochs or a larger training.microBatchSize x gradientAccumulationSteps",
                     false);
         }
-        Device device = DjlRuntime.defaultDevice();
         try (LlamaModel model = load(modelDir, request, device)) {
             checkVocabulary(train, validation, model.config().vocabSize(), event.datasetUri());
             LoraPlan plan = plan(request, model);
@@ -187,15 +211,24 @@ public class TrainingService {
                 Double validationLoss = validation.isEmpty()
                         ? null
                         : trainer.evaluate(validation, request.training().microBatchSize());
+                RunMemory used = MemoryGate.measured(
+                        estimate, baselineRss, MemoryProbe.read().peakRssBytes(), trainer.memory());
+                LOG.infof(
+                        "%s: peak memory %s, predicted %s (%+.1f%%)",
+                        id,
+                        ByteSize.of(used.peakRssBytes()),
+                        ByteSize.of(used.estimatedPeakBytes()),
+                        100 * used.estimateError());
                 TrainingMetrics metrics = new TrainingMetrics(
                         history.tailMean(10),
                         validationLoss,
                         result.trainTokens(),
                         (System.nanoTime() - t0) / 1_000_000,
-                        result.peakRssBytes(),
+                        used.peakRssBytes(),
                         result.tokensPerSecond(),
                         plan.trainableParameters(),
-                        model.config().parameterCount());
+                        model.config().parameterCount(),
+                        used);
                 control.throwIfStopped();
                 Path adapterDir = work.resolve("adapter");
                 AdapterOrigin origin = AdapterProvenance.origin(

@@ -17,12 +17,15 @@ import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.artifact.ChatTemplateFile;
+import org.lorapipe.contract.artifact.TrainingRecord;
 import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.contract.event.AdapterTrained;
 import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.event.PipelineFailed;
+import org.lorapipe.contract.event.RunMemory;
 import org.lorapipe.contract.event.TrainingProgress;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.service.testing.FrontMatter;
@@ -97,6 +100,18 @@ class TrainerServiceContractTest extends StageServiceContractTest {
         assertThat(trained.metrics().totalParameters()).isEqualTo(260_032);
         assertThat(trained.metrics().validationLoss()).isNotNull().isPositive();
         assertThat(trained.metrics().trainTokens()).isPositive();
+        RunMemory memory = trained.metrics().memory();
+        assertThat(memory).as("the run's memory, measured and predicted").isNotNull();
+        assertThat(memory.peakRssBytes()).isEqualTo(trained.metrics().peakRssBytes());
+        assertThat(memory.peakRssBytes()).isGreaterThan(memory.baselineRssBytes());
+        assertThat(memory.baselineRssBytes()).isPositive();
+        assertThat(memory.weightBytes()).isEqualTo(260_032L * 4); // stories260K in fp32
+        assertThat(memory.adapterBytes()).isEqualTo(46_240L * 4);
+        assertThat(memory.optimizerBytes()).isEqualTo(2 * 46_240L * 4); // AdamW
+        assertThat(memory.estimate())
+                .containsEntry("baseline", memory.baselineRssBytes())
+                .containsEntry("total", memory.estimatedPeakBytes())
+                .containsKeys("activations", "logits", "allocator");
 
         List<TrainingProgress> progress = kafka.poll(Topics.TRAINING_PROGRESS, r -> id.equals(r.key()), WAIT).stream()
                 .map(r -> Json.read(r.value(), TrainingProgress.class))
@@ -116,6 +131,11 @@ class TrainerServiceContractTest extends StageServiceContractTest {
         assertThat(store.isPublished(S3Uri.parse("s3://lora/runs/" + id + "/checkpoints/step-10/")))
                 .isTrue();
         assertFilesOthersCanLoad(id, local);
+        assertThat(Json.read(Files.readString(local.resolve(TrainingRecord.FILE)), TrainingRecord.class)
+                        .metrics()
+                        .memory())
+                .as("training.json holds the same figures")
+                .isEqualTo(memory);
         assertThat(Files.readString(local.resolve(ChatTemplateFile.FILE)))
                 .as("the chat template the dataset was rendered with")
                 .isEqualTo(StoriesFixture.CHAT_TEMPLATE);
@@ -258,6 +278,44 @@ class TrainerServiceContractTest extends StageServiceContractTest {
                 Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
         assertThat(failed.stage()).isEqualTo(Stage.TRAINING);
         assertThat(failed.error().message()).contains("q_proj").contains("100");
+    }
+
+    /**
+     * Sequences of 16,384 tokens: the attention probabilities alone come to hundreds of GiB, far over the
+     * test's 8 GiB (lora.trainer.memory-budget). Refused at intake, naming the setting that fits.
+     */
+    @Test
+    void aRunOverTheMemoryBudgetIsRefusedWithTheSettingsThatWouldFit() {
+        String id = id("toobig");
+        TrainingRequest request = new RequestParser("lora")
+                .parse("{\"requestId\": \"" + id + "\", \"baseModel\": \"" + StoriesFixture.MODEL_URI + "\","
+                        + " \"dataset\": {\"uri\": \"s3://lora/data/" + id + ".jsonl\", \"maxSeqLength\": 16384}, "
+                        + FAST + "}");
+        String input = Json.write(new StoriesFixture(store).publishDataset(request, 24, 4));
+        S3Uri manifest = S3Uri.parse("s3://lora/datasets/" + id + "/manifest.json");
+        store.putString(
+                manifest,
+                store.getString(manifest)
+                        .replaceFirst("\"maxSequenceLength\"\\s*:\\s*\\d+", "\"maxSequenceLength\" : 16384"));
+        kafka.send(Topics.DATASET_PREPARED, id, input);
+        PipelineFailed failed =
+                Json.read(kafka.awaitRecord(Topics.PIPELINE_FAILED, id, WAIT).value(), PipelineFailed.class);
+        assertThat(failed.stage()).isEqualTo(Stage.TRAINING);
+        assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_REQUEST);
+        assertThat(failed.retriable()).isFalse();
+        assertThat(failed.error().message())
+                .contains("more than the 8.00 GiB", "lora.trainer.memory-budget", "saved activations")
+                .contains("dataset.maxSeqLength: ", "lora estimate");
+        assertThat(failed.problems().get(0)).startsWith("the run needs about ");
+        String fits = failed.problems().stream()
+                .filter(p -> p.startsWith("fits with dataset.maxSeqLength: "))
+                .findFirst()
+                .orElseThrow();
+        int length = Integer.parseInt(fits.replaceAll("fits with dataset.maxSeqLength: (\\d+) .*", "$1"));
+        assertThat(length).isBetween(8, 8192);
+        assertThat(store.exists(S3Uri.parse("s3://lora/runs/" + id + "/checkpoints/")))
+                .as("nothing trained")
+                .isFalse();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.lorapipe.service.consumer;
 
+import java.util.List;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.storage.StorageException;
@@ -10,8 +11,15 @@ import org.lorapipe.storage.StorageException;
  */
 public final class JobFailures {
 
-    /** A failure event's error: code, message (what to do), and whether sending again may help. */
-    public record Failure(String code, String message, boolean retriable) {}
+    /**
+     * A failure event's error: code, message (what to do), whether sending again may help, and the
+     * separate problems when the stage listed any.
+     */
+    public record Failure(String code, String message, boolean retriable, List<String> problems) {
+        public Failure(String code, String message, boolean retriable) {
+            this(code, message, retriable, List.of());
+        }
+    }
 
     private JobFailures() {}
 
@@ -26,7 +34,7 @@ public final class JobFailures {
     /** The failure for {@code t}, thrown by the job of {@code requestId}. */
     public static Failure of(Throwable t) {
         if (t instanceof StageFailure f) {
-            return new Failure(f.code(), f.getMessage(), f.retriable());
+            return new Failure(f.code(), f.getMessage(), f.retriable(), f.problems());
         }
         if (t instanceof StorageException s && s.kind() == StorageException.Kind.CORRUPT) {
             return new Failure(ErrorCodes.INVALID_INPUT, s.getMessage(), false);

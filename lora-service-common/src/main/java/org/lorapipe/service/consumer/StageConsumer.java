@@ -347,7 +347,7 @@ public final class StageConsumer<T> implements AutoCloseable {
                 JobFailures.Failure f = JobFailures.of(t);
                 outcome = new Job.Publish(
                         List.of(gate.failure(
-                                job.requestId, job.request, f.code(), f.message(), List.of(), f.retriable())),
+                                job.requestId, job.request, f.code(), f.message(), f.problems(), f.retriable())),
                         true,
                         f.message());
                 break;

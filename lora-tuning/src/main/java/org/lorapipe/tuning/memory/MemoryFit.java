@@ -45,7 +45,7 @@ public final class MemoryFit {
         largestMicroBatch(shape, budget).ifPresent(out::add);
         boolean checkpointing = shape.training().gradientCheckpointing();
         if (!checkpointing && !shape.fullFineTuning()) {
-            fits(shape.withTraining(checkpointing(shape.training())), budget, "training.gradientCheckpointing", "true")
+            fits(shape.withCheckpointing(true), budget, "training.gradientCheckpointing", "true")
                     .ifPresent(out::add);
         }
         if (!shape.nf4()) {
@@ -63,11 +63,11 @@ public final class MemoryFit {
                     .ifPresent(out::add);
         }
         if (shape.training().optimizer() != OptimizerType.SGD) {
-            fits(shape.withTraining(sgd(shape.training())), budget, "training.optimizer", "sgd")
+            fits(shape.withOptimizer(OptimizerType.SGD), budget, "training.optimizer", "sgd")
                     .ifPresent(out::add);
         }
         if (out.isEmpty() && !shape.fullFineTuning()) {
-            RunShape both = shape.withTraining(checkpointing(shape.training())).withQuantization(nf4());
+            RunShape both = shape.withCheckpointing(true).withQuantization(nf4());
             fits(both, budget, "training.gradientCheckpointing and quantization.type", "true and nf4")
                     .ifPresent(out::add);
             if (out.isEmpty()) {
@@ -85,7 +85,8 @@ public final class MemoryFit {
     /** The largest micro-batch below the current one that fits, with the accumulation that keeps the batch. */
     private Optional<Suggestion> largestMicroBatch(RunShape shape, long budget) {
         TrainingSpec t = shape.training();
-        return largest(t.microBatchSize(), 1, b -> shape.withTraining(microBatch(t, b)), budget)
+        int batch = t.microBatchSize() * t.gradientAccumulationSteps();
+        return largest(t.microBatchSize(), 1, b -> shape.withMicroBatch(b, (batch + b - 1) / b), budget)
                 .map(s -> {
                     TrainingSpec fitted = s.shape().training();
                     return new Suggestion(
@@ -123,38 +124,5 @@ public final class MemoryFit {
     private static LoraSpec rank(LoraSpec l, int r) {
         return new LoraSpec(
                 r, l.alpha(), l.dropout(), l.targetModules(), l.rankPattern(), l.alphaPattern(), l.useRslora());
-    }
-
-    private static TrainingSpec checkpointing(TrainingSpec t) {
-        return copy(t, t.optimizer(), t.microBatchSize(), t.gradientAccumulationSteps(), true);
-    }
-
-    private static TrainingSpec sgd(TrainingSpec t) {
-        return copy(t, OptimizerType.SGD, t.microBatchSize(), t.gradientAccumulationSteps(), t.gradientCheckpointing());
-    }
-
-    /** {@code b} sequences per micro-batch, accumulating enough of them for the batch {@code t} asked for. */
-    private static TrainingSpec microBatch(TrainingSpec t, int b) {
-        int batch = t.microBatchSize() * t.gradientAccumulationSteps();
-        return copy(t, t.optimizer(), b, (batch + b - 1) / b, t.gradientCheckpointing());
-    }
-
-    private static TrainingSpec copy(
-            TrainingSpec t, OptimizerType optimizer, int microBatch, int accumulation, boolean checkpointing) {
-        return new TrainingSpec(
-                optimizer,
-                t.learningRate(),
-                t.weightDecay(),
-                t.momentum(),
-                t.scheduler(),
-                t.warmupSteps(),
-                t.epochs(),
-                t.maxSteps(),
-                microBatch,
-                accumulation,
-                t.gradClipNorm(),
-                t.seed(),
-                t.checkpointEverySteps(),
-                checkpointing);
     }
 }

@@ -1,6 +1,8 @@
 package org.lorapipe.tuning.memory;
 
+import org.lorapipe.contract.event.DatasetManifest;
 import org.lorapipe.contract.request.LoraSpec;
+import org.lorapipe.contract.request.OptimizerType;
 import org.lorapipe.contract.request.QuantizationSpec;
 import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.contract.request.TrainingRequest;
@@ -60,6 +62,23 @@ public record RunShape(
                 0);
     }
 
+    /**
+     * A request's run on its prepared dataset: micro-batches pad to the dataset's longest sequence (at
+     * most {@code dataset.maxSeqLength}), hold at most as many sequences as the training split has, and
+     * the trainer holds both splits.
+     */
+    public static RunShape of(LlamaConfig config, TrainingRequest request, DatasetManifest manifest) {
+        RunShape shape = of(config, request);
+        int longest = Math.max(2, Math.min(request.dataset().maxSeqLength(), manifest.maxSequenceLength()));
+        int b = (int) Math.max(1, Math.min(shape.microBatch(), manifest.trainExamples()));
+        TrainingSpec t = shape.training();
+        return shape.withSequenceLength(longest)
+                .withMicroBatch(b, t.gradientAccumulationSteps())
+                .withDataset(
+                        manifest.trainTokens() + manifest.validationTokens(),
+                        manifest.trainExamples() + manifest.validationExamples());
+    }
+
     /** B, sequences per forward pass. */
     public int microBatch() {
         return training.microBatchSize();
@@ -89,6 +108,43 @@ public record RunShape(
 
     public RunShape withTraining(TrainingSpec t) {
         return new RunShape(config, lora, quantization, t, sequenceLength, packed, datasetTokens, datasetSequences);
+    }
+
+    /** {@code b} sequences per micro-batch, {@code accumulation} micro-batches per optimizer step. */
+    public RunShape withMicroBatch(int b, int accumulation) {
+        return withTraining(training(training.optimizer(), b, accumulation, training.gradientCheckpointing()));
+    }
+
+    public RunShape withCheckpointing(boolean on) {
+        return withTraining(
+                training(training.optimizer(), training.microBatchSize(), training.gradientAccumulationSteps(), on));
+    }
+
+    public RunShape withOptimizer(OptimizerType optimizer) {
+        return withTraining(training(
+                optimizer,
+                training.microBatchSize(),
+                training.gradientAccumulationSteps(),
+                training.gradientCheckpointing()));
+    }
+
+    private TrainingSpec training(OptimizerType optimizer, int microBatch, int accumulation, boolean checkpointing) {
+        TrainingSpec t = training;
+        return new TrainingSpec(
+                optimizer,
+                t.learningRate(),
+                t.weightDecay(),
+                t.momentum(),
+                t.scheduler(),
+                t.warmupSteps(),
+                t.epochs(),
+                t.maxSteps(),
+                microBatch,
+                accumulation,
+                t.gradClipNorm(),
+                t.seed(),
+                t.checkpointEverySteps(),
+                checkpointing);
     }
 
     /** The dataset the trainer holds: {@code tokens} in {@code sequences} sequences. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -180,6 +182,16 @@ class MemoryEstimatorTest {
             assertThat(MemoryEstimator.weightBytes(c, null)).isEqualTo(ModelMemory.weightBytes(fp32));
             assertThat(MemoryEstimator.weightBytes(c, NF4)).isEqualTo(ModelMemory.weightBytes(nf4));
             assertThat(MemoryEstimator.weightBytes(c, NF4_DQ)).isEqualTo(ModelMemory.weightBytes(dq));
+        }
+    }
+
+    /** The training event carries the parts by these names: docs/CONTRACT.md lists every one. */
+    @Test
+    void everyPartIsNamedInTheContract() throws Exception {
+        String contract = Files.readString(
+                Path.of(System.getProperty("lora.project.root", "..")).resolve("docs/CONTRACT.md"));
+        for (String key : estimator.estimate(tiny(false, NONE)).asMap().keySet()) {
+            assertThat(contract).as("estimate part %s in docs/CONTRACT.md", key).contains("`" + key + "`");
         }
     }
 

@@ -64,6 +64,17 @@ public class RunStorage implements StageOutput {
 
     /** Downloads the base model folder (Hugging Face layout) into {@code dir}. */
     public void downloadModel(String baseModel, Path dir) {
+        S3Uri folder = modelFolder(baseModel);
+        store.downloadFolder(folder, dir, DownloadBudget.forModel("the base model " + folder, maxModelBytes, dir, 1));
+    }
+
+    /** The base model's {@code config.json}, read alone (a few kilobytes, before the model is downloaded). */
+    public String modelConfig(String baseModel) {
+        return store.getString(modelFolder(baseModel).resolve("config.json"));
+    }
+
+    /** The base model's folder; it must hold a config.json. */
+    private S3Uri modelFolder(String baseModel) {
         S3Uri folder = folder(baseModel);
         if (!store.exists(folder.resolve("config.json"))) {
             throw new TrainingFailure(
@@ -73,7 +84,7 @@ public class RunStorage implements StageOutput {
                             + folder.bucket() + "/models/NAME",
                     false);
         }
-        store.downloadFolder(folder, dir, DownloadBudget.forModel("the base model " + folder, maxModelBytes, dir, 1));
+        return folder;
     }
 
     /** The manifest of the publication at {@code folderUri} (a model, a dataset), or empty when it has none. */
