@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             UploadCommand.class,
             SubmitCommand.class,
+            EstimateCommand.class,
             WatchCommand.class,
             PullCommand.class,
             SweepCommand.class,

@@ -45,8 +45,17 @@ public final class StorageOptions {
         return new StorageConfig(
                 resolvedEndpoint,
                 credentials(chosenEndpoint == null, env, userHome),
-                pick(bucket, "lora.s3.bucket", env.get("S3_BUCKET"), StorageConfig.DEFAULT_BUCKET),
+                bucket(env),
                 pick(null, "lora.s3.region", env.get("S3_REGION"), StorageConfig.DEFAULT_REGION));
+    }
+
+    /** The bucket alone (no credentials needed): --bucket, else lora.s3.bucket, else $S3_BUCKET, else lora. */
+    public String bucket() {
+        return bucket(System.getenv());
+    }
+
+    private String bucket(Map<String, String> env) {
+        return pick(bucket, "lora.s3.bucket", env.get("S3_BUCKET"), StorageConfig.DEFAULT_BUCKET);
     }
 
     private static S3Credentials credentials(boolean embeddedStack, Map<String, String> env, Path userHome) {

@@ -35,8 +35,11 @@ public record BenchModel(String name, String key, Path stories, LlamaConfig conf
         return new BenchModel("synthetic-100M", "100m", null, SYNTHETIC_100M, 4, 128);
     }
 
+    /** How the QLoRA configurations hold the base: NF4 with double quantization, blocks of 64. */
+    public static final QuantizationSpec QLORA = new QuantizationSpec(QuantizationType.NF4, true, 64);
+
     public LlamaModel load(boolean nf4) {
-        QuantizationSpec q = new QuantizationSpec(QuantizationType.NF4, true, 64);
+        QuantizationSpec q = QLORA;
         if (stories != null) {
             return nf4
                     ? QuantizedModels.fromLlama2c(stories, q, Device.cpu())

@@ -59,6 +59,16 @@ public final class TrainingBenchmark {
         public TrainingRun.Sample first() {
             return samples.get(0);
         }
+
+        /** The memory estimate of the configuration (the same for every run of it). */
+        public double predictedMiB() {
+            return mib(first().predictedPeak());
+        }
+
+        /** predicted / median measured peak - 1. */
+        public double estimateError() {
+            return predictedMiB() / peakMiB().median() - 1;
+        }
     }
 
     private final Options options;
@@ -129,12 +139,14 @@ public final class TrainingBenchmark {
     private void printSample(BenchModel m, BenchConfig c, int rep, TrainingRun.Sample s) {
         out.printf(
                 Locale.ROOT,
-                "%-15s %-36s run %d: %9.1f tok/s  peak %6.0f MiB  loss %.4f -> %.4f%n",
+                "%-15s %-36s run %d: %9.1f tok/s  peak %6.0f MiB (predicted %6.0f, %+5.1f%%)  loss %.4f -> %.4f%n",
                 m.name(),
                 c.label(),
                 rep,
                 s.tokensPerSecond(),
                 mib(s.peakRss()),
+                mib(s.predictedPeak()),
+                100 * s.estimateError(),
                 s.firstLoss(),
                 s.lastLoss());
     }
@@ -142,20 +154,31 @@ public final class TrainingBenchmark {
     public void printTable(List<Row> rows) {
         out.println();
         out.println("| model | configuration | trainable params | tokens/s median (min-max) | peak RSS MiB median"
-                + " (min-max) | base weights (MiB) | optimizer state (MiB) |");
-        out.println("|---|---|---:|---:|---:|---:|---:|");
+                + " (min-max) | predicted peak MiB | estimate error | base weights (MiB) | optimizer state (MiB) |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
             out.printf(
                     Locale.ROOT,
-                    "| %s | %s | %,d | %s | %s | %.1f | %.1f |%n",
+                    "| %s | %s | %,d | %s | %s | %.0f | %+.1f%% | %.1f | %.1f |%n",
                     r.model().name(),
                     r.config().label(),
                     r.first().trainable(),
                     r.tokensPerSecond().format(1),
                     r.peakMiB().format(0),
+                    r.predictedMiB(),
+                    100 * r.estimateError(),
                     mib(r.first().weightBytes()),
                     mib(r.first().optimizerBytes()));
         }
+        rows.stream()
+                .max(java.util.Comparator.comparingDouble(r -> Math.abs(r.estimateError())))
+                .ifPresent(worst -> out.printf(
+                        Locale.ROOT,
+                        "%nmemory estimate (lora estimate) against the median measured peak: largest error %+.1f%%"
+                                + " (%s, %s)%n",
+                        100 * worst.estimateError(),
+                        worst.model().name(),
+                        worst.config().label()));
         out.println();
     }
 

@@ -9,11 +9,16 @@ import java.util.SplittableRandom;
 import org.lorapipe.contract.artifact.LossPoint;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.OptimizerType;
+import org.lorapipe.contract.request.QuantizationSpec;
+import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.contract.request.SchedulerType;
 import org.lorapipe.contract.request.TrainingSpec;
+import org.lorapipe.model.LlamaConfig;
 import org.lorapipe.model.LlamaModel;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraPlan;
+import org.lorapipe.tuning.memory.MemoryEstimator;
+import org.lorapipe.tuning.memory.RunShape;
 import org.lorapipe.tuning.train.MemoryProbe;
 import org.lorapipe.tuning.train.StepReport;
 import org.lorapipe.tuning.train.TrainableParameter;
@@ -26,12 +31,19 @@ import org.lorapipe.tuning.train.TrainingListener;
  * 3e-4 wd 0.01, constant schedule, no clipping: the PyTorch reference script's workload) and closed.
  * Tokens/s counts B x T labels per step over the steps after the warm-up ones.
  *
- * <p>Peak memory: VmHWM is reset through {@code /proc/self/clear_refs} ("5") before the model is
- * loaded, so the figure is this run's own peak (the process's baseline included).
+ * <p>Peak memory: VmHWM is reset ({@link MemoryProbe#resetPeak()}) before the model is loaded, so the
+ * figure is this run's own peak (the process's baseline included); beside it, what the memory estimator
+ * predicted for the run.
  */
 public final class TrainingRun {
 
-    /** Figures of one run. */
+    /**
+     * Figures of one run.
+     *
+     * @param peakRss the run's own peak resident memory, measured
+     * @param predictedPeak what {@link MemoryEstimator} predicts for the run from its config alone (with
+     *     its calibrated baseline, not the run's)
+     */
     public record Sample(
             double tokensPerSecond,
             long peakRss,
@@ -39,7 +51,14 @@ public final class TrainingRun {
             long weightBytes,
             long optimizerBytes,
             double firstLoss,
-            double lastLoss) {}
+            double lastLoss,
+            long predictedPeak) {
+
+        /** predicted / measured - 1: above 0 the estimate is high. */
+        public double estimateError() {
+            return (double) predictedPeak / peakRss - 1;
+        }
+    }
 
     private TrainingRun() {}
 
@@ -77,7 +96,8 @@ public final class TrainingRun {
                 Long.parseLong(f[3]),
                 Long.parseLong(f[4]),
                 Double.parseDouble(f[5]),
-                Double.parseDouble(f[6]));
+                Double.parseDouble(f[6]),
+                Long.parseLong(f[7]));
     }
 
     private static final long CHILD_TIMEOUT_MINUTES = 60;
@@ -90,7 +110,8 @@ public final class TrainingRun {
         BenchConfig c = BenchConfig.select(args[3]).get(0);
         Sample s = run(bm, c, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
         System.out.println(RESULT + " " + s.tokensPerSecond() + " " + s.peakRss() + " " + s.trainable() + " "
-                + s.weightBytes() + " " + s.optimizerBytes() + " " + s.firstLoss() + " " + s.lastLoss());
+                + s.weightBytes() + " " + s.optimizerBytes() + " " + s.firstLoss() + " " + s.lastLoss() + " "
+                + s.predictedPeak());
         System.exit(0);
     }
 
@@ -108,13 +129,13 @@ public final class TrainingRun {
                     count += e.getValue().getShape().size();
                 }
                 try (Trainer trainer = new Trainer(model, params, spec, new Trainer.Options(null, false, true))) {
-                    return measure(model, trainer, count, bm, steps, warmup);
+                    return measure(model, trainer, count, bm, steps, warmup, config);
                 }
             }
             try (LoraAdapters adapters =
                             LoraAdapters.attach(model, LoraPlan.resolve(config.loraSpec(), model.linears()), 0);
                     Trainer trainer = Trainer.forAdapters(adapters, spec)) {
-                return measure(model, trainer, adapters.parameterCount(), bm, steps, warmup);
+                return measure(model, trainer, adapters.parameterCount(), bm, steps, warmup, config);
             }
         }
     }
@@ -159,9 +180,16 @@ public final class TrainingRun {
     }
 
     private static Sample measure(
-            LlamaModel model, Trainer trainer, long trainable, BenchModel bm, int steps, int warmup) {
-        List<TokenizedSequence> data = randomSequences(
-                (steps + warmup) * bm.batch(), bm.seq(), model.config().vocabSize(), 0);
+            LlamaModel model,
+            Trainer trainer,
+            long trainable,
+            BenchModel bm,
+            int steps,
+            int warmup,
+            BenchConfig config) {
+        int sequences = (steps + warmup) * bm.batch();
+        List<TokenizedSequence> data =
+                randomSequences(sequences, bm.seq(), model.config().vocabSize(), 0);
         List<StepReport> reports = new ArrayList<>();
         long[] warmEnd = {System.nanoTime()};
         List<LossPoint> losses = trainer.train(data, new TrainingListener() {
@@ -176,13 +204,36 @@ public final class TrainingRun {
                 .losses();
         double seconds = (System.nanoTime() - warmEnd[0]) / 1e9;
         StepReport last = reports.get(reports.size() - 1);
+        long peak = MemoryProbe.read().peakRssBytes();
         return new Sample(
                 steps * (double) bm.batch() * bm.seq() / seconds,
-                MemoryProbe.read().peakRssBytes(),
+                peak,
                 trainable,
                 last.memory().weightBytes(),
                 last.memory().optimizerBytes(),
                 losses.get(0).loss(),
-                losses.get(losses.size() - 1).loss());
+                losses.get(losses.size() - 1).loss(),
+                predict(model.config(), config, bm, steps + warmup, sequences));
+    }
+
+    /**
+     * The estimate of a run before it runs, from the model's config and the configuration: the same
+     * estimator the trainer uses at intake, here with its calibrated baseline. Sequences are
+     * {@code seq + 1} tokens (every position but the last predicts the next).
+     */
+    public static long predict(LlamaConfig c, BenchConfig config, BenchModel bm, int steps, int sequences) {
+        QuantizationSpec q = config.mode() == BenchConfig.Mode.QLORA
+                ? BenchModel.QLORA
+                : new QuantizationSpec(QuantizationType.NONE, false, QuantizationSpec.DEFAULT_BLOCK_SIZE);
+        RunShape shape = new RunShape(
+                c,
+                config.mode() == BenchConfig.Mode.FULL ? null : config.loraSpec(),
+                q,
+                spec(bm.batch(), steps, 3e-4, 0.01, 0, config.checkpointing()),
+                bm.seq() + 1,
+                false,
+                (long) sequences * (bm.seq() + 1),
+                sequences);
+        return new MemoryEstimator().estimate(shape).total();
     }
 }

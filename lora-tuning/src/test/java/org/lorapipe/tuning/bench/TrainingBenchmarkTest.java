@@ -32,13 +32,19 @@ class TrainingBenchmarkTest {
             assertThat(s.tokensPerSecond()).isPositive();
             assertThat(s.trainable()).isEqualTo(8_960);
             assertThat(s.lastLoss()).as("30 steps learn something").isLessThan(s.firstLoss());
+            // each run is a fresh JVM, as the estimator's calibration assumes: its prediction holds there
+            assertThat(Math.abs(s.estimateError()))
+                    .as("memory estimate %d vs measured %d bytes", s.predictedPeak(), s.peakRss())
+                    .isLessThan(0.15);
         });
         Spread tps = row.tokensPerSecond();
         assertThat(tps.min()).isLessThanOrEqualTo(tps.median()).isPositive();
         assertThat(tps.median()).isLessThanOrEqualTo(tps.max());
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("run 3:")
-                .contains("| stories260K | LoRA r8 q,v | 8,960 | " + tps.format(1));
+                .contains("| stories260K | LoRA r8 q,v | 8,960 | " + tps.format(1))
+                .contains(String.format(java.util.Locale.ROOT, "| %.0f | ", row.predictedMiB()))
+                .contains("memory estimate (lora estimate) against the median measured peak");
     }
 
     @Test
