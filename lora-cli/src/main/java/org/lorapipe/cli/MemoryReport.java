@@ -23,8 +23,8 @@ final class MemoryReport {
         String base = s.nf4() ? "NF4 base" + (s.quantization().doubleQuant() ? " (double quant)" : "") : "fp32 base";
         return String.format(
                 Locale.ROOT,
-                "%s: %d layers, hidden %d, vocabulary %,d, %,d parameters; %s (%,d trainable), %s, %s,"
-                        + " micro-batch %d x %d tokens; backward: %s. The peak is in %s.",
+                "%s: %d layers, hidden %d, vocabulary %,d, %,d parameters%n%s (%,d trainable), %s, %s,"
+                        + " micro-batch %d x %d tokens%nbackward: %s; the peak is in %s",
                 c.architecture(),
                 c.numHiddenLayers(),
                 c.hiddenSize(),
@@ -57,9 +57,9 @@ final class MemoryReport {
         out.append(String.format(
                 Locale.ROOT,
                 "%nThe training step, the optimizer step and the load each count with what is held, the largest"
-                        + " of them alone. Calibrated on this engine (CPU, fp32 compute; within 9%% of `lora bench"
-                        + " training`'s measured peaks); the dataset the trainer holds (about 5 bytes a token) is"
-                        + " counted at intake, where its size is known.%n"));
+                        + " alone.%nCalibrated on this engine (CPU, fp32 compute): the README's \"Memory estimate\""
+                        + " says how,%nand how close it comes. The dataset the trainer holds (about 5 bytes a token)"
+                        + " is counted%nat intake, where its size is known.%n"));
         return out.toString();
     }
 

@@ -8,18 +8,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lorapipe.devstack.S3Server;
-import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
-import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.NeedsInfra;
 
 /** {@code lora estimate} reads the request's baseModel from a real S3 server: its config.json alone. */
 @NeedsInfra
 class EstimateCommandS3Test {
 
-    static S3Server s3;
-    static ObjectStore store;
+    static LocalS3 s3;
 
     @TempDir
     static Path shared;
@@ -29,19 +25,11 @@ class EstimateCommandS3Test {
 
     @BeforeAll
     static void start() {
-        s3 = S3Server.start(S3Server.Options.local(shared.resolve("s3")));
-        s3.createBucket("lora");
-        S3Server.Options o = s3.options();
-        store = new ObjectStore(new StorageConfig(s3.endpoint(), o.accessKey(), o.secretKey(), "lora", "us-east-1"));
-        Cli.useS3Keys(o.accessKey(), o.secretKey());
+        s3 = LocalS3.start(shared.resolve("s3"));
     }
 
     @AfterAll
     static void stop() {
-        Cli.forgetS3Keys();
-        if (store != null) {
-            store.close();
-        }
         if (s3 != null) {
             s3.close();
         }
@@ -57,7 +45,7 @@ class EstimateCommandS3Test {
     @Test
     void theBaseModelsConfigIsReadFromObjectStorage() throws Exception {
         // only config.json: no weights are needed, nor read
-        store.putString(S3Uri.parse("s3://lora/models/cfg-only/config.json"), EstimateCommandTest.CONFIG);
+        s3.store().putString(S3Uri.parse("s3://lora/models/cfg-only/config.json"), EstimateCommandTest.CONFIG);
         Cli.Run run = Cli.run(
                 "estimate", "--s3-endpoint", s3.endpoint(), request("cfg-only").toString());
         assertThat(run.code()).as(run.err()).isZero();

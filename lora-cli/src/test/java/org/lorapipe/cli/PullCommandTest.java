@@ -12,10 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.contract.checksum.Sha256Sums;
-import org.lorapipe.devstack.S3Server;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.S3Uri;
-import org.lorapipe.storage.StorageConfig;
 import org.lorapipe.testkit.NeedsInfra;
 
 /**
@@ -25,7 +23,7 @@ import org.lorapipe.testkit.NeedsInfra;
 @NeedsInfra
 class PullCommandTest {
 
-    static S3Server s3;
+    static LocalS3 s3;
     static ObjectStore store;
 
     @TempDir
@@ -36,19 +34,12 @@ class PullCommandTest {
 
     @BeforeAll
     static void start() {
-        s3 = S3Server.start(S3Server.Options.local(shared.resolve("s3")));
-        s3.createBucket("lora");
-        S3Server.Options o = s3.options();
-        store = new ObjectStore(new StorageConfig(s3.endpoint(), o.accessKey(), o.secretKey(), "lora", "us-east-1"));
-        Cli.useS3Keys(o.accessKey(), o.secretKey());
+        s3 = LocalS3.start(shared.resolve("s3"));
+        store = s3.store();
     }
 
     @AfterAll
     static void stop() {
-        Cli.forgetS3Keys();
-        if (store != null) {
-            store.close();
-        }
         if (s3 != null) {
             s3.close();
         }

@@ -112,7 +112,6 @@ public final class MemoryEstimator {
         double kept = 0; // elements per token, every layer
         double keptFullGraph = 0;
         double inFlight = 0; // one layer, the largest
-        long recordedWeights = 0; // one layer's dequantized projections (checkpointing on NF4)
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             LayerMemory layer = new LayerMemory(c, (int) t, dropout, layerTargets(targets, l));
             double saved = layer.saved(plan);
