@@ -71,7 +71,7 @@ public final class RunSummary {
         return String.format(
                 Locale.ROOT,
                 "training   done in %s: train loss %.4f, validation loss %s, %,.0f tok/s,"
-                        + " %,d trainable of %,d parameters (%.3f%%), peak RSS %s; adapter %s",
+                        + " %,d trainable of %,d parameters (%.3f%%), peak RSS %s%s; adapter %s",
                 ProgressBar.duration(m.durationMs()),
                 m.trainLoss(),
                 m.validationLoss() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", m.validationLoss()),
@@ -80,6 +80,9 @@ public final class RunSummary {
                 m.totalParameters(),
                 100.0 * m.trainableParameters() / Math.max(1, m.totalParameters()),
                 ProgressBar.mib(m.peakRssBytes()),
+                m.memory() == null
+                        ? ""
+                        : " (predicted " + ProgressBar.mib(m.memory().estimatedPeakBytes()) + ")",
                 e.adapterUri());
     }
 
