@@ -59,13 +59,13 @@ final class ArticleEstimate {
                 .append("its micro-batch or sequence length, so three lengths are shown):\n\n");
         out.append(String.format(
                 Locale.ROOT,
-                "  %-8s %10s %9s %22s %12s %13s %10s  %s%n",
+                "  %-8s %10s %9s %22s %12s %14s %10s  %s%n",
                 "tokens",
                 "peak",
                 "weights",
                 "adapter+grads+AdamW",
                 "AdamW step",
-                "activations",
+                "training step",
                 "allocator",
                 "the peak is in"));
         MemoryEstimate shortest = null;
@@ -74,7 +74,7 @@ final class ArticleEstimate {
             shortest = shortest == null ? e : shortest;
             out.append(String.format(
                     Locale.ROOT,
-                    "  %-8d %10s %9s %22s %12s %13s %10s  %s%n",
+                    "  %-8d %10s %9s %22s %12s %14s %10s  %s%n",
                     tokens,
                     ByteSize.of(e.total()),
                     ByteSize.of(e.weights()),
@@ -84,12 +84,14 @@ final class ArticleEstimate {
                     ByteSize.of(e.allocator()),
                     e.phase().description()));
         }
+        out.append("  (training step: the saved activations, and the loss chunk or the layer in flight)\n");
         double article = ARTICLE_GB * 1e9;
         out.append(String.format(
                 Locale.ROOT,
-                "%n  the article: %.2f GB = %s; here at 256 tokens: %s (%.1fx)%n",
+                "%n  the article: %.2f GB = %s; here at %d tokens: %s (%.1fx)%n",
                 ARTICLE_GB,
                 ByteSize.of((long) article),
+                LENGTHS.get(0),
                 ByteSize.of(shortest.total()),
                 shortest.total() / article));
         out.append(String.format(

@@ -24,7 +24,7 @@ import org.lorapipe.tuning.train.CausalLm;
  *
  * <ul>
  *   <li>{@link #DEFAULT_BASELINE}, 184 MiB: RSS of a process with the engine started and nothing
- *       loaded (181-187 MiB over 21 runs; Java 17, DJL 0.36 with libtorch 2.7.1 CPU). The trainer uses
+ *       loaded (181-187 MiB over 16 fresh processes; Java 17, DJL 0.36 with libtorch 2.7.1 CPU). The trainer uses
  *       its own RSS at job start instead.
  *   <li>{@link #RUNTIME_GROWTH}, 20 MiB: RSS outside the C heap (RSS minus malloc's arenas) grows while
  *       training by 18 MiB (~100M, 5 steps) to 24 MiB (stories260K, 43 steps): Java heap and JIT code.
