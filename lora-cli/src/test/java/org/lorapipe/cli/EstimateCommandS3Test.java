@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.testkit.NeedsInfra;
@@ -15,25 +14,11 @@ import org.lorapipe.testkit.NeedsInfra;
 @NeedsInfra
 class EstimateCommandS3Test {
 
-    static LocalS3 s3;
-
-    @TempDir
-    static Path shared;
+    @RegisterExtension
+    static final LocalS3 S3 = new LocalS3();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        s3 = LocalS3.start(shared.resolve("s3"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
 
     private Path request(String model) throws Exception {
         return Files.writeString(
@@ -45,9 +30,9 @@ class EstimateCommandS3Test {
     @Test
     void theBaseModelsConfigIsReadFromObjectStorage() throws Exception {
         // only config.json: no weights are needed, nor read
-        s3.store().putString(S3Uri.parse("s3://lora/models/cfg-only/config.json"), EstimateCommandTest.CONFIG);
+        S3.store().putString(S3Uri.parse("s3://lora/models/cfg-only/config.json"), EstimateCommandTest.CONFIG);
         Cli.Run run = Cli.run(
-                "estimate", "--s3-endpoint", s3.endpoint(), request("cfg-only").toString());
+                "estimate", "--s3-endpoint", S3.endpoint(), request("cfg-only").toString());
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out())
                 .contains("on s3://lora/models/cfg-only")
@@ -58,7 +43,7 @@ class EstimateCommandS3Test {
     @Test
     void aModelThatIsNotThereIsNamedWithHowToFixIt() throws Exception {
         Cli.Run run = Cli.run(
-                "estimate", "--s3-endpoint", s3.endpoint(), request("absent").toString());
+                "estimate", "--s3-endpoint", S3.endpoint(), request("absent").toString());
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("no model at s3://lora/models/absent", "lora import", "--model DIR");
     }

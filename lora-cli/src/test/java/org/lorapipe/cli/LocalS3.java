@@ -1,33 +1,48 @@
 package org.lorapipe.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.lorapipe.devstack.S3Server;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.StorageConfig;
 
 /**
- * A real S3 server (s3proxy on the file system) for one test class: bucket {@code lora}, an
+ * A real S3 server (s3proxy on the file system) for one test class, as a JUnit extension
+ * ({@code @RegisterExtension static final LocalS3 S3 = new LocalS3();}): bucket {@code lora}, an
  * {@link ObjectStore} to fill it, and its keys given to the in-process commands as a user would
- * ({@link Cli#useS3Keys}); closing takes the keys away and stops the server.
+ * ({@link Cli#useS3Keys}); after the class the keys are taken away and the server stops.
  */
-final class LocalS3 implements AutoCloseable {
+final class LocalS3 implements BeforeAllCallback, AfterAllCallback {
 
-    private final S3Server server;
-    private final ObjectStore store;
+    private S3Server server;
+    private ObjectStore store;
+    private Path dir;
 
-    private LocalS3(S3Server server, ObjectStore store) {
-        this.server = server;
-        this.store = store;
-    }
-
-    static LocalS3 start(Path dir) {
-        S3Server server = S3Server.start(S3Server.Options.local(dir));
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("local-s3-");
+        server = S3Server.start(S3Server.Options.local(dir.resolve("s3")));
         server.createBucket("lora");
         S3Server.Options o = server.options();
-        ObjectStore store = new ObjectStore(
+        store = new ObjectStore(
                 new StorageConfig(server.endpoint(), o.accessKey(), o.secretKey(), "lora", "us-east-1"));
         Cli.useS3Keys(o.accessKey(), o.secretKey());
-        return new LocalS3(server, store);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        Cli.forgetS3Keys();
+        if (store != null) {
+            store.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        ModelLocation.deleteTree(dir);
     }
 
     String endpoint() {
@@ -36,12 +51,5 @@ final class LocalS3 implements AutoCloseable {
 
     ObjectStore store() {
         return store;
-    }
-
-    @Override
-    public void close() {
-        Cli.forgetS3Keys();
-        store.close();
-        server.close();
     }
 }

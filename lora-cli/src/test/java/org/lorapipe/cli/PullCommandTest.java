@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipe.contract.checksum.Sha256Sums;
 import org.lorapipe.storage.ObjectStore;
@@ -23,27 +22,11 @@ import org.lorapipe.testkit.NeedsInfra;
 @NeedsInfra
 class PullCommandTest {
 
-    static LocalS3 s3;
-    static ObjectStore store;
-
-    @TempDir
-    static Path shared;
+    @RegisterExtension
+    static final LocalS3 S3 = new LocalS3();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        s3 = LocalS3.start(shared.resolve("s3"));
-        store = s3.store();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
 
     /** A small fake merged model with SHA256SUMS, published (manifest last) as the merge-service does. */
     private Path publishMerged(String id) throws Exception {
@@ -55,12 +38,12 @@ class PullCommandTest {
         Files.write(dir.resolve("model.safetensors"), weights);
         Sha256Sums.write(dir);
         Files.writeString(dir.resolve("merge.json"), "{\"merged\": true}\n");
-        store.publish(S3Uri.parse("s3://lora/runs/" + id + "/merged/"), dir);
+        S3.store().publish(S3Uri.parse("s3://lora/runs/" + id + "/merged/"), dir);
         return dir;
     }
 
     private Cli.Run pull(String id, Path dir, String... extra) {
-        String[] base = {"pull", id, dir.toString(), "--s3-endpoint", s3.endpoint()};
+        String[] base = {"pull", id, dir.toString(), "--s3-endpoint", S3.endpoint()};
         String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return Cli.run(args);
@@ -112,10 +95,11 @@ class PullCommandTest {
 
     @Test
     void aRunTheGateKeptFromMergingIsRefusedWithTheReason() {
-        store.putString(
-                S3Uri.parse("s3://lora/runs/gated/not-merged.json"),
-                "{\"schemaVersion\": 1, \"requestId\": \"gated\", \"merged\": false, \"reason\":"
-                        + " \"tuned perplexity 9.0 is worse than base 7.0 by more than the gate's tolerance 0.5\"}");
+        S3.store()
+                .putString(
+                        S3Uri.parse("s3://lora/runs/gated/not-merged.json"),
+                        "{\"schemaVersion\": 1, \"requestId\": \"gated\", \"merged\": false, \"reason\":"
+                                + " \"tuned perplexity 9.0 is worse than base 7.0 by more than the gate's tolerance 0.5\"}");
         Path out = tmp.resolve("gated");
         Cli.Run run = pull("gated", out);
         assertThat(run.code()).isEqualTo(1);
@@ -131,7 +115,9 @@ class PullCommandTest {
         publishMerged("run-2");
         byte[] other = new byte[300_000];
         new Random(2).nextBytes(other);
-        store.putBytes(S3Uri.parse("s3://lora/runs/run-2/merged/model.safetensors"), other, ObjectStore.OCTET_STREAM);
+        S3.store()
+                .putBytes(
+                        S3Uri.parse("s3://lora/runs/run-2/merged/model.safetensors"), other, ObjectStore.OCTET_STREAM);
         Path out = tmp.resolve("tampered");
 
         Cli.Run run = pull("run-2", out);
