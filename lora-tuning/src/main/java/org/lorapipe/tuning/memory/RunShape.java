@@ -64,12 +64,13 @@ public record RunShape(
 
     /**
      * A request's run on its prepared dataset: micro-batches pad to the dataset's longest sequence (at
-     * most {@code dataset.maxSeqLength}), hold at most as many sequences as the training split has, and
-     * the trainer holds both splits.
+     * most {@code dataset.maxSeqLength}; that itself when a manifest does not say), hold at most as many
+     * sequences as the training split has, and the trainer holds both splits.
      */
     public static RunShape of(LlamaConfig config, TrainingRequest request, DatasetManifest manifest) {
         RunShape shape = of(config, request);
-        int longest = Math.max(2, Math.min(request.dataset().maxSeqLength(), manifest.maxSequenceLength()));
+        int max = request.dataset().maxSeqLength();
+        int longest = manifest.maxSequenceLength() > 0 ? Math.max(2, Math.min(max, manifest.maxSequenceLength())) : max;
         int b = (int) Math.max(1, Math.min(shape.microBatch(), manifest.trainExamples()));
         TrainingSpec t = shape.training();
         return shape.withSequenceLength(longest)

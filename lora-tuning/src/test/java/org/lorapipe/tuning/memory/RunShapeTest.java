@@ -42,5 +42,8 @@ class RunShapeTest {
         assertThat(RunShape.of(Fixtures.tiny(), request, manifest(50, 9000)).sequenceLength())
                 .as("never past maxSeqLength")
                 .isEqualTo(512);
+        assertThat(RunShape.of(Fixtures.tiny(), request, manifest(50, 0)).sequenceLength())
+                .as("a manifest without its longest sequence: the request's bound")
+                .isEqualTo(512);
     }
 }
