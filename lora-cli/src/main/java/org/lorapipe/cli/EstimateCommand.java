@@ -52,7 +52,7 @@ import picocli.CommandLine.Parameters;
             "  lora estimate request.json --model .lora/models/stories260K",
             "  lora estimate request.json --budget 8G     (exit 3 if it does not fit)",
             "  lora estimate request.json --json",
-            "  lora estimate --article                   (Llama-2 7B QLoRA, r=256, against the article)",
+            "  lora estimate --article                   (the article's 7B QLoRA run)",
             "",
             "The sequence length is dataset.maxSeqLength: batches are padded to their longest",
             "example, so a dataset of shorter examples takes less (the trainer uses the",
