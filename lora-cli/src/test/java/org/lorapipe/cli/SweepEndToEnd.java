@@ -87,8 +87,16 @@ final class SweepEndToEnd {
                         SweepRunEnded.FAILED,
                         SweepRunEnded.FAILED);
         assertThat(completed.runs().get(4).error().code()).isEqualTo(ErrorCodes.INVALID_INPUT);
-        assertThat(completed.runs().subList(0, 4))
-                .allSatisfy(r -> assertThat(r.trainLoss()).isPositive());
+        assertThat(completed.runs().subList(0, 4)).allSatisfy(r -> {
+            assertThat(r.trainLoss()).isPositive();
+            // each run's own peak, and the trainer's prediction made before it trained, within 15%
+            assertThat(r.estimatedPeakBytes())
+                    .as(r.requestId() + " predicted peak")
+                    .isNotNull();
+            assertThat(Math.abs(r.estimatedPeakBytes() - r.peakRssBytes()) / (double) r.peakRssBytes())
+                    .as(r.requestId() + " memory estimate's error")
+                    .isLessThan(0.15);
+        });
         // the two seeds of one setting trained differently (the seed reached the trainer)
         assertThat(completed.runs().get(0).trainLoss())
                 .isNotEqualTo(completed.runs().get(1).trainLoss());

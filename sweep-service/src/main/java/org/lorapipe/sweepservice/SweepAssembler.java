@@ -87,7 +87,8 @@ public final class SweepAssembler implements RecordHandler {
                 }
             }
             TrainingRecord training = loaded == null ? null : loaded.training();
-            results.add(new RunResult(run, e, training, loaded == null ? null : loaded.evaluation(), null));
+            results.add(new RunResult(
+                    run, e, training, loaded == null ? null : loaded.evaluation(), estimatedPeak(training)));
             statuses.add(status(run, e, training));
         }
         store.publishReport(plan.sweepId(), SweepReports.render(plan, results, Instant.now()));
@@ -134,6 +135,13 @@ public final class SweepAssembler implements RecordHandler {
         return answer;
     }
 
+    /** The peak the trainer predicted for the run before it trained, when it did. */
+    private static Long estimatedPeak(TrainingRecord training) {
+        return training == null || training.metrics().memory() == null
+                ? null
+                : training.metrics().memory().estimatedPeakBytes();
+    }
+
     private static SweepRunStatus status(SweepRun run, SweepRunEnded end, TrainingRecord training) {
         if (end == null) {
             return SweepRunStatus.queued(run);
@@ -148,6 +156,7 @@ public final class SweepAssembler implements RecordHandler {
                 m == null ? null : m.trainLoss(),
                 m == null ? null : m.validationLoss(),
                 m == null ? null : m.peakRssBytes(),
+                estimatedPeak(training),
                 m == null ? null : m.tokensPerSecond(),
                 m == null ? null : m.durationMs(),
                 end.error());

@@ -31,7 +31,7 @@ final class SweepTable {
         lines.add(String.format(Locale.ROOT, "%s: %d of %d run(s) ended", title, ended, runs.size()));
         lines.add(String.format(
                 Locale.ROOT,
-                "%4s  %-" + LABEL_CHARS + "s %8s  %-10s %9s %9s %9s %10s %8s",
+                "%4s  %-" + LABEL_CHARS + "s %8s  %-10s %9s %9s %9s %18s %8s",
                 "run",
                 "setting",
                 "seed",
@@ -39,7 +39,7 @@ final class SweepTable {
                 "loss",
                 "val loss",
                 "tok/s",
-                "peak",
+                "peak (vs predicted)",
                 "time"));
         for (SweepRunStatus r : runs) {
             String label = cut(settings.get(r.setting() - 1).label());
@@ -51,11 +51,11 @@ final class SweepTable {
             } else if (r.ended()) {
                 figures = String.format(
                         Locale.ROOT,
-                        "%9s %9s %9s %10s %8s",
+                        "%9s %9s %9s %18s %8s",
                         number(r.trainLoss()),
                         number(r.validationLoss()),
                         r.tokensPerSecond() == null ? "-" : String.format(Locale.ROOT, "%,.0f", r.tokensPerSecond()),
-                        r.peakRssBytes() == null ? "-" : ProgressBar.mib(r.peakRssBytes()),
+                        peak(r),
                         r.durationMs() == null ? "-" : ProgressBar.duration(r.durationMs()));
             } else if (p != null) {
                 state = "training";
@@ -81,6 +81,22 @@ final class SweepTable {
                     .stripTrailing());
         }
         return lines;
+    }
+
+    /** The run's peak, and how far the prediction made before it trained was off: "329 MiB (-1%)". */
+    private static String peak(SweepRunStatus r) {
+        if (r.peakRssBytes() == null) {
+            return "-";
+        }
+        String measured = ProgressBar.mib(r.peakRssBytes());
+        Long predicted = r.estimatedPeakBytes();
+        return predicted == null || predicted <= 0
+                ? measured
+                : String.format(
+                        Locale.ROOT,
+                        "%s (%+.0f%%)",
+                        measured,
+                        100.0 * (predicted - r.peakRssBytes()) / r.peakRssBytes());
     }
 
     private static String number(Double v) {

@@ -19,15 +19,17 @@ class SweepTableTest {
     @Test
     void eachRunShowsItsStateAndWhatIsKnownOfIt() {
         List<SweepRunStatus> runs = List.of(
-                new SweepRunStatus(1, "s-1", 1, 1, "not-merged", 1.25, 1.5, 300L << 20, 9876.0, 65_000L, null),
-                new SweepRunStatus(2, "s-2", 1, 2, SweepRunStatus.QUEUED, null, null, null, null, null, null),
-                new SweepRunStatus(3, "s-3", 2, 1, SweepRunStatus.QUEUED, null, null, null, null, null, null),
+                new SweepRunStatus(
+                        1, "s-1", 1, 1, "not-merged", 1.25, 1.5, 300L << 20, 309L << 20, 9876.0, 65_000L, null),
+                new SweepRunStatus(2, "s-2", 1, 2, SweepRunStatus.QUEUED, null, null, null, null, null, null, null),
+                new SweepRunStatus(3, "s-3", 2, 1, SweepRunStatus.QUEUED, null, null, null, null, null, null, null),
                 new SweepRunStatus(
                         4,
                         "s-4",
                         2,
                         2,
                         "failed",
+                        null,
                         null,
                         null,
                         null,
@@ -45,7 +47,7 @@ class SweepTableTest {
                 .contains("1.2500")
                 .contains("1.5000")
                 .contains("9,876")
-                .contains("300 MiB")
+                .contains("300 MiB (+3%)")
                 .contains("1m05s");
         assertThat(lines.get(3)).contains("training").contains("2.5000").contains("step 40/100");
         assertThat(lines.get(4)).contains("queued").contains("a setting whose label is far too long t…");

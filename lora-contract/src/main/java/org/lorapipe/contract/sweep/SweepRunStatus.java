@@ -10,6 +10,7 @@ import org.lorapipe.contract.event.FailureError;
  * @param trainLoss mean loss of the last steps; absent until trained
  * @param validationLoss mean held-out loss; absent until trained or without a validation split
  * @param peakRssBytes the run's own peak resident memory
+ * @param estimatedPeakBytes the peak the trainer predicted before the run trained
  * @param tokensPerSecond training throughput
  * @param durationMs training wall time
  * @param error why it failed, for {@code failed}
@@ -23,6 +24,7 @@ public record SweepRunStatus(
         Double trainLoss,
         Double validationLoss,
         Long peakRssBytes,
+        Long estimatedPeakBytes,
         Double tokensPerSecond,
         Long durationMs,
         FailureError error) {
@@ -31,7 +33,7 @@ public record SweepRunStatus(
     /** A run of the plan with no end seen yet. */
     public static SweepRunStatus queued(SweepRun run) {
         return new SweepRunStatus(
-                run.n(), run.requestId(), run.setting(), run.seed(), QUEUED, null, null, null, null, null, null);
+                run.n(), run.requestId(), run.setting(), run.seed(), QUEUED, null, null, null, null, null, null, null);
     }
 
     public boolean ended() {
