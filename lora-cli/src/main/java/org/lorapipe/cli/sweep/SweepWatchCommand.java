@@ -2,16 +2,12 @@ package org.lorapipe.cli.sweep;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.lorapipe.cli.Endpoints;
 import org.lorapipe.cli.KafkaConnection;
 import org.lorapipe.cli.watch.WatchCommand;
@@ -67,15 +63,14 @@ public final class SweepWatchCommand implements Callable<Integer> {
         Screen screen = new Screen(out, terminal);
         out.println("watching sweep " + sweepId + " on " + kafka.bootstrapServers()
                 + " (Ctrl-C stops watching, not the sweep)");
-        try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(
-                    Topics.SWEEP_PROGRESS, Topics.SWEEP_COMPLETED, Topics.PIPELINE_FAILED, Topics.TRAINING_PROGRESS)) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(15))
-                        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, String> consumer = WatchCommand.readCommitted(kafka, "lora-sweep-watch-")) {
+            WatchCommand.fromBeginning(
+                    consumer,
+                    List.of(
+                            Topics.SWEEP_PROGRESS,
+                            Topics.SWEEP_COMPLETED,
+                            Topics.PIPELINE_FAILED,
+                            Topics.TRAINING_PROGRESS));
             State state = new State(sweepId);
             while (System.nanoTime() < deadline) {
                 boolean changed = false;
@@ -208,13 +203,5 @@ public final class SweepWatchCommand implements Callable<Integer> {
             s.progressChanged = false;
             lastPrinted = System.nanoTime();
         }
-    }
-
-    private static KafkaConsumer<String, String> consumer(KafkaConnection kafka) {
-        return kafka.consumer(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "lora-sweep-watch-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 }

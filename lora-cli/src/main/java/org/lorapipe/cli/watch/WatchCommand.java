@@ -89,13 +89,7 @@ public final class WatchCommand implements Callable<Integer> {
      */
     private static Integer catchUp(
             KafkaConsumer<String, String> consumer, String requestId, Printer printer, long deadline) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : Topics.ALL) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(15))
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        List<TopicPartition> partitions = fromBeginning(consumer, Topics.ALL);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         List<ConsumerRecord<String, String>> history = new ArrayList<>();
         while (System.nanoTime() < deadline && partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
@@ -171,9 +165,26 @@ public final class WatchCommand implements Callable<Integer> {
         return null;
     }
 
+    /** Assigns every partition of {@code topics} to {@code consumer} at its beginning; returns them. */
+    public static List<TopicPartition> fromBeginning(KafkaConsumer<String, String> consumer, List<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(15))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+
     private static KafkaConsumer<String, String> consumer(KafkaConnection kafka) {
+        return readCommitted(kafka, "lora-watch-");
+    }
+
+    /** A consumer of its own throw-away group that never commits and reads only committed records. */
+    public static KafkaConsumer<String, String> readCommitted(KafkaConnection kafka, String groupPrefix) {
         return kafka.consumer(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "lora-watch-" + UUID.randomUUID(),
+                ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 // outcomes are committed in transactions: an aborted one (a replica killed mid-commit) is not
