@@ -8,7 +8,7 @@ import org.lorapipe.charts.Svg;
 final class Numbers {
 
     static final String NONE = "—";
-    private static final double MIB = 1024.0 * 1024.0;
+    static final double MIB = 1024.0 * 1024.0;
 
     private Numbers() {}
 

@@ -62,6 +62,7 @@ final class SweepMarkdown {
                         .append(")\n\n");
             }
         }
+        trainedRuns(md, report);
         notCounted(md, report);
         method(md);
         return md.toString();
@@ -147,6 +148,49 @@ final class SweepMarkdown {
                 .append(" trained seed has none). Such a difference cannot be told from seed-to-seed variation;\n")
                 .append("- no mark: farther from the best than that spread, or (—) no value. A pair in which")
                 .append(" neither setting has two trained seeds is not marked either.\n\n");
+    }
+
+    /** Every run that trained, with its own figures and how far its memory estimate was off. */
+    private static void trainedRuns(StringBuilder md, SweepReport report) {
+        List<RunReport> trained =
+                report.runs().stream().filter(RunReport::trained).toList();
+        if (trained.isEmpty()) {
+            return;
+        }
+        md.append("## Runs\n\n")
+                .append("Each run that trained. Predicted: the peak memory the trainer estimated before the run")
+                .append(" trained; error = (predicted − measured) / measured.\n\n")
+                .append("| run | # | seed | train loss | validation loss | peak memory | predicted | error |")
+                .append(" tokens/s | wall time |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RunReport r : trained) {
+            Long peak = r.peakRssBytes();
+            Long predicted = r.predictedPeakBytes();
+            md.append("| ")
+                    .append(r.n())
+                    .append(" | ")
+                    .append(r.setting())
+                    .append(" | ")
+                    .append(r.seed())
+                    .append(" | ")
+                    .append(r.trainLoss() == null ? Numbers.NONE : Numbers.value(r.trainLoss()))
+                    .append(" | ")
+                    .append(r.validationLoss() == null ? Numbers.NONE : Numbers.value(r.validationLoss()))
+                    .append(" | ")
+                    .append(peak == null ? Numbers.NONE : Numbers.whole(peak / Numbers.MIB) + " MiB")
+                    .append(" | ")
+                    .append(predicted == null ? Numbers.NONE : Numbers.whole(predicted / Numbers.MIB) + " MiB")
+                    .append(" | ")
+                    .append(
+                            peak == null || predicted == null || peak <= 0
+                                    ? Numbers.NONE
+                                    : Numbers.percent((predicted - (double) peak) / peak))
+                    .append(" | ")
+                    .append(r.tokensPerSecond() == null ? Numbers.NONE : Numbers.whole(r.tokensPerSecond()))
+                    .append(" | ")
+                    .append(r.durationMs() == null ? Numbers.NONE : Numbers.seconds(r.durationMs() / 1000.0) + " s")
+                    .append(" |\n");
+        }
+        md.append('\n');
     }
 
     private static void notCounted(StringBuilder md, SweepReport report) {

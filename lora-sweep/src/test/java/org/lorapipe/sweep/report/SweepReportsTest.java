@@ -57,6 +57,20 @@ class SweepReportsTest {
     }
 
     @Test
+    void everyTrainedRunIsListedWithItsMemoryEstimatesError() {
+        String md = Sweeps.text(SweepReports.render(EXAMPLE, ExampleSweep.results(), Sweeps.AT), "report.md");
+        String runs = md.substring(md.indexOf("## Runs\n"), md.indexOf("## Runs not counted"));
+        List<String> rows =
+                runs.lines().filter(l -> l.matches("\\| \\d+ \\|.*")).toList();
+        assertThat(rows).hasSize(14); // 18 runs: 2 failed, 2 queued
+        assertThat(rows.get(0))
+                .startsWith("| 1 | 1 | 1 | ")
+                .contains("| 628 MiB | ")
+                .containsPattern("[+−]\\d+\\.\\d%");
+        assertThat(rows).noneMatch(r -> r.startsWith("| 5 |") || r.startsWith("| 17 |"));
+    }
+
+    @Test
     void reportJsonReadsBackAsTheSameRecords() {
         List<RunResult> results = ExampleSweep.results();
         Map<String, byte[]> files = SweepReports.render(EXAMPLE, results, Sweeps.AT);
