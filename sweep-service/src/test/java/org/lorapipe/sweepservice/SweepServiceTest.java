@@ -142,7 +142,7 @@ class SweepServiceTest {
         assertThat(done.runsTotal()).isEqualTo(4);
         assertThat(done.runsFailed()).isEqualTo(1);
         assertThat(done.runs()).extracting(SweepRunStatus::trainLoss).containsExactly(1.25, 1.5, null, 1.0);
-        assertThat(kafka.drain(Topics.SWEEP_PROGRESS, Duration.ofSeconds(2)).stream()
+        assertThat(kafka.drain(Topics.SWEEP_PROGRESS, Duration.ofSeconds(1)).stream()
                         .filter(r -> sweepId.equals(r.key()))
                         .map(r -> Json.read(r.value(), SweepProgress.class).runsEnded()))
                 .as("one progress per run's first end; the repeated end of run 1 published nothing")
@@ -167,7 +167,7 @@ class SweepServiceTest {
         assertThat(failed.stage()).isEqualTo(Stage.SWEEP);
         assertThat(failed.error().code()).isEqualTo(ErrorCodes.INVALID_REQUEST);
         assertThat(failed.problems()).anySatisfy(p -> assertThat(p).contains("training.seed cannot be set"));
-        assertThat(kafka.drain(Topics.TRAINING_REQUESTED, Duration.ofSeconds(2)).stream()
+        assertThat(kafka.drain(Topics.TRAINING_REQUESTED, Duration.ofSeconds(1)).stream()
                         .filter(r -> r.key().startsWith(sweepId)))
                 .isEmpty();
         assertThat(store.exists(store.uri(BucketLayout.sweep(sweepId) + SweepPlan.FILE)))
@@ -203,7 +203,7 @@ class SweepServiceTest {
                 Topics.PIPELINE_FAILED,
                 run,
                 Json.write(PipelineFailed.of(run, null, Stage.TRAINING, ErrorCodes.DIVERGED, "nan", false, null)));
-        assertThat(kafka.drain(Topics.SWEEP_RUNS, Duration.ofSeconds(3)).stream()
+        assertThat(kafka.drain(Topics.SWEEP_RUNS, Duration.ofSeconds(2)).stream()
                         .filter(r -> run.startsWith(r.key())))
                 .isEmpty();
     }
