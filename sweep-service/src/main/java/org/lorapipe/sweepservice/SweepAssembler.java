@@ -107,7 +107,7 @@ public final class SweepAssembler implements RecordHandler {
                 plan.settings(),
                 statuses,
                 reportUri);
-        answer.add(SweepIntake.json(Topics.SWEEP_PROGRESS, plan.sweepId(), Json.write(progress)));
+        answer.add(OutgoingEvent.json(Topics.SWEEP_PROGRESS, plan.sweepId(), progress));
         if (endedRuns == plan.runs().size()) {
             SweepCompleted completed = new SweepCompleted(
                     PipelineEvent.SCHEMA_VERSION,
@@ -119,7 +119,7 @@ public final class SweepAssembler implements RecordHandler {
                     plan.settings(),
                     statuses,
                     reportUri);
-            answer.add(SweepIntake.json(Topics.SWEEP_COMPLETED, plan.sweepId(), Json.write(completed)));
+            answer.add(OutgoingEvent.json(Topics.SWEEP_COMPLETED, plan.sweepId(), completed));
             LOG.infof(
                     "sweep %s completed: %d run(s), %d failed; report at %s",
                     plan.sweepId(), endedRuns, failed, reportUri);

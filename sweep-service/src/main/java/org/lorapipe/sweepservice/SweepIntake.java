@@ -1,17 +1,14 @@
 package org.lorapipe.sweepservice;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.ErrorCodes;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.PipelineEvent;
-import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.contract.sweep.SweepExpansion;
 import org.lorapipe.contract.sweep.SweepParser;
@@ -63,7 +60,7 @@ public final class SweepIntake implements RecordHandler {
         }
         List<OutgoingEvent> answer = new ArrayList<>();
         for (TrainingRequest request : sweep.requests()) {
-            answer.add(json(Topics.TRAINING_REQUESTED, request.requestId(), Json.write(request)));
+            answer.add(OutgoingEvent.json(Topics.TRAINING_REQUESTED, request.requestId(), request));
         }
         SweepProgress accepted = new SweepProgress(
                 PipelineEvent.SCHEMA_VERSION,
@@ -76,7 +73,7 @@ public final class SweepIntake implements RecordHandler {
                 plan.settings(),
                 plan.runs().stream().map(SweepRunStatus::queued).toList(),
                 null);
-        answer.add(json(Topics.SWEEP_PROGRESS, plan.sweepId(), Json.write(accepted)));
+        answer.add(OutgoingEvent.json(Topics.SWEEP_PROGRESS, plan.sweepId(), accepted));
         LOG.infof(
                 "sweep %s: %d setting(s) x %d seed(s) = %d run(s) published",
                 plan.sweepId(),
@@ -96,9 +93,5 @@ public final class SweepIntake implements RecordHandler {
                 "the sweep-service failed on this sweep (" + e + "); send it again, and report the bug if it repeats",
                 List.of(),
                 true));
-    }
-
-    static OutgoingEvent json(String topic, String key, String json) {
-        return new OutgoingEvent(topic, key, json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
     }
 }

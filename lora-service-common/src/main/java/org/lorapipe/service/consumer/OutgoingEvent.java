@@ -19,12 +19,13 @@ public record OutgoingEvent(
 
     /** A pipeline event as JSON, keyed by its requestId. */
     public static OutgoingEvent of(String topic, PipelineEvent event) {
+        return json(topic, event.requestId(), event);
+    }
+
+    /** Any contract record (a request, a sweep's events) as JSON under {@code key}. */
+    public static OutgoingEvent json(String topic, String key, Object value) {
         return new OutgoingEvent(
-                topic,
-                event.requestId(),
-                Json.write(event).getBytes(StandardCharsets.UTF_8),
-                "application/json",
-                Map.of());
+                topic, key, Json.write(value).getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
     }
 
     /**
