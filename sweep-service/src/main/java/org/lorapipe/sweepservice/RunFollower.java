@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.lorapipe.contract.Stage;
 import org.lorapipe.contract.Topics;
@@ -31,11 +29,7 @@ public final class RunFollower implements RecordHandler {
     /** Largest event read; a run's last event is a few kilobytes (the merged model's file list included). */
     static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
-    private static final int MAX_CACHED_PLANS = 1024;
-
     private final SweepStore store;
-    /** Plans found (they never change once written); a sweep not found is looked up again next time. */
-    private final Map<String, SweepPlan> plans = new ConcurrentHashMap<>();
 
     public RunFollower(SweepStore store) {
         this.store = store;
@@ -64,7 +58,7 @@ public final class RunFollower implements RecordHandler {
         if (failed && Stage.SWEEP.wire().equals(event.path("stage").asText())) {
             return List.of(); // a refused sweep, not a run
         }
-        Optional<SweepPlan> plan = plan(ref.get().sweepId());
+        Optional<SweepPlan> plan = store.plan(ref.get().sweepId());
         if (plan.isEmpty() || !plan.get().hasRun(requestId)) {
             return List.of();
         }
@@ -94,21 +88,6 @@ public final class RunFollower implements RecordHandler {
                     null,
                     null);
         }
-        return List.of(SweepIntake.json(Topics.SWEEP_RUNS, end.sweepId(), Json.write(end)));
-    }
-
-    private Optional<SweepPlan> plan(String sweepId) {
-        SweepPlan known = plans.get(sweepId);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        Optional<SweepPlan> found = store.plan(sweepId);
-        found.ifPresent(p -> {
-            if (plans.size() >= MAX_CACHED_PLANS) {
-                plans.clear();
-            }
-            plans.put(sweepId, p);
-        });
-        return found;
+        return List.of(OutgoingEvent.json(Topics.SWEEP_RUNS, end.sweepId(), end));
     }
 }

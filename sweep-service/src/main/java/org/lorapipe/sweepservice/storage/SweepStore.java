@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.lorapipe.contract.BucketLayout;
 import org.lorapipe.contract.artifact.TrainingRecord;
 import org.lorapipe.contract.json.Json;
@@ -26,8 +27,12 @@ public final class SweepStore {
     private static final String RUN_END = "end";
     private static final String FROM = "from";
 
+    static final int MAX_CACHED_PLANS = 1024;
+
     private final ObjectStore store;
     private final long maxFileBytes;
+    /** Plans found, shared by the loops that use this store (each on its own thread). */
+    private final Map<String, SweepPlan> plans = new ConcurrentHashMap<>();
 
     public SweepStore(ObjectStore store, long maxFileBytes) {
         this.store = store;
@@ -44,9 +49,25 @@ public final class SweepStore {
         return store.uri(BucketLayout.sweepReport(sweepId));
     }
 
+    /**
+     * The sweep's plan. A plan never changes once written (another sweep under its id is refused), so
+     * plans found are kept, the latest {@link #MAX_CACHED_PLANS}: every run's end of every sweep looks
+     * its plan up; a sweep not found is looked up again next time.
+     */
     public Optional<SweepPlan> plan(String sweepId) {
-        return read(store.uri(BucketLayout.sweep(sweepId) + SweepPlan.FILE))
+        SweepPlan known = plans.get(sweepId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<SweepPlan> found = read(store.uri(BucketLayout.sweep(sweepId) + SweepPlan.FILE))
                 .map(json -> Json.read(json, SweepPlan.class));
+        found.ifPresent(p -> {
+            if (plans.size() >= MAX_CACHED_PLANS) {
+                plans.clear();
+            }
+            plans.put(sweepId, p);
+        });
+        return found;
     }
 
     public void writePlan(SweepPlan plan) {
