@@ -60,21 +60,30 @@ public final class SubmitCommand implements Callable<Integer> {
      * when given); a bad file is a {@link UsageProblem} listing every problem.
      */
     static TrainingRequest read(Path file, String idOverride, String bucket) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UsageProblem("no request file at " + file + ": pass the path of a TrainingRequested JSON file");
-        }
-        String json = Files.readString(file, StandardCharsets.UTF_8);
-        if (idOverride != null) {
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    Json.mapper().readTree(json);
-            node.put("requestId", idOverride);
-            json = Json.write(node);
-        }
+        String json = readJson(file, "TrainingRequested", "requestId", idOverride);
         try {
             return new RequestParser(bucket).parse(json);
         } catch (InvalidRequestException | NotJsonException e) {
             throw new UsageProblem(file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The JSON text of a request file (a {@code kind} such as "TrainingRequested"), with {@code idField}
+     * set to {@code idOverride} when one is given; a missing file is a {@link UsageProblem}.
+     */
+    public static String readJson(Path file, String kind, String idField, String idOverride) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageProblem("no request file at " + file + ": pass the path of a " + kind + " JSON file");
+        }
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        if (idOverride == null) {
+            return json;
+        }
+        var node =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(json);
+        node.put(idField, idOverride);
+        return Json.write(node);
     }
 
     /** Publishes {@code request} to {@code lora.training.requested}, keyed by its id. */

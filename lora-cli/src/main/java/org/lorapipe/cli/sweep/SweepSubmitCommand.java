@@ -1,8 +1,6 @@
 package org.lorapipe.cli.sweep;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.lorapipe.cli.Endpoints;
@@ -50,16 +48,7 @@ public final class SweepSubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UsageProblem("no sweep file at " + file + ": pass the path of a sweep request JSON file");
-        }
-        String json = Files.readString(file, StandardCharsets.UTF_8);
-        if (sweepId != null) {
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    Json.mapper().readTree(json);
-            node.put("sweepId", sweepId);
-            json = Json.write(node);
-        }
+        String json = SubmitCommand.readJson(file, "sweep request", "sweepId", sweepId);
         SweepExpansion sweep;
         try {
             sweep = new SweepParser(endpoints.bucket(), maxRuns).parse(json);
