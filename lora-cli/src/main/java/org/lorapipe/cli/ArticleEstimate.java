@@ -48,6 +48,7 @@ final class ArticleEstimate {
                 training,
                 tokens,
                 false,
+                true, // instruction data: each example its own length
                 0,
                 0);
     }

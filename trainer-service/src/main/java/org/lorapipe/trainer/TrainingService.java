@@ -118,7 +118,10 @@ public class TrainingService {
             return done.get();
         }
         DjlRuntime.inferenceMode();
-        // this run's own peak from here: a QLoRA run after a LoRA run must not report the LoRA run's
+        // this run's own peak from here: a QLoRA run after a LoRA run must not report the LoRA run's. Free
+        // heap that work between jobs left resident goes back first, so the baseline is what the process
+        // holds, not memory this run would reuse (which made the growth, and the estimate, vary by run).
+        NativeHeap.trim();
         MemoryProbe.resetPeak();
         long baselineRss = MemoryProbe.read().rssBytes();
         Path work =

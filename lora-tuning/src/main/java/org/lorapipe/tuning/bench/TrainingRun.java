@@ -232,6 +232,7 @@ public final class TrainingRun {
                 spec(bm.batch(), steps, 3e-4, 0.01, 0, config.checkpointing()),
                 bm.seq() + 1,
                 false,
+                false, // every step the same shape
                 (long) sequences * (bm.seq() + 1),
                 sequences);
         return new MemoryEstimator().estimate(shape).total();

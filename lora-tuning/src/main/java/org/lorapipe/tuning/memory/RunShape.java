@@ -22,6 +22,9 @@ import org.lorapipe.model.LlamaConfig;
  * @param training optimizer, micro-batch (B), gradient checkpointing
  * @param sequenceLength tokens per sequence the micro-batch is padded to (T)
  * @param packed packed examples: the attention mask is per sequence [B, 1, T, T] instead of shared
+ * @param ragged micro-batches differ in length from step to step (right-padded to each one's longest
+ *     sequence, as the trainer does with unpacked data), so one step's freed buffers do not fit the
+ *     next step's tensors exactly; false when every step has the same shape (the benchmarks)
  * @param datasetTokens tokens of both splits the trainer holds on the Java heap; 0 when not known
  * @param datasetSequences sequences of both splits
  */
@@ -32,6 +35,7 @@ public record RunShape(
         TrainingSpec training,
         int sequenceLength,
         boolean packed,
+        boolean ragged,
         long datasetTokens,
         long datasetSequences) {
 
@@ -58,6 +62,7 @@ public record RunShape(
                 request.training(),
                 request.dataset().maxSeqLength(),
                 request.dataset().pack(),
+                !request.dataset().pack(), // unpacked examples have their own lengths; packed ones fill T
                 0,
                 0);
     }
@@ -96,19 +101,22 @@ public record RunShape(
     }
 
     public RunShape withSequenceLength(int tokens) {
-        return new RunShape(config, lora, quantization, training, tokens, packed, datasetTokens, datasetSequences);
+        return new RunShape(
+                config, lora, quantization, training, tokens, packed, ragged, datasetTokens, datasetSequences);
     }
 
     public RunShape withQuantization(QuantizationSpec q) {
-        return new RunShape(config, lora, q, training, sequenceLength, packed, datasetTokens, datasetSequences);
+        return new RunShape(config, lora, q, training, sequenceLength, packed, ragged, datasetTokens, datasetSequences);
     }
 
     public RunShape withLora(LoraSpec l) {
-        return new RunShape(config, l, quantization, training, sequenceLength, packed, datasetTokens, datasetSequences);
+        return new RunShape(
+                config, l, quantization, training, sequenceLength, packed, ragged, datasetTokens, datasetSequences);
     }
 
     public RunShape withTraining(TrainingSpec t) {
-        return new RunShape(config, lora, quantization, t, sequenceLength, packed, datasetTokens, datasetSequences);
+        return new RunShape(
+                config, lora, quantization, t, sequenceLength, packed, ragged, datasetTokens, datasetSequences);
     }
 
     /** {@code b} sequences per micro-batch, {@code accumulation} micro-batches per optimizer step. */
@@ -150,6 +158,6 @@ public record RunShape(
 
     /** The dataset the trainer holds: {@code tokens} in {@code sequences} sequences. */
     public RunShape withDataset(long tokens, long sequences) {
-        return new RunShape(config, lora, quantization, training, sequenceLength, packed, tokens, sequences);
+        return new RunShape(config, lora, quantization, training, sequenceLength, packed, ragged, tokens, sequences);
     }
 }

@@ -43,6 +43,7 @@ class MemoryEstimateMeasuredTest {
                 spec,
                 256,
                 false,
+                false,
                 0,
                 0);
         DjlRuntime.engine(); // libtorch is part of the baseline, not of the run

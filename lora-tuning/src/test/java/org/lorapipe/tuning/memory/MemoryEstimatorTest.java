@@ -40,7 +40,15 @@ class MemoryEstimatorTest {
             spec = Fixtures.withGradientCheckpointing(spec);
         }
         return new RunShape(
-                Fixtures.tiny(), Fixtures.lora(4, 8, 0.1, List.of("q_proj", "v_proj")), q, spec, 10, false, 0, 0);
+                Fixtures.tiny(),
+                Fixtures.lora(4, 8, 0.1, List.of("q_proj", "v_proj")),
+                q,
+                spec,
+                10,
+                false,
+                false,
+                0,
+                0);
     }
 
     @Test
@@ -91,6 +99,28 @@ class MemoryEstimatorTest {
                         + step
                         + e.allocator());
         assertThat(e.phase()).isEqualTo(MemoryEstimate.Phase.STEP);
+    }
+
+    @Test
+    void stepsOfVaryingLengthLeaveMoreFreeHolesAndNothingElseChanges() {
+        RunShape fixed = tiny(false, NONE);
+        RunShape ragged = new RunShape(
+                fixed.config(),
+                fixed.lora(),
+                fixed.quantization(),
+                fixed.training(),
+                fixed.sequenceLength(),
+                fixed.packed(),
+                true,
+                fixed.datasetTokens(),
+                fixed.datasetSequences());
+        MemoryEstimate a = estimator.estimate(fixed);
+        MemoryEstimate b = estimator.estimate(ragged);
+        long step = a.activations() + Math.max(a.logits(), a.workspace());
+        assertThat(b.allocator() - a.allocator()).isEqualTo(Math.round(0.45 * step) - Math.round(0.15 * step));
+        assertThat(b.total() - a.total()).isEqualTo(b.allocator() - a.allocator());
+        assertThat(b.activations()).isEqualTo(a.activations());
+        assertThat(b.workspace()).isEqualTo(a.workspace());
     }
 
     @Test

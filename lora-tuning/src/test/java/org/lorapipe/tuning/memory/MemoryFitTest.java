@@ -28,6 +28,7 @@ class MemoryFitTest {
                 t,
                 1024,
                 false,
+                false,
                 0,
                 0);
     }
@@ -76,6 +77,7 @@ class MemoryFitTest {
                 new QuantizationSpec(QuantizationType.NONE, false, 64),
                 Fixtures.training(OptimizerType.ADAMW, 1e-3, 2, 1, 1, 10, 0),
                 256,
+                false,
                 false,
                 0,
                 0);

@@ -28,7 +28,20 @@ class RunShapeTest {
         assertThat(s.sequenceLength()).isEqualTo(512);
         assertThat(s.microBatch()).isEqualTo(8);
         assertThat(s.packed()).isTrue();
+        assertThat(s.ragged())
+                .as("packed sequences fill every batch to the same length")
+                .isFalse();
         assertThat(s.datasetTokens()).isZero();
+    }
+
+    @Test
+    void unpackedExamplesMakeBatchesOfVaryingLength() {
+        TrainingRequest unpacked = new RequestParser("lora")
+                .parse("{\"requestId\": \"r1\", \"baseModel\": \"s3://lora/models/m\", \"dataset\": {\"uri\":"
+                        + " \"s3://lora/data/d.jsonl\", \"maxSeqLength\": 512, \"pack\": false}}");
+        assertThat(RunShape.of(Fixtures.tiny(), unpacked).ragged()).isTrue();
+        assertThat(RunShape.of(Fixtures.tiny(), unpacked, manifest(5, 120)).ragged())
+                .isTrue();
     }
 
     @Test
