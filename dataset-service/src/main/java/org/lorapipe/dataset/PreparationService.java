@@ -26,6 +26,7 @@ import org.lorapipe.dataset.domain.template.ChatTemplateException;
 import org.lorapipe.dataset.domain.template.ExampleTemplate;
 import org.lorapipe.dataset.domain.template.ModelTemplate;
 import org.lorapipe.dataset.domain.template.PromptTemplates;
+import org.lorapipe.dataset.metrics.DatasetMetrics;
 import org.lorapipe.dataset.storage.ModelTokenizers;
 import org.lorapipe.model.tokenizer.TextTokenizer;
 import org.lorapipe.service.config.Limits;
@@ -48,11 +49,18 @@ public class PreparationService implements StageOutput {
     public static final String MANIFEST = "manifest.json";
 
     private final ObjectStore store;
+    private final DatasetMetrics metrics;
     private final ModelTokenizers tokenizers;
     private final DatasetConfig config;
     private final Limits limits;
 
-    public PreparationService(ObjectStore store, ModelTokenizers tokenizers, DatasetConfig config, Limits limits) {
+    public PreparationService(
+            ObjectStore store,
+            ModelTokenizers tokenizers,
+            DatasetConfig config,
+            Limits limits,
+            DatasetMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.tokenizers = tokenizers;
         this.config = config;
@@ -170,6 +178,7 @@ public class PreparationService implements StageOutput {
             }
             publication.putBytes(MANIFEST, Json.writePretty(result.manifest()).getBytes(), "application/json");
             publication.commit();
+            metrics.published(result.manifest());
             return result.manifest();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

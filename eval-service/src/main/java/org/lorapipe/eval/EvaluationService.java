@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.lorapipe.contract.request.EvalTask;
 import org.lorapipe.contract.request.Problems;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.eval.config.EvalConfig;
+import org.lorapipe.eval.metrics.EvalMetrics;
 import org.lorapipe.eval.storage.EvalStorage;
 import org.lorapipe.evaluation.domain.BenchmarkFormatException;
 import org.lorapipe.evaluation.domain.EvalSources;
@@ -50,10 +52,12 @@ public class EvaluationService {
     static final String EVENT = "evaluation.json";
 
     private final EvalStorage storage;
+    private final EvalMetrics metrics;
     private final EvalConfig config;
     private final Limits limits;
 
-    public EvaluationService(EvalStorage storage, EvalConfig config, Limits limits) {
+    public EvaluationService(EvalStorage storage, EvalConfig config, Limits limits, EvalMetrics metrics) {
+        this.metrics = metrics;
         this.storage = storage;
         this.limits = limits;
         this.config = config;
@@ -129,6 +133,7 @@ public class EvaluationService {
         ModelVariant base = ModelVariant.directory(baseDir);
         ModelVariant tuned = base.map(model -> attach(adapter, model));
         EvaluationReport report;
+        long scoring = System.nanoTime();
         try {
             report = new Evaluator(
                             sources,
@@ -151,6 +156,7 @@ public class EvaluationService {
         } catch (IllegalArgumentException e) {
             throw new StageFailure(ErrorCodes.INVALID_INPUT, e.getMessage(), false);
         }
+        metrics.evaluated(report, Duration.ofNanos(System.nanoTime() - scoring));
         Path out = Files.createDirectories(work.resolve("report"));
         ReportWriter.write(report, out);
         S3Uri folder = storage.reportFolder(id);

@@ -35,7 +35,9 @@ import org.lorapipe.testkit.NeedsTools;
  * /q/health, resources, a PodDisruptionBudget and its S3 credentials from the Secret, which no
  * committed file defines (nor any other secret value); the GPU overlay puts the trainer on a GPU;
  * docker-compose.yml is valid, has no default keys and publishes each service on its embedded-stack
- * port; every deployment runs the native memory policy. Needs kubectl and docker-compose (.ci/run
+ * port; every deployment runs the native memory policy; every service's /q/metrics is scraped (pod
+ * annotations, the prometheus-operator overlay's PodMonitor, docker-compose's observability profile). Needs
+ * kubectl and docker-compose (.ci/run
  * installs docker-compose).
  */
 @NeedsTools
@@ -47,6 +49,10 @@ class DeploymentManifestsTest {
     private static final Set<String> FIXED_REPLICAS = Set.of("sweep-service");
     /** QUARKUS_HTTP_PORT in the Dockerfiles: the port inside every container. */
     private static final int CONTAINER_PORT = 8080;
+    /** Where every service serves its Prometheus metrics (Quarkus Micrometer's default). */
+    private static final String METRICS_PATH = "/q/metrics";
+    /** The docker-compose profile that adds Prometheus and Grafana. */
+    private static final String OBSERVABILITY = "observability";
 
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private final Path root = InfraJars.locate().root();
@@ -112,6 +118,16 @@ class DeploymentManifestsTest {
                             .asText())
                     .as("%s PodDisruptionBudget", service)
                     .isEqualTo(service);
+            JsonNode annotations = named(objects, "Deployment", service).at("/spec/template/metadata/annotations");
+            assertThat(annotations.path("prometheus.io/scrape").asText())
+                    .as("%s pods scraped by Prometheus", service)
+                    .isEqualTo("true");
+            assertThat(annotations.path("prometheus.io/port").asText())
+                    .as("%s scrape port", service)
+                    .isEqualTo(String.valueOf(CONTAINER_PORT));
+            assertThat(annotations.path("prometheus.io/path").asText())
+                    .as("%s scrape path", service)
+                    .isEqualTo(METRICS_PATH);
         }
         Set<String> scaled = objects.stream()
                 .filter(o -> o.path("kind").asText().equals("ScaledObject"))
@@ -169,6 +185,87 @@ class DeploymentManifestsTest {
         // (README, "Security" and "Calling the HTTP API")
         assertThat(objects).noneSatisfy(o -> assertThat(o.path("kind").asText()).isEqualTo("Secret"));
         assertThat(objects.toString()).doesNotContain("minioadmin");
+    }
+
+    /** With the Prometheus Operator, one PodMonitor scrapes every service's pods. */
+    @Test
+    void theOperatorOverlayMonitorsEveryService() throws Exception {
+        List<JsonNode> objects = yaml(run(
+                "kubectl",
+                "kustomize",
+                root.resolve("k8s/overlays/prometheus-operator").toString()));
+        JsonNode monitor = named(objects, "PodMonitor", "lora-services");
+        assertThat(monitor.at("/metadata/namespace").asText()).isEqualTo("lora");
+        Set<String> selected = new TreeSet<>();
+        monitor.at("/spec/selector/matchExpressions/0/values").forEach(v -> selected.add(v.asText()));
+        assertThat(monitor.at("/spec/selector/matchExpressions/0/key").asText()).isEqualTo("app");
+        assertThat(selected).as("services the PodMonitor scrapes").isEqualTo(new TreeSet<>(SERVICES));
+        assertThat(monitor.at("/spec/podMetricsEndpoints/0/port").asText()).isEqualTo("http");
+        assertThat(monitor.at("/spec/podMetricsEndpoints/0/path").asText()).isEqualTo(METRICS_PATH);
+        assertThat(monitor.at("/spec/jobLabel").asText())
+                .as("job = the service, as the dashboard groups")
+                .isEqualTo("app");
+        for (String service : SERVICES) {
+            assertThat(named(objects, "Deployment", service)).as(service).isNotNull();
+        }
+    }
+
+    /**
+     * docker-compose's optional observability profile: Prometheus scrapes every service at /q/metrics by
+     * its compose name, Grafana gets the Prometheus data source the dashboard's panels name, and the
+     * dashboard. Without the profile neither starts.
+     */
+    @Test
+    void composeObservabilityProfileScrapesEveryService() throws Exception {
+        JsonNode services = yaml(Files.readString(root.resolve("docker-compose.yml")))
+                .get(0)
+                .path("services");
+        for (String extra : List.of("prometheus", "grafana")) {
+            assertThat(services.at("/" + extra + "/profiles").toString())
+                    .as("%s only with --profile %s", extra, OBSERVABILITY)
+                    .isEqualTo("[\"" + OBSERVABILITY + "\"]");
+        }
+        for (String service : SERVICES) {
+            assertThat(services.path(service).has("profiles"))
+                    .as("%s runs without a profile", service)
+                    .isFalse();
+        }
+        assertThat(services.at("/prometheus/volumes").toString())
+                .contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml");
+        assertThat(services.at("/grafana/volumes").toString())
+                .contains("./deploy/grafana/provisioning:/etc/grafana/provisioning")
+                .contains("./deploy/grafana/lora-dashboard.json:");
+
+        JsonNode prometheus = yaml(Files.readString(root.resolve("deploy/prometheus/prometheus.yml")))
+                .get(0);
+        Map<String, String> scraped = new TreeMap<>();
+        for (JsonNode job : prometheus.path("scrape_configs")) {
+            for (JsonNode target : job.at("/static_configs/0/targets")) {
+                scraped.put(target.asText(), job.path("metrics_path").asText());
+            }
+        }
+        for (String service : SERVICES) {
+            assertThat(scraped)
+                    .as("deploy/prometheus/prometheus.yml scrapes %s", service)
+                    .containsEntry(service + ":" + CONTAINER_PORT, METRICS_PATH);
+        }
+
+        String datasourceUid = yaml(Files.readString(
+                        root.resolve("deploy/grafana/provisioning/datasources/prometheus.yml")))
+                .get(0)
+                .at("/datasources/0/uid")
+                .asText();
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(root.resolve("deploy/grafana/lora-dashboard.json").toFile());
+        assertThat(dashboard.path("panels")).isNotEmpty();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(panel.at("/datasource/uid").asText())
+                    .as(
+                            "panel '%s' reads the provisioned Prometheus",
+                            panel.path("title").asText())
+                    .isEqualTo(datasourceUid);
+            assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty();
+        }
     }
 
     @Test

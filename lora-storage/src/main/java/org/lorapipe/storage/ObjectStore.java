@@ -64,19 +64,26 @@ public final class ObjectStore implements AutoCloseable {
     private final StorageConfig config;
     private final MinioClient client;
     private final Retrier retrier;
+    private final StorageListener listener;
 
     public ObjectStore(StorageConfig config) {
         this(config, RetryPolicy.DEFAULT);
     }
 
     public ObjectStore(StorageConfig config, RetryPolicy retryPolicy) {
+        this(config, retryPolicy, StorageListener.NONE);
+    }
+
+    /** @param listener told the bytes every upload and download moves and every retry (for metrics) */
+    public ObjectStore(StorageConfig config, RetryPolicy retryPolicy, StorageListener listener) {
         this.config = config;
+        this.listener = listener;
         this.client = MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentialsProvider(config.credentials().provider())
                 .region(config.region())
                 .build();
-        this.retrier = new Retrier(retryPolicy, config.endpoint());
+        this.retrier = new Retrier(retryPolicy, config.endpoint(), listener);
     }
 
     public StorageConfig config() {
@@ -147,6 +154,7 @@ public final class ObjectStore implements AutoCloseable {
                         PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).stream(in, size, partSize)
                                 .contentType(contentType)
                                 .build());
+                listener.written(in.count());
                 return new ObjectInfo(uri, in.count(), unquote(response.etag()), null, false);
             } catch (Exception e) {
                 if (!reopenable && in.count() > 0) {
@@ -163,12 +171,17 @@ public final class ObjectStore implements AutoCloseable {
 
     // ---- reading ----
 
+    /** Every read goes through here: the object's stream, its bytes told to the listener as they come. */
+    private InputStream openObject(GetObjectArgs args) throws Exception {
+        return new MeteredInputStream(client.getObject(args), listener);
+    }
+
     /** Opens the object for streaming; the caller closes the stream. */
     public InputStream get(S3Uri uri) {
         return retrier.call(
                 "read",
                 uri,
-                () -> client.getObject(GetObjectArgs.builder()
+                () -> openObject(GetObjectArgs.builder()
                         .bucket(uri.bucket())
                         .object(uri.key())
                         .build()));
@@ -182,7 +195,7 @@ public final class ObjectStore implements AutoCloseable {
         return retrier.call(
                 "read range of",
                 uri,
-                () -> client.getObject(GetObjectArgs.builder()
+                () -> openObject(GetObjectArgs.builder()
                         .bucket(uri.bucket())
                         .object(uri.key())
                         .offset(offset)
@@ -193,7 +206,7 @@ public final class ObjectStore implements AutoCloseable {
     /** A small object (JSON, configs) in memory. */
     public byte[] getBytes(S3Uri uri) {
         return retrier.call("read", uri, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder()
+            try (InputStream in = openObject(GetObjectArgs.builder()
                     .bucket(uri.bucket())
                     .object(uri.key())
                     .build())) {
@@ -224,7 +237,7 @@ public final class ObjectStore implements AutoCloseable {
         }
         return retrier.call("download", uri, () -> {
             Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            try (InputStream in = check.apply(client.getObject(GetObjectArgs.builder()
+            try (InputStream in = check.apply(openObject(GetObjectArgs.builder()
                     .bucket(uri.bucket())
                     .object(uri.key())
                     .build()))) {

@@ -42,14 +42,20 @@ final class Retrier {
 
     private final RetryPolicy policy;
     private final String endpoint;
+    private final StorageListener listener;
     private final AtomicLong retries = new AtomicLong();
 
     Retrier(RetryPolicy policy, String endpoint) {
-        this.policy = policy;
-        this.endpoint = endpoint;
+        this(policy, endpoint, StorageListener.NONE);
     }
 
-    /** Retries performed so far (attempts after a transient failure), for metrics and tests. */
+    Retrier(RetryPolicy policy, String endpoint, StorageListener listener) {
+        this.policy = policy;
+        this.endpoint = endpoint;
+        this.listener = listener;
+    }
+
+    /** Retries performed so far (attempts after a transient failure); each is also told to the listener. */
     long retries() {
         return retries.get();
     }
@@ -80,6 +86,7 @@ final class Retrier {
                         "%s %s: attempt %d/%d failed (%s), retrying in %d ms",
                         action, uri, attempt, policy.maxAttempts(), summary(e), delay);
                 retries.incrementAndGet();
+                listener.retried(action);
                 sleep(delay, action, uri);
             }
         }

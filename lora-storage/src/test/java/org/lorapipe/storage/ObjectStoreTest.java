@@ -247,4 +247,38 @@ class ObjectStoreTest {
         assertThat(closed[0]).isFalse();
         assertThat(store.getString(base.resolve("s.txt"))).isEqualTo("streamed");
     }
+
+    /** What the metrics are fed: every byte uploaded and every byte read, counted once. */
+    @Test
+    void theListenerIsToldTheBytesMovedEachWayOnce(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        StorageListener listener = new StorageListener() {
+            @Override
+            public void written(long bytes) {
+                written.addAndGet(bytes);
+            }
+
+            @Override
+            public void read(long bytes) {
+                read.addAndGet(bytes);
+            }
+
+            @Override
+            public void retried(String action) {}
+        };
+        try (ObjectStore metered = new ObjectStore(store.config(), RetryPolicy.DEFAULT, listener)) {
+            S3Uri uri = base.resolve("metered/data.bin");
+            byte[] data = new GeneratedStream(5, 70_000).readAllBytes();
+            metered.putBytes(uri, data, ObjectStore.OCTET_STREAM);
+            assertThat(written.get()).isEqualTo(data.length);
+            assertThat(metered.getBytes(uri)).isEqualTo(data);
+            metered.download(uri, dir.resolve("data.bin"));
+            try (InputStream in = metered.get(uri, 10, 100)) {
+                in.readAllBytes();
+            }
+            assertThat(read.get()).isEqualTo(2L * data.length + 100);
+            assertThat(written.get()).as("reads write nothing").isEqualTo(data.length);
+        }
+    }
 }

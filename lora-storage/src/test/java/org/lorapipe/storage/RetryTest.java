@@ -62,8 +62,21 @@ class RetryTest {
         int port = Ports.free(); // nothing listens here
         StorageConfig config =
                 new StorageConfig("http://127.0.0.1:" + port, "minioadmin", "secret-not-shown", "lora", "us-east-1");
+        java.util.List<String> retried = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StorageListener listener = new StorageListener() {
+            @Override
+            public void written(long bytes) {}
+
+            @Override
+            public void read(long bytes) {}
+
+            @Override
+            public void retried(String action) {
+                retried.add(action);
+            }
+        };
         try (ObjectStore store =
-                new ObjectStore(config, new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100)))) {
+                new ObjectStore(config, new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100)), listener)) {
             assertThatThrownBy(() -> store.getString(store.uri("x.json")))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("read s3://lora/x.json failed after 3 attempt(s)")
@@ -73,6 +86,9 @@ class RetryTest {
                         assertThat(e.getMessage()).doesNotContain("secret-not-shown");
                     });
             assertThat(store.retries()).isEqualTo(2);
+            assertThat(retried)
+                    .as("each retry told to the listener, for metrics")
+                    .containsExactly("read", "read");
         }
     }
 

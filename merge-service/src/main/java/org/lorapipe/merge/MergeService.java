@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ import org.lorapipe.contract.request.QuantizationSpec;
 import org.lorapipe.contract.request.QuantizationType;
 import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.merge.config.MergeConfig;
+import org.lorapipe.merge.metrics.MergeMetrics;
 import org.lorapipe.merge.storage.MergeInputs;
 import org.lorapipe.merging.domain.MergeException;
 import org.lorapipe.merging.domain.MergeResult;
@@ -73,8 +75,11 @@ public class MergeService implements StageOutput {
     private final MergeInputs inputs;
     private final MergeConfig config;
     private final Limits limits;
+    private final MergeMetrics metrics;
 
-    public MergeService(ObjectStore store, MergeInputs inputs, MergeConfig config, Limits limits) {
+    public MergeService(
+            ObjectStore store, MergeInputs inputs, MergeConfig config, Limits limits, MergeMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.inputs = inputs;
         this.config = config;
@@ -180,7 +185,9 @@ public class MergeService implements StageOutput {
             long t0 = System.nanoTime();
             Path base = inputs.downloadBase(request.baseModel(), work.resolve("base"), limits.modelBytes());
             Path adapter = inputs.downloadAdapter(event.adapterUri(), id, work.resolve("adapter"));
+            long folding = System.nanoTime();
             MergeResult folded = merge(event, base, adapter, work.resolve("merged"));
+            metrics.merged(folded.weightBytes(), Duration.ofNanos(System.nanoTime() - folding));
             int[][] heldOut = heldOut(id, base);
             Verification verification = verify(request, base, adapter, folded, heldOut);
             MergeResult result = withCard(event, folded, base, adapter, verification);

@@ -1,5 +1,6 @@
 package org.lorapipe.sweepservice;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -20,6 +21,7 @@ import org.lorapipe.service.config.StorageSettings;
 import org.lorapipe.service.consumer.BrokerClients;
 import org.lorapipe.service.consumer.InboundGate;
 import org.lorapipe.service.consumer.StageConsumers;
+import org.lorapipe.service.metrics.ConsumerLag;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.sweep.report.SweepReports;
 import org.lorapipe.sweepservice.config.SweepConfig;
@@ -44,6 +46,7 @@ public class SweepLoops {
     private final ObjectStore store;
     private final Map<String, Object> kafkaClientProperties;
     private final int httpPort;
+    private final MeterRegistry meters;
     private final List<TransactionalLoop> loops = new ArrayList<>();
 
     public SweepLoops(
@@ -54,7 +57,9 @@ public class SweepLoops {
             StorageSettings storage,
             ObjectStore store,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaClientProperties,
-            @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort) {
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.stage = stage;
         this.sweeps = sweeps;
         this.limits = limits;
@@ -87,19 +92,22 @@ public class SweepLoops {
                 new SweepIntake(
                         new InboundGate(Stage.SWEEP, limits.requestBytes()),
                         new SweepParser(storage.bucket(), sweeps.maxRuns()),
-                        sweepStore)));
+                        sweepStore),
+                new ConsumerLag(meters, group)));
         loops.add(new TransactionalLoop(
                 "sweep-runs",
                 List.of(Topics.MODEL_MERGED, Topics.PIPELINE_FAILED),
                 source,
                 new BrokerClients(kafkaClientProperties, group + "-runs", instance, stage.createTopics()),
-                new RunFollower(sweepStore)));
+                new RunFollower(sweepStore),
+                new ConsumerLag(meters, group + "-runs")));
         loops.add(new TransactionalLoop(
                 "sweep-reports",
                 List.of(Topics.SWEEP_RUNS),
                 source,
                 new BrokerClients(kafkaClientProperties, group + "-reports", instance, stage.createTopics()),
-                new SweepAssembler(sweepStore)));
+                new SweepAssembler(sweepStore),
+                new ConsumerLag(meters, group + "-reports")));
         loops.forEach(TransactionalLoop::start);
         LOG.infof(
                 "consuming %s, %s + %s and %s in groups %s, %s-runs and %s-reports as %s",

@@ -33,6 +33,7 @@ import org.lorapipe.contract.sweep.SweepPlan;
 import org.lorapipe.contract.sweep.SweepProgress;
 import org.lorapipe.contract.sweep.SweepRunEnded;
 import org.lorapipe.contract.sweep.SweepRunStatus;
+import org.lorapipe.service.testing.DashboardMetrics;
 import org.lorapipe.service.testing.TestKeys;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.testkit.KafkaTestClient;
@@ -156,6 +157,11 @@ class SweepServiceTest {
                 .then()
                 .statusCode(200)
                 .body("state", equalTo("done"));
+        // after a real sweep: the dashboard's series of this service (S3 traffic, consumer lag) are exported
+        String scrape =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        DashboardMetrics.assertExports("sweep-service", scrape);
+        assertThat(scrape).containsPattern("lora_s3_bytes_total\\{direction=\"write\"[^}]*} [1-9]");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,7 @@ import org.lorapipe.trainer.domain.LossHistory;
 import org.lorapipe.trainer.domain.MemoryGate;
 import org.lorapipe.trainer.domain.ProgressThrottle;
 import org.lorapipe.trainer.domain.TrainingFailure;
+import org.lorapipe.trainer.metrics.TrainerMetrics;
 import org.lorapipe.trainer.storage.RunStorage;
 import org.lorapipe.tuning.lora.LoraAdapters;
 import org.lorapipe.tuning.lora.LoraPlan;
@@ -77,12 +79,14 @@ public class TrainingService {
     private static final String HISTORY = "history.json";
 
     private final RunStorage storage;
+    private final TrainerMetrics metrics;
     private final TrainerConfig config;
     private final Limits limits;
     private final MemoryGate memory;
 
-    public TrainingService(RunStorage storage, TrainerConfig config, Limits limits) {
+    public TrainingService(RunStorage storage, TrainerConfig config, Limits limits, TrainerMetrics metrics) {
         this.storage = storage;
+        this.metrics = metrics;
         this.limits = limits;
         this.config = config;
         this.memory = new MemoryGate(config);
@@ -351,6 +355,8 @@ public class TrainingService {
         private final Consumer<TrainingProgress> progress;
         private final ProgressThrottle throttle;
         private final JobControl control;
+        /** The elapsed time at the previous step, for the step's own duration; -1 before the first. */
+        private long lastElapsedMs = -1;
 
         RunListener(
                 TrainingRequest request,
@@ -369,6 +375,13 @@ public class TrainingService {
         @Override
         public void onStep(StepReport r) {
             history.add(r.step(), r.loss(), r.learningRate());
+            metrics.step(
+                    lastElapsedMs < 0 ? null : Duration.ofMillis(r.elapsedMs() - lastElapsedMs),
+                    r.loss(),
+                    r.learningRate(),
+                    r.tokensPerSecond(),
+                    r.memory());
+            lastElapsedMs = r.elapsedMs();
             if (throttle.due(r.step(), r.totalSteps())) {
                 progress.accept(new TrainingProgress(
                         PipelineEvent.SCHEMA_VERSION,

@@ -14,7 +14,9 @@ public sealed interface Admission<T> {
 
     /**
      * @param requestId the request refused, or the record's key when no requestId could be read
+     * @param code the failure's error code ({@code ErrorCodes}), for the metrics
      * @param message the failure message, for the job view
      */
-    record Refused<T>(String requestId, String message, List<OutgoingEvent> answer) implements Admission<T> {}
+    record Refused<T>(String requestId, String code, String message, List<OutgoingEvent> answer)
+            implements Admission<T> {}
 }

@@ -47,7 +47,10 @@ public final class InboundGate {
             LOG.infof("refused %s at %s-%d@%d: %s", key, record.topic(), record.partition(), record.offset(), message);
             // not copied to the dead-letter topic: the copy would be as large as what was refused
             return new Admission.Refused<>(
-                    key, message, List.of(failure(key, null, ErrorCodes.INVALID_REQUEST, message, List.of(), false)));
+                    key,
+                    ErrorCodes.INVALID_REQUEST,
+                    message,
+                    List.of(failure(key, null, ErrorCodes.INVALID_REQUEST, message, List.of(), false)));
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         try {
@@ -64,6 +67,7 @@ public final class InboundGate {
                     Map.of("lora_reason", e.getMessage(), "lora_original_topic", record.topic()));
             return new Admission.Refused<>(
                     key,
+                    ErrorCodes.NOT_JSON,
                     e.getMessage(),
                     List.of(dead, failure(key, null, ErrorCodes.NOT_JSON, e.getMessage(), List.of(), false)));
         } catch (InvalidRequestException e) {
@@ -71,6 +75,7 @@ public final class InboundGate {
             LOG.infof("refused %s: %s", id, e.getMessage());
             return new Admission.Refused<>(
                     id,
+                    ErrorCodes.INVALID_REQUEST,
                     e.getMessage(),
                     List.of(failure(id, null, ErrorCodes.INVALID_REQUEST, e.getMessage(), e.problems(), false)));
         }

@@ -1,5 +1,6 @@
 package org.lorapipe.service.consumer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,12 @@ final class Job<T> {
     /** How the work ended. */
     sealed interface Outcome {}
 
-    /** The records to publish with the offset; {@code failed} tells the job view which way it went. */
-    record Publish(List<OutgoingEvent> events, boolean failed, String message) implements Outcome {}
+    /**
+     * The records to publish with the offset; {@code failed} tells the job view which way it went,
+     * {@code code} the failure's error code (null when done), {@code took} how long the work ran.
+     */
+    record Publish(List<OutgoingEvent> events, boolean failed, String code, String message, Duration took)
+            implements Outcome {}
 
     /** Stopped on request: nothing is published and the offset is not committed. */
     record Stopped(String reason) implements Outcome {}

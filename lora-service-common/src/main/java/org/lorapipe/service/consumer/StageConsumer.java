@@ -32,6 +32,8 @@ import org.lorapipe.contract.Stage;
 import org.lorapipe.service.jobs.JobRegistry;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.messaging.PrincipalHeader;
+import org.lorapipe.service.metrics.ConsumerLag;
+import org.lorapipe.service.metrics.StageMetrics;
 
 /**
  * The one consumer of every stage. Ownership of a job is ownership of its record's partition in the
@@ -114,6 +116,8 @@ public final class StageConsumer<T> implements AutoCloseable {
     private final InboundGate gate;
     private final Runnable onFatalError;
     private final ExecutorService workers;
+    private final StageMetrics metrics;
+    private final ConsumerLag lag;
 
     // loop thread only
     private Consumer<String, byte[]> consumer;
@@ -134,6 +138,8 @@ public final class StageConsumer<T> implements AutoCloseable {
     /**
      * @param onFatalError called when a job threw an error that leaves the JVM unsafe to go on with
      *     (OutOfMemoryError): the service then reports itself not alive
+     * @param metrics told of every job taken and every outcome committed
+     * @param lag measured on the loop thread, for {@code /q/metrics}
      */
     public StageConsumer(
             StageHandler<T> handler,
@@ -142,8 +148,12 @@ public final class StageConsumer<T> implements AutoCloseable {
             Settings settings,
             KafkaClients clients,
             JobRegistry registry,
-            Runnable onFatalError) {
+            Runnable onFatalError,
+            StageMetrics metrics,
+            ConsumerLag lag) {
         this.handler = handler;
+        this.metrics = metrics;
+        this.lag = lag;
         this.stage = stage;
         this.source = source;
         this.settings = settings;
@@ -221,6 +231,7 @@ public final class StageConsumer<T> implements AutoCloseable {
         commitEnded();
         adjustPauses();
         catchUpIdleOffsets();
+        lag.measure(consumer);
     }
 
     /**
@@ -284,6 +295,7 @@ public final class StageConsumer<T> implements AutoCloseable {
             if (refused.requestId() != null) {
                 registry.failed(refused.requestId(), refused.message());
             }
+            metrics.finished(true, refused.code(), null);
             return true;
         }
         T input = ((Admission.Admitted<T>) admission).input();
@@ -297,6 +309,7 @@ public final class StageConsumer<T> implements AutoCloseable {
         Job<T> job = new Job<>(tp, record.offset(), input, id, request, principal);
         jobs.put(tp, job);
         consumer.pause(List.of(tp));
+        metrics.accepted();
         workers.submit(() -> work(job));
         return true;
     }
@@ -305,7 +318,8 @@ public final class StageConsumer<T> implements AutoCloseable {
     private void work(Job<T> job) {
         job.startedOn(Thread.currentThread());
         job.control.limitTime(settings.jobTime());
-        long deadline = System.nanoTime() + settings.transientRetryWindow().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + settings.transientRetryWindow().toNanos();
         int attempt = 0;
         Job.Outcome outcome;
         registry.running(job.requestId, handler.describe(job.input));
@@ -313,7 +327,11 @@ public final class StageConsumer<T> implements AutoCloseable {
             try {
                 StageResult result = handler.work(job.input, job.principal, job.control);
                 outcome = new Job.Publish(
-                        List.of(OutgoingEvent.of(result.topic(), result.event())), false, result.summary());
+                        List.of(OutgoingEvent.of(result.topic(), result.event())),
+                        false,
+                        null,
+                        result.summary(),
+                        Duration.ofNanos(System.nanoTime() - started));
                 break;
             } catch (Throwable thrown) {
                 Throwable t = thrown;
@@ -349,7 +367,9 @@ public final class StageConsumer<T> implements AutoCloseable {
                         List.of(gate.failure(
                                 job.requestId, job.request, f.code(), f.message(), f.problems(), f.retriable())),
                         true,
-                        f.message());
+                        f.code(),
+                        f.message(),
+                        Duration.ofNanos(System.nanoTime() - started));
                 break;
             }
         }
@@ -402,6 +422,7 @@ public final class StageConsumer<T> implements AutoCloseable {
             it.remove();
             jobs.remove(job.partition);
             if (result == Commit.DONE) {
+                metrics.finished(publish.failed(), publish.code(), publish.took());
                 if (publish.failed()) {
                     registry.failed(job.requestId, publish.message());
                 } else {

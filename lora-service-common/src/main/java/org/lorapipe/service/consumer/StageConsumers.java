@@ -1,5 +1,6 @@
 package org.lorapipe.service.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -18,6 +19,8 @@ import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.config.ServiceConfig;
 import org.lorapipe.service.config.StageSettings;
 import org.lorapipe.service.jobs.JobRegistry;
+import org.lorapipe.service.metrics.ConsumerLag;
+import org.lorapipe.service.metrics.StageMetrics;
 
 /**
  * Starts the service's {@link StageConsumer} with its one {@link StageHandler} when the service starts,
@@ -37,6 +40,8 @@ public class StageConsumers {
     private final Limits limits;
     private final ServiceConfig service;
     private final JobRegistry registry;
+    private final StageMetrics metrics;
+    private final MeterRegistry meters;
     private final Map<String, Object> kafkaClientProperties;
     private final int httpPort;
     private volatile StageConsumer<?> consumer;
@@ -48,6 +53,8 @@ public class StageConsumers {
             Limits limits,
             ServiceConfig service,
             JobRegistry registry,
+            StageMetrics metrics,
+            MeterRegistry meters,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaClientProperties,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort) {
         this.handlers = handlers;
@@ -55,6 +62,8 @@ public class StageConsumers {
         this.limits = limits;
         this.service = service;
         this.registry = registry;
+        this.metrics = metrics;
+        this.meters = meters;
         this.kafkaClientProperties = kafkaClientProperties;
         this.httpPort = httpPort;
     }
@@ -84,7 +93,9 @@ public class StageConsumers {
                         limits.jobTime()),
                 clients,
                 registry,
-                () -> fatalError = "a job ran out of memory: restart this replica");
+                () -> fatalError = "a job ran out of memory: restart this replica",
+                metrics,
+                new ConsumerLag(meters, settings.groupId()));
         c.start();
         consumer = c;
         LOG.infof(

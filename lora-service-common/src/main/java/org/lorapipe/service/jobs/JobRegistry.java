@@ -76,6 +76,17 @@ public class JobRegistry {
         return result == fresh;
     }
 
+    /** How many jobs are in {@code state} here now (the finished ones as far as they are kept). */
+    public int count(JobState state) {
+        int n = 0;
+        for (JobStatus s : jobs.values()) {
+            if (s.state() == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The requests accepted or running here, oldest first. */
     public List<String> active() {
         return jobs.values().stream()

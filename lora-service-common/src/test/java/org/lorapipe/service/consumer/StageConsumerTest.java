@@ -3,6 +3,7 @@ package org.lorapipe.service.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.service.config.ServiceConfig;
 import org.lorapipe.service.jobs.JobRegistry;
 import org.lorapipe.service.jobs.JobState;
+import org.lorapipe.service.metrics.ConsumerLag;
+import org.lorapipe.service.metrics.StageMetrics;
 import org.lorapipe.service.testing.SampleEvents;
 import org.lorapipe.storage.StorageException;
 
@@ -51,7 +54,7 @@ class StageConsumerTest {
 
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final List<MockProducer<String, byte[]>> producers = new ArrayList<>();
-    private final JobRegistry registry = new JobRegistry(new ServiceConfig() {
+    private final ServiceConfig service = new ServiceConfig() {
         @Override
         public String stage() {
             return "training";
@@ -61,7 +64,10 @@ class StageConsumerTest {
         public String name() {
             return "trainer-service";
         }
-    });
+    };
+    private final JobRegistry registry = new JobRegistry(service);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final StageMetrics metrics = new StageMetrics(meters, service, registry);
     private final AtomicBoolean fatal = new AtomicBoolean();
     private StageConsumer<String> stage;
 
@@ -132,7 +138,9 @@ class StageConsumerTest {
                         jobTime),
                 clients,
                 registry,
-                () -> fatal.set(true));
+                () -> fatal.set(true),
+                metrics,
+                new ConsumerLag(meters, "test-group"));
         stage.open();
         consumer.rebalance(List.of(P0, P1));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
@@ -206,6 +214,8 @@ class StageConsumerTest {
                 .as("while the job runs, nothing more is taken")
                 .contains(P0, P1);
         assertThat(registry.active()).containsExactly("run-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> active("running") == 1);
+        assertThat(active("queued")).isZero();
         for (int i = 0; i < 20; i++) {
             stage.runOnce(); // the loop keeps polling: the member stays in the group
         }
@@ -224,6 +234,25 @@ class StageConsumerTest {
         assertThat(producer().transactionCommitted()).isTrue();
         assertThat(consumer.paused()).as("free again").isEmpty();
         assertThat(registry.find("run-1").orElseThrow().state()).isEqualTo(JobState.DONE);
+        assertThat(meters.get(StageMetrics.ACCEPTED).counter().count()).isEqualTo(1);
+        assertThat(finished("done", "none")).isEqualTo(1);
+        assertThat(meters.get(StageMetrics.DURATION)
+                        .tags("stage", "training", "outcome", "done")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(active("running")).isZero();
+    }
+
+    private double active(String state) {
+        return meters.get(StageMetrics.ACTIVE).tag("state", state).gauge().value();
+    }
+
+    private double finished(String outcome, String code) {
+        var counter = meters.find(StageMetrics.FINISHED)
+                .tags("stage", "training", "outcome", outcome, "code", code)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test
@@ -285,6 +314,11 @@ class StageConsumerTest {
         assertThat(new String(out.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("junk");
         assertThat(header(out.get(1), "lora_original_topic")).isEqualTo(INPUT);
         assertThat(registry.find("bad-one").orElseThrow().state()).isEqualTo(JobState.FAILED);
+        assertThat(finished("failed", ErrorCodes.INVALID_REQUEST)).isEqualTo(1);
+        assertThat(finished("failed", ErrorCodes.NOT_JSON)).isEqualTo(1);
+        assertThat(meters.get(StageMetrics.ACCEPTED).counter().count())
+                .as("refused at the door: never a job")
+                .isZero();
     }
 
     @Test
@@ -361,6 +395,12 @@ class StageConsumerTest {
                 .as("the request travels with the failure")
                 .isNotNull();
         assertThat(fatal).as("an OOM marks the replica for restart").isTrue();
+        assertThat(finished("failed", ErrorCodes.INTERNAL)).isEqualTo(3);
+        assertThat(meters.get(StageMetrics.DURATION)
+                        .tags("outcome", "failed")
+                        .timer()
+                        .count())
+                .isEqualTo(3);
     }
 
     @Test

@@ -139,6 +139,23 @@ public abstract class StageServiceContractTest {
                         .filter(r -> id.equals(r.key())))
                 .as("no failure for a valid input")
                 .isEmpty();
+        if (stateOfValidInput().equals("done")) {
+            assertTheDashboardsSeriesAreExported();
+        }
+    }
+
+    /**
+     * After a real job: {@code /q/metrics} (open, like the health endpoints) has every series the
+     * Grafana dashboard draws for this service, and counted the job.
+     */
+    private void assertTheDashboardsSeriesAreExported() {
+        String scrape =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String service = ConfigProvider.getConfig().getValue("lora.service.name", String.class);
+        DashboardMetrics.assertExports(service, scrape);
+        assertThat(scrape)
+                .containsPattern("lora_jobs_finished_total\\{[^}]*outcome=\"done\"[^}]*stage=\"" + stage().wire()
+                        + "\"[^}]*} [1-9]");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import org.lorapipe.service.consumer.JobFailures;
 import org.lorapipe.service.consumer.KafkaClients;
 import org.lorapipe.service.consumer.OutgoingEvent;
+import org.lorapipe.service.metrics.ConsumerLag;
 
 /**
  * Consume-transform-produce over one consumer group: each record's answer and its offset are committed
@@ -36,6 +37,7 @@ public final class TransactionalLoop implements AutoCloseable {
     private final String source;
     private final KafkaClients clients;
     private final RecordHandler handler;
+    private final ConsumerLag lag;
 
     // loop thread only
     private Consumer<String, byte[]> consumer;
@@ -50,10 +52,17 @@ public final class TransactionalLoop implements AutoCloseable {
     /**
      * @param name for logs and the thread, e.g. {@code sweep-requests}
      * @param source the CloudEvents {@code ce_source} of what it publishes
+     * @param lag the group's lag, measured on the loop thread for {@code /q/metrics}
      */
     public TransactionalLoop(
-            String name, List<String> topics, String source, KafkaClients clients, RecordHandler handler) {
+            String name,
+            List<String> topics,
+            String source,
+            KafkaClients clients,
+            RecordHandler handler,
+            ConsumerLag lag) {
         this.name = name;
+        this.lag = lag;
         this.topics = List.copyOf(topics);
         this.source = source;
         this.clients = clients;
@@ -108,6 +117,7 @@ public final class TransactionalLoop implements AutoCloseable {
 
     private void runOnce() {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        lag.measure(consumer);
         if (System.currentTimeMillis() < retryAt) {
             rewind(records); // still waiting before trying a record again
             return;
