@@ -56,6 +56,15 @@ public final class EventParser {
         return RequestParser.isNormalisedKey(rest) && !RequestParser.hasControlCharacter(rest);
     }
 
+    /**
+     * The fields {@link #parse} demands of an event of {@code type} besides {@code requestId} and
+     * {@code request} (which it demands of every event): the published JSON Schemas (docs/events/) list
+     * them as required, and {@code EventSchemaTest} keeps the two equal.
+     */
+    public static List<String> requiredFields(Class<? extends PipelineEvent> type) {
+        return REQUIRED.getOrDefault(type, List.of());
+    }
+
     /** The request parser with the same bucket rules. */
     public RequestParser requests() {
         return requests;

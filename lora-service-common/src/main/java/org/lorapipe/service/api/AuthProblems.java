@@ -5,7 +5,6 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.lorapipe.service.auth.AuthConfig;
 
@@ -29,7 +28,7 @@ public class AuthProblems {
         return Response.status(Response.Status.UNAUTHORIZED)
                 .header("WWW-Authenticate", "Bearer")
                 .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("message", why, "howToAuthenticate", howTo()))
+                .entity(new ApiBodies.Unauthorized(why, howTo()))
                 .build();
     }
 
@@ -37,10 +36,8 @@ public class AuthProblems {
     public Response forbidden(ForbiddenException e) {
         return Response.status(Response.Status.FORBIDDEN)
                 .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of(
-                        "message",
-                        "the caller lacks the role this needs (submitting takes '" + AuthConfig.SUBMIT + "' or '"
-                                + AuthConfig.ADMIN + "')"))
+                .entity(new ApiBodies.Forbidden("the caller lacks the role this needs (submitting takes '"
+                        + AuthConfig.SUBMIT + "' or '" + AuthConfig.ADMIN + "')"))
                 .build();
     }
 

@@ -8,8 +8,18 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.lorapipe.contract.request.RequestParser;
 import org.lorapipe.service.auth.Callers;
 import org.lorapipe.service.config.ServiceConfig;
@@ -34,6 +44,25 @@ import org.lorapipe.storage.S3Uri;
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
+@Tag(name = "jobs", description = "This stage's status of the requests it has seen")
+@SecurityScheme(
+        securitySchemeName = ApiBodies.BEARER,
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
+        description = "Authorization: Bearer <token>. lora.auth.mode static (default): a key of LORA_AUTH_KEYS or"
+                + " LORA_AUTH_KEYS_FILE (`lora stack up` writes the embedded stack's key to <stack dir>/api-key);"
+                + " oidc: an access token (JWT) of the configured provider, roles from 'groups'; none: no token."
+                + " Roles: submit (POST /api/requests), admin (everything, every run).")
+@SecurityRequirement(name = ApiBodies.BEARER)
+@APIResponse(
+        responseCode = "401",
+        description = "No token, an unknown key, or a JWT that is expired or not signed by the provider",
+        headers =
+                @Header(name = "WWW-Authenticate", description = "Bearer", schema = @Schema(type = SchemaType.STRING)),
+        content =
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = ApiBodies.Unauthorized.class)))
 public class JobsResource {
     private final JobRegistry jobs;
     private final StageOutput output;
@@ -65,26 +94,53 @@ public class JobsResource {
      * for a caller who is not an admin, only its own.
      */
     @GET
-    public Map<String, Object> held() {
-        return Map.of(
-                "stage",
-                stage,
-                "held",
-                jobs.active().stream().filter(this::maySeeHeld).toList());
+    @Operation(
+            summary = "The requests this replica holds",
+            description = "Accepted or running here, oldest first. A caller who is not an admin sees only its own"
+                    + " runs. Another replica of the same stage answers for its own requests.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The held requests (possibly none)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ApiBodies.Held.class)))
+    public ApiBodies.Held held() {
+        return new ApiBodies.Held(
+                stage, jobs.active().stream().filter(this::maySeeHeld).toList());
     }
 
     @GET
     @Path("/{requestId}")
-    public Response get(@PathParam("requestId") String requestId) {
+    @Operation(
+            summary = "This stage's status of one request",
+            description = "From this replica's memory when it holds or held the request; otherwise from the"
+                    + " stage's published result in object storage (then the request is done here). The"
+                    + " caller must own the run or be an admin.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The request's state at this stage",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Not seen by this stage (it may not have reached it yet), or a run the caller may not see",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ApiBodies.NotSeen.class)))
+    public Response get(
+            @Parameter(description = "The run's requestId", example = "stories-r8") @PathParam("requestId")
+                    String requestId) {
         return jobs.find(requestId)
                 .filter(status -> maySeeHeld(requestId))
                 .or(() -> fromStorage(requestId).filter(status -> maySeeRun(requestId)))
                 .map(status -> Response.ok(status).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of(
-                                "requestId",
+                        .entity(new ApiBodies.NotSeen(
                                 requestId,
-                                "message",
                                 "this stage has not seen request '" + requestId
                                         + "' (it may not have reached this stage yet)"))
                         .build());
