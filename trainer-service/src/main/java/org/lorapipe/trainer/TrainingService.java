@@ -46,6 +46,7 @@ import org.lorapipe.trainer.domain.AdapterProvenance;
 import org.lorapipe.trainer.domain.LossHistory;
 import org.lorapipe.trainer.domain.MemoryGate;
 import org.lorapipe.trainer.domain.ProgressThrottle;
+import org.lorapipe.trainer.domain.SettledBaseline;
 import org.lorapipe.trainer.domain.TrainingFailure;
 import org.lorapipe.trainer.metrics.TrainerMetrics;
 import org.lorapipe.trainer.storage.RunStorage;
@@ -83,6 +84,7 @@ public class TrainingService {
     private final TrainerConfig config;
     private final Limits limits;
     private final MemoryGate memory;
+    private final SettledBaseline settled = new SettledBaseline();
 
     public TrainingService(RunStorage storage, TrainerConfig config, Limits limits, TrainerMetrics metrics) {
         this.storage = storage;
@@ -128,10 +130,11 @@ public class TrainingService {
         NativeHeap.trim();
         MemoryProbe.resetPeak();
         long baselineRss = MemoryProbe.read().rssBytes();
+        long estimateBaseline = settled.baseline(baselineRss);
         Path work =
                 WorkDir.create(config.workDir(), "train", request.requestId()).path();
         try {
-            return run(event, work, progress, control, baselineRss);
+            return run(event, work, progress, control, baselineRss, estimateBaseline);
         } finally {
             WorkDir.deleteQuietly(work);
             // the job's model, activations and optimizer state are freed: give that memory back rather
@@ -145,14 +148,15 @@ public class TrainingService {
             Path work,
             Consumer<TrainingProgress> progress,
             JobControl control,
-            long baselineRss) {
+            long baselineRss,
+            long estimateBaseline) {
         TrainingRequest request = event.request();
         String id = request.requestId();
         long t0 = System.nanoTime();
         DatasetManifest manifest = storage.manifest(event.datasetUri());
         Device device = DjlRuntime.defaultDevice();
-        MemoryEstimate estimate =
-                memory.admit(request, storage.modelConfig(request.baseModel()), manifest, baselineRss, !device.isGpu());
+        MemoryEstimate estimate = memory.admit(
+                request, storage.modelConfig(request.baseModel()), manifest, estimateBaseline, !device.isGpu());
         LOG.infof(
                 "%s: estimated peak memory %s (%s; %s)",
                 id,
