@@ -373,29 +373,36 @@ public final class StageConsumer<T> implements AutoCloseable {
                 .setAttribute(JobSpans.STAGE, stage.wire())
                 .setAttribute(JobSpans.REQUEST_ID, job.requestId)
                 .startSpan();
+        Job.Outcome outcome;
         try (Scope scope = span.makeCurrent()) {
-            Job.Outcome outcome = run(job);
-            if (outcome instanceof Job.Publish publish) {
-                if (publish.failed()) {
-                    span.setStatus(StatusCode.ERROR, publish.code());
-                }
-                Map<String, String> trace = TraceHeaders.of(Context.current());
-                outcome = new Job.Publish(
-                        publish.events().stream().map(e -> e.withHeaders(trace)).toList(),
-                        publish.failed(),
-                        publish.code(),
-                        publish.message(),
-                        publish.took());
-                span.setAttribute(JobSpans.OUTCOME, publish.failed() ? "failed" : "done");
-            } else {
-                span.setAttribute(JobSpans.OUTCOME, "stopped");
-            }
-            span.end(); // before the outcome is committed: the next stage's span starts after this one ends
-            job.end(outcome);
-            ended.add(job);
-        } finally {
-            span.end(); // a second end() is ignored
+            outcome = traced(run(job), span);
+        } catch (RuntimeException | Error e) {
+            JobSpans.failed(span, e);
+            span.end();
+            throw e;
         }
+        span.end(); // before the outcome is committed: the next stage's job starts after this one ended
+        job.end(outcome);
+        ended.add(job);
+    }
+
+    /** The outcome with the job span's context on every event it publishes; the span told how it went. */
+    private static Job.Outcome traced(Job.Outcome outcome, Span span) {
+        if (!(outcome instanceof Job.Publish publish)) {
+            span.setAttribute(JobSpans.OUTCOME, "stopped");
+            return outcome;
+        }
+        if (publish.failed()) {
+            span.setStatus(StatusCode.ERROR, publish.code());
+        }
+        span.setAttribute(JobSpans.OUTCOME, publish.failed() ? "failed" : "done");
+        Map<String, String> trace = TraceHeaders.of(Context.root().with(span));
+        return new Job.Publish(
+                publish.events().stream().map(e -> e.withHeaders(trace)).toList(),
+                publish.failed(),
+                publish.code(),
+                publish.message(),
+                publish.took());
     }
 
     /** The job's work, tried again on transient faults, to exactly one outcome. */

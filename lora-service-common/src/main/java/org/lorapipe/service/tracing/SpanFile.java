@@ -5,8 +5,8 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.quarkus.arc.lookup.LookupUnlessProperty;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.lorapipe.contract.json.Json;
  * <p>A CDI {@link SpanExporter}: Quarkus batches spans into it, and while it exists Quarkus sends none
  * to OTLP. It exists only when the file is set.
  */
-@ApplicationScoped
+@Singleton // no client proxy: created where the SDK is built, not lazily on its export thread
 @LookupUnlessProperty(name = "lora.tracing.file", stringValue = "", lookupIfMissing = false)
 public class SpanFile implements SpanExporter {
     private static final Logger LOG = Logger.getLogger(SpanFile.class);
