@@ -15,12 +15,17 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * Otherwise {@code quarkus.otel.sdk.disabled=true}: no span is kept and nothing tries to reach a
  * collector that is not there (the embedded stack, the tests). An explicit
  * {@code quarkus.otel.sdk.disabled} (environment, system property, application.properties) still wins:
- * this source's ordinal is below theirs. Registered in META-INF/services.
+ * this source's ordinal is below theirs. Only values a user gave count: the OTLP extension gives
+ * {@code quarkus.otel.exporter.otlp.endpoint} a default ({@code http://localhost:4317}) in a source of
+ * the lowest ordinal, which must not turn traces on. Registered in META-INF/services.
  */
 public class TracingSwitch implements ConfigSourceFactory {
     static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";
     static final List<String> DESTINATIONS = List.of(
             "quarkus.otel.exporter.otlp.endpoint", "quarkus.otel.exporter.otlp.traces.endpoint", "lora.tracing.file");
+
+    /** The lowest ordinal of a source a user writes: META-INF/microprofile-config.properties. */
+    static final int USER_ORDINAL = 100;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -29,6 +34,9 @@ public class TracingSwitch implements ConfigSourceFactory {
     }
 
     private static boolean set(ConfigValue v) {
-        return v != null && v.getValue() != null && !v.getValue().isBlank();
+        return v != null
+                && v.getValue() != null
+                && !v.getValue().isBlank()
+                && v.getConfigSourceOrdinal() >= USER_ORDINAL;
     }
 }

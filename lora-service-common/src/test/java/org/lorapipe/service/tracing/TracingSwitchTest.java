@@ -13,13 +13,21 @@ import org.junit.jupiter.api.Test;
 class TracingSwitchTest {
 
     private static String sdkDisabled(Map<String, String> settings) {
+        return sdkDisabled(settings, 300); // environment variables
+    }
+
+    private static String sdkDisabled(Map<String, String> settings, int ordinal) {
         ConfigSourceContext context = new ConfigSourceContext() {
             @Override
             public ConfigValue getValue(String name) {
                 String v = settings.get(name);
                 return v == null
                         ? null
-                        : ConfigValue.builder().withName(name).withValue(v).build();
+                        : ConfigValue.builder()
+                                .withName(name)
+                                .withValue(v)
+                                .withConfigSourceOrdinal(ordinal)
+                                .build();
             }
 
             @Override
@@ -37,6 +45,10 @@ class TracingSwitchTest {
     void offWithNowhereToSendSpans() {
         assertThat(sdkDisabled(Map.of())).isEqualTo("true");
         assertThat(sdkDisabled(Map.of("lora.tracing.file", " "))).isEqualTo("true");
+        assertThat(sdkDisabled(
+                        Map.of("quarkus.otel.exporter.otlp.endpoint", "http://localhost:4317"), Integer.MIN_VALUE))
+                .as("the OTLP extension's own default endpoint is not a user's choice")
+                .isEqualTo("true");
     }
 
     @Test
