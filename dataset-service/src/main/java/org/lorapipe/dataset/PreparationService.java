@@ -33,6 +33,7 @@ import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
+import org.lorapipe.service.tracing.JobSpans;
 import org.lorapipe.storage.ObjectInfo;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
@@ -53,13 +54,16 @@ public class PreparationService implements StageOutput {
     private final ModelTokenizers tokenizers;
     private final DatasetConfig config;
     private final Limits limits;
+    private final JobSpans spans;
 
     public PreparationService(
             ObjectStore store,
             ModelTokenizers tokenizers,
             DatasetConfig config,
             Limits limits,
-            DatasetMetrics metrics) {
+            DatasetMetrics metrics,
+            JobSpans spans) {
+        this.spans = spans;
         this.metrics = metrics;
         this.store = store;
         this.tokenizers = tokenizers;
@@ -143,12 +147,14 @@ public class PreparationService implements StageOutput {
         Path work =
                 WorkDir.create(config.workDir(), "dataset", request.requestId()).path();
         Path tokenizerDir = work.resolve("tokenizer");
-        try (TextTokenizer tokenizer = tokenizers.load(request.baseModel(), tokenizerDir);
+        try (TextTokenizer tokenizer =
+                        spans.call("download tokenizer", () -> tokenizers.load(request.baseModel(), tokenizerDir));
                 InputStream in = store.get(source)) {
             ExampleTemplate template = template(request, tokenizerDir);
             Path shards = Files.createDirectories(work.resolve("shards"));
             long t0 = System.nanoTime();
-            DatasetBuilder.Result result = new DatasetBuilder(
+            // one streaming pass: read from storage, curate (filter, deduplicate), template, tokenize, write shards
+            DatasetBuilder.Result result = spans.call("curate and tokenize", () -> new DatasetBuilder(
                             request.dataset(),
                             tokenizer,
                             shards,
@@ -156,7 +162,7 @@ public class PreparationService implements StageOutput {
                                     limits.recordChars(), limits.datasetRecords(), limits.datasetTokens()),
                             control::throwIfStopped,
                             template)
-                    .build(in, source.toString());
+                    .build(in, source.toString()));
             LOG.infof(
                     "%s: %d records in, %d out, %d train / %d validation examples, %.1f s",
                     request.requestId(),
@@ -166,18 +172,21 @@ public class PreparationService implements StageOutput {
                     result.manifest().validationExamples(),
                     (System.nanoTime() - t0) / 1e9);
             control.throwIfStopped();
-            Publication publication = store.beginPublication(datasetFolder(request.requestId()));
-            for (Path file : result.files()) {
-                publication.putFile(file.getFileName().toString(), file);
-            }
-            if (result.chatTemplate().isPresent()) { // the template the adapter and the merged model get
+            spans.run("upload dataset", () -> {
+                Publication publication = store.beginPublication(datasetFolder(request.requestId()));
+                for (Path file : result.files()) {
+                    publication.putFile(file.getFileName().toString(), file);
+                }
+                if (result.chatTemplate().isPresent()) { // the template the adapter and the merged model get
+                    publication.putBytes(
+                            ChatTemplateFile.FILE,
+                            result.chatTemplate().get().getBytes(StandardCharsets.UTF_8),
+                            "text/plain");
+                }
                 publication.putBytes(
-                        ChatTemplateFile.FILE,
-                        result.chatTemplate().get().getBytes(StandardCharsets.UTF_8),
-                        "text/plain");
-            }
-            publication.putBytes(MANIFEST, Json.writePretty(result.manifest()).getBytes(), "application/json");
-            publication.commit();
+                        MANIFEST, Json.writePretty(result.manifest()).getBytes(), "application/json");
+                publication.commit();
+            });
             metrics.published(result.manifest());
             return result.manifest();
         } catch (IOException e) {

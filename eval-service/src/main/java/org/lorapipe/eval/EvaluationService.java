@@ -1,5 +1,7 @@
 package org.lorapipe.eval;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,7 @@ import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.WorkDir;
+import org.lorapipe.service.tracing.JobSpans;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.tuning.peft.PeftAdapter;
 
@@ -47,6 +50,12 @@ import org.lorapipe.tuning.peft.PeftAdapter;
  */
 @ApplicationScoped
 public class EvaluationService {
+    /** The attributes of an {@code evaluate task} span: the task's label, its kind and the model scored. */
+    static final AttributeKey<String> TASK = AttributeKey.stringKey("lora.eval.task");
+
+    static final AttributeKey<String> TASK_NAME = AttributeKey.stringKey("lora.eval.task_name");
+    static final AttributeKey<String> MODEL = AttributeKey.stringKey("lora.eval.model");
+
     private static final Logger LOG = Logger.getLogger(EvaluationService.class);
     /** The event as published, kept beside the report so a redelivery re-announces the same results. */
     static final String EVENT = "evaluation.json";
@@ -54,9 +63,12 @@ public class EvaluationService {
     private final EvalStorage storage;
     private final EvalMetrics metrics;
     private final EvalConfig config;
+    private final JobSpans spans;
     private final Limits limits;
 
-    public EvaluationService(EvalStorage storage, EvalConfig config, Limits limits, EvalMetrics metrics) {
+    public EvaluationService(
+            EvalStorage storage, EvalConfig config, Limits limits, EvalMetrics metrics, JobSpans spans) {
+        this.spans = spans;
         this.metrics = metrics;
         this.storage = storage;
         this.limits = limits;
@@ -104,20 +116,22 @@ public class EvaluationService {
         Path baseDir = work.resolve("base");
         Path adapterDir = work.resolve("adapter");
         Path validationDir = Files.createDirectories(work.resolve("validation"));
-        storage.downloadFolder(request.baseModel(), "config.json", "base model", baseDir);
-        storage.downloadFolder(event.adapterUri(), PeftAdapter.CONFIG, "adapter", adapterDir);
-        storage.downloadValidation(storage.datasetFolder(id), validationDir);
         Map<String, Path> files = new HashMap<>();
-        for (EvalTask task : request.evaluation().tasks()) {
-            if (task.uri() != null && !files.containsKey(task.uri())) {
-                files.put(
-                        task.uri(),
-                        storage.downloadFile(
-                                task.uri(),
-                                work.resolve("inputs/" + files.size() + "-"
-                                        + S3Uri.parse(task.uri()).fileName())));
+        spans.run("download inputs", () -> {
+            storage.downloadFolder(request.baseModel(), "config.json", "base model", baseDir);
+            storage.downloadFolder(event.adapterUri(), PeftAdapter.CONFIG, "adapter", adapterDir);
+            storage.downloadValidation(storage.datasetFolder(id), validationDir);
+            for (EvalTask task : request.evaluation().tasks()) {
+                if (task.uri() != null && !files.containsKey(task.uri())) {
+                    files.put(
+                            task.uri(),
+                            storage.downloadFile(
+                                    task.uri(),
+                                    work.resolve("inputs/" + files.size() + "-"
+                                            + S3Uri.parse(task.uri()).fileName())));
+                }
             }
-        }
+        });
         EvalSources sources = new EvalSources() {
             @Override
             public Path file(String uri) {
@@ -140,6 +154,8 @@ public class EvaluationService {
                             config.batchSize(),
                             new Evaluator.Bounds(limits.evalItems(), limits.generationTokens()))
                     .betweenTasks(control::throwIfStopped)
+                    .eachTask((model, key, task, run) -> spans.call(
+                            "evaluate task", Attributes.of(TASK, key, TASK_NAME, task, MODEL, model), run::get))
                     .evaluate(id, request.evaluation().tasks(), base, tuned)
                     .withTrainingLoss(losses(adapterDir));
         } catch (BenchmarkFormatException e) {
@@ -170,7 +186,7 @@ public class EvaluationService {
                 folder.resolve(ReportWriter.JSON).toString());
         Files.writeString(out.resolve(EVENT), Json.writePretty(completed));
         control.throwIfStopped();
-        storage.publish(out, folder);
+        spans.run("upload report", () -> storage.publish(out, folder));
         LOG.infof("%s: report published at %s", id, folder);
         return completed;
     }

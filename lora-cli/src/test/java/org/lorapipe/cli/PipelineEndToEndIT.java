@@ -51,7 +51,9 @@ class PipelineEndToEndIT {
                 .map(s -> new ServiceSpec(s.module(), Ports.free()))
                 .toList();
         StackPorts ports = new StackPorts(Ports.free(), Ports.free(), Ports.free(), services);
-        EmbeddedStack stack = new EmbeddedStack(root, dir.resolve("stack"), ports, System.out);
+        Path traces = dir.resolve("traces.jsonl"); // every service appends its spans here (RunTrace)
+        EmbeddedStack stack =
+                new EmbeddedStack(root, dir.resolve("stack"), ports, System.out, RunTrace.serviceProperties(traces));
         try {
             stack.up();
             new HostileInputFuzz(stack, root, System.out).run();
@@ -111,6 +113,8 @@ class PipelineEndToEndIT {
                     .isGreaterThan(heldOut.base().get("pass_rate"));
             assertThat(merged.merged()).isTrue();
             assertThat(merged.verification().maxAbsLogitDiff()).isLessThan(1e-4);
+
+            RunTrace.verify(traces, id, System.out); // one trace across the four stages
 
             architectures.verify();
             sweep.verify();

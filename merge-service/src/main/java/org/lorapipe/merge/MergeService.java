@@ -48,6 +48,7 @@ import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.jobs.StageOutput;
 import org.lorapipe.service.jobs.WorkDir;
+import org.lorapipe.service.tracing.JobSpans;
 import org.lorapipe.storage.ObjectStore;
 import org.lorapipe.storage.Publication;
 import org.lorapipe.storage.S3Uri;
@@ -76,9 +77,16 @@ public class MergeService implements StageOutput {
     private final MergeConfig config;
     private final Limits limits;
     private final MergeMetrics metrics;
+    private final JobSpans spans;
 
     public MergeService(
-            ObjectStore store, MergeInputs inputs, MergeConfig config, Limits limits, MergeMetrics metrics) {
+            ObjectStore store,
+            MergeInputs inputs,
+            MergeConfig config,
+            Limits limits,
+            MergeMetrics metrics,
+            JobSpans spans) {
+        this.spans = spans;
         this.metrics = metrics;
         this.store = store;
         this.inputs = inputs;
@@ -183,13 +191,17 @@ public class MergeService implements StageOutput {
         Path work = WorkDir.create(config.workDir(), "merge", id).path();
         try {
             long t0 = System.nanoTime();
-            Path base = inputs.downloadBase(request.baseModel(), work.resolve("base"), limits.modelBytes());
-            Path adapter = inputs.downloadAdapter(event.adapterUri(), id, work.resolve("adapter"));
+            Path base = spans.call(
+                    "download base model",
+                    () -> inputs.downloadBase(request.baseModel(), work.resolve("base"), limits.modelBytes()));
+            Path adapter = spans.call(
+                    "download adapter", () -> inputs.downloadAdapter(event.adapterUri(), id, work.resolve("adapter")));
             long folding = System.nanoTime();
-            MergeResult folded = merge(event, base, adapter, work.resolve("merged"));
+            MergeResult folded = spans.call("merge", () -> merge(event, base, adapter, work.resolve("merged")));
             metrics.merged(folded.weightBytes(), Duration.ofNanos(System.nanoTime() - folding));
             int[][] heldOut = heldOut(id, base);
-            Verification verification = verify(request, base, adapter, folded, heldOut);
+            Verification verification =
+                    spans.call("verify merge", () -> verify(request, base, adapter, folded, heldOut));
             MergeResult result = withCard(event, folded, base, adapter, verification);
             ModelMerged merged = new ModelMerged(
                     PipelineEvent.SCHEMA_VERSION,
@@ -203,7 +215,7 @@ public class MergeService implements StageOutput {
                     true,
                     null);
             control.throwIfStopped();
-            publish(merged, result);
+            spans.run("upload merged model", () -> publish(merged, result));
             LOG.infof(
                     "%s: merged %d tensor(s), max |logit diff| %.3g on %d sequence(s), published %s in %.1f s",
                     id,

@@ -2,6 +2,9 @@ package org.lorapipe.trainer;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +43,7 @@ import org.lorapipe.service.config.Limits;
 import org.lorapipe.service.consumer.JobControl;
 import org.lorapipe.service.consumer.JobStoppedException;
 import org.lorapipe.service.jobs.WorkDir;
+import org.lorapipe.service.tracing.JobSpans;
 import org.lorapipe.storage.S3Uri;
 import org.lorapipe.trainer.config.TrainerConfig;
 import org.lorapipe.trainer.domain.AdapterProvenance;
@@ -76,17 +80,25 @@ import org.lorapipe.tuning.train.TrainingStoppedException;
  */
 @ApplicationScoped
 public class TrainingService {
+    /** The attributes of a {@code train epoch} span: its number (from 1) and the run's steps done at its end. */
+    static final AttributeKey<Long> EPOCH = AttributeKey.longKey("lora.epoch");
+
+    static final AttributeKey<Long> STEPS_DONE = AttributeKey.longKey("lora.steps_done");
+
     private static final Logger LOG = Logger.getLogger(TrainingService.class);
     private static final String HISTORY = "history.json";
 
     private final RunStorage storage;
     private final TrainerMetrics metrics;
     private final TrainerConfig config;
+    private final JobSpans spans;
     private final Limits limits;
     private final MemoryGate memory;
     private final SettledBaseline settled = new SettledBaseline();
 
-    public TrainingService(RunStorage storage, TrainerConfig config, Limits limits, TrainerMetrics metrics) {
+    public TrainingService(
+            RunStorage storage, TrainerConfig config, Limits limits, TrainerMetrics metrics, JobSpans spans) {
+        this.spans = spans;
         this.storage = storage;
         this.metrics = metrics;
         this.limits = limits;
@@ -164,7 +176,7 @@ public class TrainingService {
                 estimate.plan().description(),
                 estimate.phase().description());
         Path modelDir = work.resolve("base");
-        storage.downloadModel(request.baseModel(), modelDir);
+        spans.run("download base model", () -> storage.downloadModel(request.baseModel(), modelDir));
         checkTokenizer(modelDir, manifest, request);
         long tokens = manifest.trainTokens() + manifest.validationTokens();
         if (tokens > limits.datasetTokens()) {
@@ -174,8 +186,10 @@ public class TrainingService {
                             + limits.datasetTokens() + " this trainer holds in memory (lora.limits.dataset-tokens)",
                     false);
         }
-        List<TokenizedSequence> train = storage.split(event.datasetUri(), "train");
-        List<TokenizedSequence> validation = storage.split(event.datasetUri(), "validation");
+        List<TokenizedSequence> train =
+                spans.call("download dataset", () -> storage.split(event.datasetUri(), "train"));
+        List<TokenizedSequence> validation =
+                spans.call("download dataset", () -> storage.split(event.datasetUri(), "validation"));
         if (train.isEmpty()) {
             throw new TrainingFailure(
                     ErrorCodes.INVALID_INPUT,
@@ -218,10 +232,15 @@ public class TrainingService {
                                     + ". Lower training.learningRate"
                                     + " (now " + request.training().learningRate() + ") or set training.gradClipNorm",
                             false);
+                } finally {
+                    listener.endEpoch(); // one cut short by maxSteps, a stop or a failure
                 }
                 Double validationLoss = validation.isEmpty()
                         ? null
-                        : trainer.evaluate(validation, request.training().microBatchSize());
+                        : spans.call(
+                                "validate",
+                                () -> trainer.evaluate(
+                                        validation, request.training().microBatchSize()));
                 RunMemory used = MemoryGate.measured(
                         estimate, baselineRss, MemoryProbe.read().peakRssBytes(), trainer.memory());
                 LOG.infof(
@@ -261,7 +280,7 @@ public class TrainingService {
                 Files.writeString(
                         adapterDir.resolve(ModelCard.FILE),
                         ModelCard.render(AdapterProvenance.card(request, origin, metrics)));
-                storage.publish(adapterDir, storage.adapterFolder(id));
+                spans.run("upload adapter", () -> storage.publish(adapterDir, storage.adapterFolder(id)));
                 LOG.infof(
                         "%s: adapter published after %d steps, train loss %.4f, validation loss %s",
                         id, result.steps(), metrics.trainLoss(), validationLoss);
@@ -359,6 +378,11 @@ public class TrainingService {
         private final Consumer<TrainingProgress> progress;
         private final ProgressThrottle throttle;
         private final JobControl control;
+        /** The span of the epoch being trained, or null; the last step done. */
+        private Span epochSpan;
+
+        private long lastStep;
+
         /** The elapsed time at the previous step, for the step's own duration; -1 before the first. */
         private long lastElapsedMs = -1;
 
@@ -379,6 +403,7 @@ public class TrainingService {
         @Override
         public void onStep(StepReport r) {
             history.add(r.step(), r.loss(), r.learningRate());
+            lastStep = r.step();
             metrics.step(
                     lastElapsedMs < 0 ? null : Duration.ofMillis(r.elapsedMs() - lastElapsedMs),
                     r.loss(),
@@ -401,6 +426,26 @@ public class TrainingService {
                         r.elapsedMs(),
                         r.etaMs(),
                         r.memory()));
+            }
+        }
+
+        @Override
+        public void onEpochStart(int epoch) {
+            endEpoch();
+            epochSpan = spans.start("train epoch", Attributes.of(EPOCH, (long) epoch + 1));
+        }
+
+        @Override
+        public void onEpochEnd(int epoch) {
+            endEpoch();
+        }
+
+        /** Ends the epoch's span, if one is open. */
+        void endEpoch() {
+            if (epochSpan != null) {
+                epochSpan.setAttribute(STEPS_DONE, lastStep);
+                epochSpan.end();
+                epochSpan = null;
             }
         }
 

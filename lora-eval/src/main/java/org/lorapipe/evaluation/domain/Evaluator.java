@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.lorapipe.contract.dataset.TokenizedSequence;
 import org.lorapipe.contract.request.EvalTask;
@@ -29,6 +30,20 @@ public final class Evaluator {
     private final int batchSize;
     private final Bounds bounds;
     private Runnable betweenTasks = () -> {};
+    private TaskObserver eachTask = TaskObserver.NONE;
+
+    /** Wraps each run of a task on a model, e.g. in a trace span; must call {@code run} once. */
+    @FunctionalInterface
+    public interface TaskObserver {
+        /**
+         * @param model {@code base} or {@code tuned}
+         * @param key the task's label in the report
+         * @param task the task's kind ({@code perplexity}, {@code arc}, {@code generation})
+         */
+        TaskRun around(String model, String key, String task, Supplier<TaskRun> run);
+
+        TaskObserver NONE = (model, key, task, run) -> run.get();
+    }
 
     /**
      * How much one task may ask for.
@@ -62,6 +77,12 @@ public final class Evaluator {
         return this;
     }
 
+    /** Calls {@code observer} around each run of a task on a model. */
+    public Evaluator eachTask(TaskObserver observer) {
+        this.eachTask = observer;
+        return this;
+    }
+
     public EvaluationReport evaluate(String title, List<EvalTask> tasks, ModelVariant base, ModelVariant tuned) {
         DjlRuntime.inferenceMode();
         List<Prepared> prepared = prepare(tasks);
@@ -81,7 +102,8 @@ public final class Evaluator {
             for (Prepared p : prepared) {
                 betweenTasks.run();
                 long start = System.nanoTime();
-                TaskRun run = p.run().apply(model);
+                TaskRun run =
+                        eachTask.around(name, p.key(), p.task(), () -> p.run().apply(model));
                 LOG.infof(
                         "%s %s (%s): %s in %.1f s",
                         name, p.key(), p.source(), run.metrics(), (System.nanoTime() - start) / 1e9);

@@ -1,5 +1,6 @@
 package org.lorapipe.service.consumer;
 
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +34,8 @@ final class Job<T> {
     final TrainingRequest request;
     /** The principal the record names ({@code lora_principal}), or null. */
     final String principal;
+    /** The trace context the record carried ({@code Context.root()} when none): the job span's parent. */
+    final Context traceParent;
 
     final JobControl control = new JobControl();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -43,13 +46,21 @@ final class Job<T> {
 
     long nextCommitAt;
 
-    Job(TopicPartition partition, long offset, T input, String requestId, TrainingRequest request, String principal) {
+    Job(
+            TopicPartition partition,
+            long offset,
+            T input,
+            String requestId,
+            TrainingRequest request,
+            String principal,
+            Context traceParent) {
         this.partition = partition;
         this.offset = offset;
         this.input = input;
         this.requestId = requestId;
         this.request = request;
         this.principal = principal;
+        this.traceParent = traceParent;
     }
 
     void startedOn(Thread thread) {

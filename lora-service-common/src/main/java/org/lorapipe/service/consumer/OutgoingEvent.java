@@ -1,6 +1,7 @@
 package org.lorapipe.service.consumer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.lorapipe.contract.event.PipelineEvent;
@@ -26,6 +27,16 @@ public record OutgoingEvent(
     public static OutgoingEvent json(String topic, String key, Object value) {
         return new OutgoingEvent(
                 topic, key, Json.write(value).getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+    }
+
+    /** This record with {@code headers} added to its extra headers (e.g. the trace context). */
+    public OutgoingEvent withHeaders(Map<String, String> headers) {
+        if (headers.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new LinkedHashMap<>(extraHeaders);
+        all.putAll(headers);
+        return new OutgoingEvent(topic, key, value, contentType, Map.copyOf(all));
     }
 
     /**

@@ -1,5 +1,12 @@
 package org.lorapipe.service.consumer;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +41,8 @@ import org.lorapipe.service.jobs.StageFailure;
 import org.lorapipe.service.messaging.PrincipalHeader;
 import org.lorapipe.service.metrics.ConsumerLag;
 import org.lorapipe.service.metrics.StageMetrics;
+import org.lorapipe.service.tracing.JobSpans;
+import org.lorapipe.service.tracing.TraceHeaders;
 
 /**
  * The one consumer of every stage. Ownership of a job is ownership of its record's partition in the
@@ -58,6 +67,10 @@ import org.lorapipe.service.metrics.StageMetrics;
  * Every {@link Throwable} a job throws becomes exactly one outcome ({@link JobFailures}); object storage
  * that does not answer makes the job run again here until {@code transientRetryWindow} is over. The
  * consumer and the producer are used only by the loop thread.
+ *
+ * <p>Traces: each job runs in a span ({@code process <input topic>}, kind CONSUMER) whose parent is the
+ * trace context of its record's headers ({@link TraceHeaders}), and the events it publishes carry the
+ * job span's context, so a request's stages form one trace. A record without a valid context starts one.
  */
 public final class StageConsumer<T> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StageConsumer.class);
@@ -118,6 +131,7 @@ public final class StageConsumer<T> implements AutoCloseable {
     private final ExecutorService workers;
     private final StageMetrics metrics;
     private final ConsumerLag lag;
+    private final Tracer tracer;
 
     // loop thread only
     private Consumer<String, byte[]> consumer;
@@ -140,6 +154,7 @@ public final class StageConsumer<T> implements AutoCloseable {
      *     (OutOfMemoryError): the service then reports itself not alive
      * @param metrics told of every job taken and every outcome committed
      * @param lag measured on the loop thread, for {@code /q/metrics}
+     * @param tracer starts the job spans (a no-op tracer still passes the record's trace context on)
      */
     public StageConsumer(
             StageHandler<T> handler,
@@ -150,7 +165,9 @@ public final class StageConsumer<T> implements AutoCloseable {
             JobRegistry registry,
             Runnable onFatalError,
             StageMetrics metrics,
-            ConsumerLag lag) {
+            ConsumerLag lag,
+            Tracer tracer) {
+        this.tracer = tracer;
         this.handler = handler;
         this.metrics = metrics;
         this.lag = lag;
@@ -167,6 +184,30 @@ public final class StageConsumer<T> implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Without spans of its own: records' trace contexts pass through to the events published. */
+    public StageConsumer(
+            StageHandler<T> handler,
+            Stage stage,
+            String source,
+            Settings settings,
+            KafkaClients clients,
+            JobRegistry registry,
+            Runnable onFatalError,
+            StageMetrics metrics,
+            ConsumerLag lag) {
+        this(
+                handler,
+                stage,
+                source,
+                settings,
+                clients,
+                registry,
+                onFatalError,
+                metrics,
+                lag,
+                OpenTelemetry.noop().getTracer(JobSpans.INSTRUMENTATION));
     }
 
     /** Starts the loop thread. */
@@ -287,9 +328,13 @@ public final class StageConsumer<T> implements AutoCloseable {
         if (jobs.containsKey(tp) || jobs.size() >= settings.concurrency()) {
             return false;
         }
+        Context traceParent = TraceHeaders.extract(record.headers());
         Admission<T> admission = gate.admit(record, handler::parse);
         if (admission instanceof Admission.Refused<T> refused) {
-            if (commit(tp, record.offset(), refused.requestId(), refused.answer(), false) != Commit.DONE) {
+            Map<String, String> trace = TraceHeaders.of(traceParent); // the refusal joins the sender's trace
+            List<OutgoingEvent> answer =
+                    refused.answer().stream().map(e -> e.withHeaders(trace)).toList();
+            if (commit(tp, record.offset(), refused.requestId(), answer, false) != Commit.DONE) {
                 return false;
             }
             if (refused.requestId() != null) {
@@ -306,7 +351,7 @@ public final class StageConsumer<T> implements AutoCloseable {
             LOG.infof("%s was delivered again while queued, running or done here: acknowledged, not redone", id);
             return commit(tp, record.offset(), id, List.of(), false) == Commit.DONE;
         }
-        Job<T> job = new Job<>(tp, record.offset(), input, id, request, principal);
+        Job<T> job = new Job<>(tp, record.offset(), input, id, request, principal, traceParent);
         jobs.put(tp, job);
         consumer.pause(List.of(tp));
         metrics.accepted();
@@ -314,8 +359,54 @@ public final class StageConsumer<T> implements AutoCloseable {
         return true;
     }
 
-    /** On a worker thread: runs the job to exactly one outcome. */
+    /** On a worker thread: runs the job to exactly one outcome, in the job's span. */
     private void work(Job<T> job) {
+        Span span = tracer.spanBuilder("process " + settings.inputTopic())
+                .setSpanKind(SpanKind.CONSUMER)
+                .setParent(job.traceParent)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.operation.type", "process")
+                .setAttribute("messaging.destination.name", job.partition.topic())
+                .setAttribute("messaging.destination.partition.id", String.valueOf(job.partition.partition()))
+                .setAttribute("messaging.kafka.offset", job.offset)
+                .setAttribute("messaging.kafka.message.key", job.requestId)
+                .setAttribute(JobSpans.STAGE, stage.wire())
+                .setAttribute(JobSpans.REQUEST_ID, job.requestId)
+                .startSpan();
+        Job.Outcome outcome;
+        try (Scope scope = span.makeCurrent()) {
+            outcome = traced(run(job), span);
+        } catch (RuntimeException | Error e) {
+            JobSpans.failed(span, e);
+            span.end();
+            throw e;
+        }
+        span.end(); // before the outcome is committed: the next stage's job starts after this one ended
+        job.end(outcome);
+        ended.add(job);
+    }
+
+    /** The outcome with the job span's context on every event it publishes; the span told how it went. */
+    private static Job.Outcome traced(Job.Outcome outcome, Span span) {
+        if (!(outcome instanceof Job.Publish publish)) {
+            span.setAttribute(JobSpans.OUTCOME, "stopped");
+            return outcome;
+        }
+        if (publish.failed()) {
+            span.setStatus(StatusCode.ERROR, publish.code());
+        }
+        span.setAttribute(JobSpans.OUTCOME, publish.failed() ? "failed" : "done");
+        Map<String, String> trace = TraceHeaders.of(Context.root().with(span));
+        return new Job.Publish(
+                publish.events().stream().map(e -> e.withHeaders(trace)).toList(),
+                publish.failed(),
+                publish.code(),
+                publish.message(),
+                publish.took());
+    }
+
+    /** The job's work, tried again on transient faults, to exactly one outcome. */
+    private Job.Outcome run(Job<T> job) {
         job.startedOn(Thread.currentThread());
         job.control.limitTime(settings.jobTime());
         long started = System.nanoTime();
@@ -373,8 +464,7 @@ public final class StageConsumer<T> implements AutoCloseable {
                 break;
             }
         }
-        job.end(outcome);
-        ended.add(job);
+        return outcome;
     }
 
     private static void sleepUnlessStopped(JobControl control, long ms) {

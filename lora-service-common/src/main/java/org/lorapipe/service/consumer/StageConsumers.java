@@ -21,6 +21,7 @@ import org.lorapipe.service.config.StageSettings;
 import org.lorapipe.service.jobs.JobRegistry;
 import org.lorapipe.service.metrics.ConsumerLag;
 import org.lorapipe.service.metrics.StageMetrics;
+import org.lorapipe.service.tracing.JobSpans;
 
 /**
  * Starts the service's {@link StageConsumer} with its one {@link StageHandler} when the service starts,
@@ -44,6 +45,7 @@ public class StageConsumers {
     private final MeterRegistry meters;
     private final Map<String, Object> kafkaClientProperties;
     private final int httpPort;
+    private final JobSpans spans;
     private volatile StageConsumer<?> consumer;
     private volatile String fatalError;
 
@@ -56,7 +58,9 @@ public class StageConsumers {
             StageMetrics metrics,
             MeterRegistry meters,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaClientProperties,
-            @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort) {
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "0") int httpPort,
+            JobSpans spans) {
+        this.spans = spans;
         this.handlers = handlers;
         this.settings = settings;
         this.limits = limits;
@@ -95,7 +99,8 @@ public class StageConsumers {
                 registry,
                 () -> fatalError = "a job ran out of memory: restart this replica",
                 metrics,
-                new ConsumerLag(meters, settings.groupId()));
+                new ConsumerLag(meters, settings.groupId()),
+                spans.tracer());
         c.start();
         consumer = c;
         LOG.infof(

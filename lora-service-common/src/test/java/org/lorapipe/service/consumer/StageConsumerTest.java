@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +44,9 @@ import org.lorapipe.service.jobs.JobState;
 import org.lorapipe.service.metrics.ConsumerLag;
 import org.lorapipe.service.metrics.StageMetrics;
 import org.lorapipe.service.testing.SampleEvents;
+import org.lorapipe.service.tracing.JobSpans;
+import org.lorapipe.service.tracing.RecordingSpans;
+import org.lorapipe.service.tracing.TraceHeaders;
 import org.lorapipe.storage.StorageException;
 
 /**
@@ -70,6 +77,7 @@ class StageConsumerTest {
     private final StageMetrics metrics = new StageMetrics(meters, service, registry);
     private final AtomicBoolean fatal = new AtomicBoolean();
     private StageConsumer<String> stage;
+    private Tracer tracer = OpenTelemetry.noop().getTracer(JobSpans.INSTRUMENTATION);
 
     /** Input values are request ids; "junk" is not JSON, "bad-*" breaks the contract. */
     private final class Handler implements StageHandler<String> {
@@ -140,7 +148,8 @@ class StageConsumerTest {
                 registry,
                 () -> fatal.set(true),
                 metrics,
-                new ConsumerLag(meters, "test-group"));
+                new ConsumerLag(meters, "test-group"),
+                tracer);
         stage.open();
         consumer.rebalance(List.of(P0, P1));
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
@@ -166,6 +175,13 @@ class StageConsumerTest {
     private void send(TopicPartition tp, String value) {
         consumer.addRecord(new ConsumerRecord<>(
                 tp.topic(), tp.partition(), offset++, value, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void send(TopicPartition tp, String value, String traceparent) {
+        var record = new ConsumerRecord<>(
+                tp.topic(), tp.partition(), offset++, value, value.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(TraceHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        consumer.addRecord(record);
     }
 
     /** Turns the loop until {@code done} holds (each turn polls, commits and re-pauses). */
@@ -520,5 +536,90 @@ class StageConsumerTest {
         turnUntil(() -> committedOffsets().size() == 2);
         assertThat(runs).hasValue(1);
         assertThat(published()).hasSize(1);
+    }
+
+    private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String SENDER_SPAN = "00f067aa0ba902b7";
+
+    @Test
+    void aJobRunsInASpanUnderTheRecordsTraceAndItsOutcomeCarriesThatSpan() {
+        RecordingSpans spans = new RecordingSpans();
+        tracer = spans.tracer();
+        JobSpans steps = new JobSpans(tracer);
+        start(1, (id, control) -> steps.call("download", () -> "done " + id));
+        send(P0, "run-1", "00-" + TRACE + "-" + SENDER_SPAN + "-01");
+        turnUntil(() -> !committedOffsets().isEmpty());
+
+        SpanData job = spans.finished().stream()
+                .filter(s -> s.getKind() == SpanKind.CONSUMER)
+                .findFirst()
+                .orElseThrow();
+        assertThat(job.getName()).isEqualTo("process " + INPUT);
+        assertThat(job.getTraceId()).isEqualTo(TRACE);
+        assertThat(job.getParentSpanId()).isEqualTo(SENDER_SPAN);
+        assertThat(job.getAttributes().get(JobSpans.REQUEST_ID)).isEqualTo("run-1");
+        assertThat(job.getAttributes().get(JobSpans.OUTCOME)).isEqualTo("done");
+        SpanData download = spans.finished().stream()
+                .filter(s -> s.getName().equals("download"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(download.getParentSpanId()).isEqualTo(job.getSpanId());
+        assertThat(header(published().get(0), TraceHeaders.TRACEPARENT))
+                .as("the next stage's parent is this job")
+                .isEqualTo("00-" + TRACE + "-" + job.getSpanId() + "-01");
+    }
+
+    @Test
+    void aRecordWithoutATraceStartsOneAndAFailureCarriesIt() {
+        RecordingSpans spans = new RecordingSpans();
+        tracer = spans.tracer();
+        start(1, (id, control) -> {
+            throw new IllegalStateException("broken");
+        });
+        send(P0, "run-1");
+        turnUntil(() -> !committedOffsets().isEmpty());
+
+        SpanData job = spans.finished().get(0);
+        assertThat(job.getParentSpanContext().isValid())
+                .as("a root: a new trace")
+                .isFalse();
+        assertThat(job.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+        assertThat(job.getAttributes().get(JobSpans.OUTCOME)).isEqualTo("failed");
+        assertThat(published().get(0).topic()).isEqualTo(Topics.PIPELINE_FAILED);
+        assertThat(header(published().get(0), TraceHeaders.TRACEPARENT))
+                .isEqualTo("00-" + job.getTraceId() + "-" + job.getSpanId() + "-01");
+    }
+
+    @Test
+    void aMalformedTraceparentStartsANewTraceAndTheJobStillRuns() {
+        RecordingSpans spans = new RecordingSpans();
+        tracer = spans.tracer();
+        start(1, (id, control) -> "done " + id);
+        send(P0, "run-1", "00-" + TRACE + "-zzzz-01");
+        turnUntil(() -> !committedOffsets().isEmpty());
+
+        assertThat(published().get(0).topic()).isEqualTo(Topics.ADAPTER_TRAINED);
+        SpanData job = spans.finished().get(0);
+        assertThat(job.getParentSpanContext().isValid()).isFalse();
+        assertThat(job.getTraceId()).isNotEqualTo(TRACE);
+    }
+
+    @Test
+    void withoutSpansOfItsOwnTheRecordsTracePassesThrough() {
+        start(1, (id, control) -> "done " + id); // the no-op tracer: tracing is off in this service
+        send(P0, "run-1", "00-" + TRACE + "-" + SENDER_SPAN + "-01");
+        turnUntil(() -> !committedOffsets().isEmpty());
+        assertThat(header(published().get(0), TraceHeaders.TRACEPARENT))
+                .isEqualTo("00-" + TRACE + "-" + SENDER_SPAN + "-01");
+    }
+
+    @Test
+    void aRefusedRecordsAnswerJoinsTheSendersTrace() {
+        start(1, (id, control) -> "done " + id);
+        send(P0, "bad-1", "00-" + TRACE + "-" + SENDER_SPAN + "-01");
+        turnUntil(() -> !committedOffsets().isEmpty());
+        assertThat(published().get(0).topic()).isEqualTo(Topics.PIPELINE_FAILED);
+        assertThat(header(published().get(0), TraceHeaders.TRACEPARENT))
+                .isEqualTo("00-" + TRACE + "-" + SENDER_SPAN + "-01");
     }
 }

@@ -144,11 +144,15 @@ public final class Trainer implements AutoCloseable {
         long tokens = 0;
         long startStep = step;
         int[] order = order(data.size(), spec.seed(), epoch);
+        if (step < totalSteps && microBatch < microPerEpoch) {
+            listener.onEpochStart(epoch);
+        }
         while (step < totalSteps) {
             if (microBatch >= microPerEpoch) {
                 epoch++;
                 microBatch = 0;
                 order = order(data.size(), spec.seed(), epoch);
+                listener.onEpochStart(epoch);
             }
             int k = Math.min(spec.gradientAccumulationSteps(), microPerEpoch - microBatch);
             List<List<TokenizedSequence>> micros = new ArrayList<>();
@@ -217,6 +221,9 @@ public final class Trainer implements AutoCloseable {
                     elapsed,
                     eta,
                     memory()));
+            if (microBatch >= microPerEpoch) {
+                listener.onEpochEnd(epoch);
+            }
             boolean checkpointed =
                     spec.checkpointEverySteps() > 0 && step % spec.checkpointEverySteps() == 0 && step < totalSteps;
             if (checkpointed) {

@@ -3,6 +3,15 @@ package org.lorapipe.tuning.train;
 /** Callbacks of a training run, on the training thread (keep them short). */
 public interface TrainingListener {
 
+    /**
+     * Before the first step of epoch {@code epoch} (0-based), and before the first step of a run that
+     * resumes inside an epoch.
+     */
+    default void onEpochStart(int epoch) {}
+
+    /** After the step that finishes epoch {@code epoch}; not called for an epoch cut short by maxSteps. */
+    default void onEpochEnd(int epoch) {}
+
     /** After every optimizer step. */
     default void onStep(StepReport report) {}
 
