@@ -49,7 +49,11 @@ class ConsoleServiceTest {
         assertThat(verdict.getBoolean("valid")).isFalse();
         List<String> fields = verdict.getList("problems.field");
         assertThat(fields).contains("dataset.uri", "lora.r", "lora.rr");
-        given().contentType("application/json").body("{}").post("/api/requests/check").then().statusCode(401);
+        given().contentType("application/json")
+                .body("{}")
+                .post("/api/requests/check")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -142,7 +146,8 @@ class ConsoleServiceTest {
                 "run.js",
                 "submit.js",
                 "sweeps.js")) {
-            String served = given().get("/" + page).then().statusCode(200).extract().asString();
+            String served =
+                    given().get("/" + page).then().statusCode(200).extract().asString();
             String source;
             try (InputStream in = getClass().getResourceAsStream("/META-INF/resources/" + page)) {
                 source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -150,9 +155,7 @@ class ConsoleServiceTest {
             assertThat(served).isEqualTo(source);
             Matcher m = url.matcher(served);
             while (m.find()) {
-                assertThat(m.group())
-                        .as(page + " refers to " + m.group())
-                        .startsWith("http://www.w3.org/2000/svg");
+                assertThat(m.group()).as(page + " refers to " + m.group()).startsWith("http://www.w3.org/2000/svg");
             }
         }
     }

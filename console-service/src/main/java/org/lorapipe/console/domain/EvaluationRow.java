@@ -48,10 +48,8 @@ public record EvaluationRow(
                 Double bs = base.get(name + "_stderr");
                 Double ts = tuned.get(name + "_stderr");
                 Double diff = t == null ? null : t - m.getValue();
-                boolean beyond = diff != null
-                        && bs != null
-                        && ts != null
-                        && Math.abs(diff) > 2 * Math.sqrt(bs * bs + ts * ts);
+                boolean beyond =
+                        diff != null && bs != null && ts != null && Math.abs(diff) > 2 * Math.sqrt(bs * bs + ts * ts);
                 rows.add(new EvaluationRow(task.getKey(), name, count, m.getValue(), bs, t, ts, diff, beyond));
             }
         }

@@ -91,7 +91,9 @@ public record RunSnapshot(
                 progress == null || progress.totalSteps() <= 0
                         ? null
                         : Math.min(1.0, progress.step() / (double) progress.totalSteps()),
-                failure == null || failure.error() == null ? null : failure.error().code());
+                failure == null || failure.error() == null
+                        ? null
+                        : failure.error().code());
     }
 
     /** A run in the runs list. */

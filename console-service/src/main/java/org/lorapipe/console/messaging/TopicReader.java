@@ -122,7 +122,9 @@ public class TopicReader {
                     assigned.addAll(found);
                     c.assign(assigned);
                     c.seekToBeginning(added);
-                    LOG.infof("reading %d partition(s) of %d topic(s) from the beginning", assigned.size(), RunBoard.TOPICS.size());
+                    LOG.infof(
+                            "reading %d partition(s) of %d topic(s) from the beginning",
+                            assigned.size(), RunBoard.TOPICS.size());
                 }
                 if (startEnds == null && !assigned.isEmpty()) {
                     startEnds = c.endOffsets(assigned);

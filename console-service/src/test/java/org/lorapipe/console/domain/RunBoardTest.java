@@ -58,12 +58,10 @@ class RunBoardTest {
                 .containsEntry("training", "done")
                 .containsEntry("evaluation", "done")
                 .containsEntry("merge", "running");
-        assertThat(evaluated.evaluation())
-                .singleElement()
-                .satisfies(r -> {
-                    assertThat(r.metric()).isEqualTo("perplexity");
-                    assertThat(r.difference()).isEqualTo(-1.5);
-                });
+        assertThat(evaluated.evaluation()).singleElement().satisfies(r -> {
+            assertThat(r.metric()).isEqualTo("perplexity");
+            assertThat(r.difference()).isEqualTo(-1.5);
+        });
     }
 
     @Test
@@ -91,9 +89,7 @@ class RunBoardTest {
             board.apply(Topics.TRAINING_REQUESTED, "r" + i, SampleEvents.requestJson("r" + i), null);
         }
         assertThat(board.size()).isEqualTo(3);
-        assertThat(board.runs(v -> true, 10))
-                .extracting(RunSnapshot::requestId)
-                .containsExactly("r5", "r4", "r3");
+        assertThat(board.runs(v -> true, 10)).extracting(RunSnapshot::requestId).containsExactly("r5", "r4", "r3");
         for (int step = 1; step <= 100; step++) {
             board.apply(Topics.TRAINING_PROGRESS, "r5", progress("r5", step, 100, 1.0 / step), null);
         }
@@ -105,7 +101,8 @@ class RunBoardTest {
 
     @Test
     void recordsTheParserRefusesAreSkippedAndCounted() {
-        assertThat(board.apply(Topics.TRAINING_REQUESTED, "x", "not json", null)).isFalse();
+        assertThat(board.apply(Topics.TRAINING_REQUESTED, "x", "not json", null))
+                .isFalse();
         assertThat(board.apply(Topics.ADAPTER_TRAINED, "x", SampleEvents.withInvalidRequest("x"), null))
                 .isFalse();
         assertThat(board.size()).isZero();
@@ -121,7 +118,8 @@ class RunBoardTest {
         assertThat(FieldProblem.of("evaluation.tasks[1].uri is required for task 'arc'")
                         .field())
                 .isEqualTo("evaluation.tasks[1].uri");
-        assertThat(FieldProblem.of("unknown field lora.rr (did you mean lora.r?)").field())
+        assertThat(FieldProblem.of("unknown field lora.rr (did you mean lora.r?)")
+                        .field())
                 .isEqualTo("lora.rr");
         assertThat(FieldProblem.of("the record is not JSON").field()).isNull();
     }
