@@ -110,7 +110,11 @@ document.addEventListener("DOMContentLoaded", () => {
           document.getElementById("missing").textContent = "";
           show(run);
         });
-      } catch (e) { /* not there yet, or the stream ended: open a new one */ }
+      } catch (e) {
+        // not there yet, or the stream broke: show the run as it is now, then open a new stream
+        const now = await api("/api/runs/" + encodeURIComponent(id));
+        if (now.status === 200) { document.getElementById("missing").textContent = ""; show(now.body.run); }
+      }
       await new Promise(r => setTimeout(r, 1000));
     }
   }

@@ -124,6 +124,49 @@ class ConsoleServiceTest {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    /** The run page's live feed: the snapshot at once as a server-sent event, again at each change. */
+    @Test
+    void theEventStreamSendsTheRunAtOnceAndAtEveryChange() throws Exception {
+        String id = "console-stream-1";
+        try (KafkaTestClient kafka = kafka()) {
+            kafka.send(Topics.TRAINING_REQUESTED, id, SampleEvents.requestJson(id));
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth()
+                .oauth2(TestKeys.ADMIN)
+                .get("/api/runs/" + id)
+                .then()
+                .statusCode(200));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + io.restassured.RestAssured.port + "/api/runs/" + id + "/events"))
+                        .header("Authorization", "Bearer " + TestKeys.ADMIN)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        java.util.Iterator<String> lines = response.body().iterator();
+        String first = nextData(lines);
+        assertThat(JsonPath.from(first).getString("stages.dataset")).isEqualTo("running");
+        try (KafkaTestClient kafka = kafka()) {
+            kafka.send(Topics.DATASET_PREPARED, id, SampleEvents.datasetPrepared(id));
+        }
+        String second = nextData(lines);
+        assertThat(JsonPath.from(second).getString("stages.training")).isEqualTo("running");
+        response.body().close();
+    }
+
+    private static String nextData(java.util.Iterator<String> lines) {
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data:")) {
+                return line.substring(5).strip();
+            }
+        }
+        throw new AssertionError("the stream ended");
+    }
+
     @Test
     void downloadLinksNeedTheirSignature() {
         given().get("/download/runs/x/merged/config.json?expires=99999999999&sig=forged")

@@ -155,7 +155,7 @@ final class ConsoleInBrowser {
 
         // the bar as the page shows it, sampled until training is done
         List<Double> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             String value = browser.findElement(By.id("progress")).getAttribute("value");
             double v = value == null || value.isBlank() ? 0 : Double.parseDouble(value);

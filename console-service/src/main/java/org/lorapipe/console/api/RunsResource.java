@@ -107,7 +107,7 @@ public class RunsResource {
         AtomicLong seen = new AtomicLong(-1);
         return Multi.createFrom()
                 .ticks()
-                .startingAfter(Duration.ZERO)
+                .startingAfter(Duration.ofMillis(1)) // at once: the page shows the run before its next change
                 .every(TICK)
                 .select()
                 .first(STREAM_LIFETIME.toMillis() / TICK.toMillis())
