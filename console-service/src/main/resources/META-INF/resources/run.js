@@ -6,7 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const { api, stream, el, fmt, int, mib, badge } = Console;
   const id = Console.param("id");
   document.getElementById("run-id").textContent = id;
-  let filesKnown = -1;
+  let filesKnown = null;
+  let filesAsked = 0;
 
   const rows = (table, pairs) => document.querySelector("#" + table + " tbody").replaceChildren(
     ...pairs.filter(p => p[1] !== null && p[1] !== undefined).map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { cls: "num", text: v }))));
@@ -82,13 +83,15 @@ document.addEventListener("DOMContentLoaded", () => {
       document.getElementById("failure-message").textContent = (f.stage || "") + ": " + (f.error ? f.error.code + ": " + f.error.message : "") + (f.retriable ? " (retriable)" : "");
       document.getElementById("failure-problems").replaceChildren(...(f.problems || []).map(p => el("li", { text: p })));
     }
-    const published = ["merged", "not-merged", "failed"].includes(run.state) ? 3 : Object.values(run.stages).filter(s => s === "done").length;
+    // the files change when a stage publishes: list them again when a stage's state changes
+    const published = run.state + ":" + Object.values(run.stages).join(",");
     if (published !== filesKnown) { filesKnown = published; loadFiles(); }
   }
 
   async function loadFiles() {
+    const mine = ++filesAsked;
     const r = await api("/api/runs/" + encodeURIComponent(id));
-    if (r.status !== 200) return;
+    if (r.status !== 200 || mine !== filesAsked) return; // a later call answers
     const files = r.body.files;
     const box = document.getElementById("files");
     if (!files.length) return;

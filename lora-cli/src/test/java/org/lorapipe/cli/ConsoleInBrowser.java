@@ -31,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web console in a real browser (headless Chromium driven by Selenium), on the end-to-end test's
  * stack: a request with problems shows each next to its field and is not sent; a short run submitted
  * from the form is followed on its page (the progress bar moves with {@code lora.training.progress}),
- * its base-vs-tuned table appears, and the merged model's config.json downloads equal to the bucket's.
+ * its base-vs-tuned table appears, and the merged model's config.json downloads equal to the bucket's;
+ * the sweep the test ran shows its table.
  * Screenshots of the run page, the runs list and the refused form go to {@code
  * lora-cli/target/console-screenshots/} (the README's are copied from there).
  */
@@ -110,6 +111,15 @@ final class ConsoleInBrowser {
                             .getText())
                     .contains("merged");
             screenshot(browser, "console-runs.png");
+
+            // the sweep the end-to-end test ran: its table, every run ended
+            browser.get(console + "sweeps.html?id=" + SweepEndToEnd.SWEEP_ID);
+            await(
+                    browser,
+                    Duration.ofSeconds(20),
+                    b -> b.findElements(By.cssSelector("#sweeps tbody tr")).size() == 4);
+            assertThat(browser.findElement(By.id("summary")).getText()).contains("4 of 4 run(s) ended");
+            screenshot(browser, "console-sweep.png");
         } finally {
             browser.quit();
         }
@@ -173,7 +183,7 @@ final class ConsoleInBrowser {
                 .as("the progress bar moved through values between 0 and 1: " + seen)
                 .isPositive();
 
-        await(browser, Duration.ofMinutes(4), b -> b.findElement(By.id("state"))
+        await(browser, Duration.ofMinutes(2), b -> b.findElement(By.id("state"))
                 .getText()
                 .equals("merged"));
         List<WebElement> rows = browser.findElements(By.cssSelector("#evaluation tbody tr"));

@@ -112,6 +112,28 @@ class RunBoardTest {
     }
 
     @Test
+    void aSweepIsItsNewestTableAndACompletionIsNeverUndone() {
+        var setting = new org.lorapipe.contract.sweep.SweepSetting(1, "lora.r=4", java.util.Map.of());
+        var queued = new org.lorapipe.contract.sweep.SweepRunStatus(
+                1, "s-1", 1, 1, "queued", null, null, null, null, null, null, null);
+        var ended = new org.lorapipe.contract.sweep.SweepRunStatus(
+                1, "s-1", 1, 1, "merged", 0.5, 0.6, 1L << 28, 1L << 28, 900.0, 1000L, null);
+        String progress = Json.write(new org.lorapipe.contract.sweep.SweepProgress(
+                1, "s", Instant.now(), "t", 1, 0, 0, List.of(setting), List.of(queued), null));
+        String completed = Json.write(new org.lorapipe.contract.sweep.SweepCompleted(
+                1, "s", Instant.now(), "t", 1, 0, List.of(setting), List.of(ended), "s3://lora/sweeps/s/report/"));
+        assertThat(board.apply(Topics.SWEEP_PROGRESS, "s", progress, null)).isTrue();
+        assertThat(board.sweep("s").orElseThrow().runs())
+                .extracting(r -> r.state())
+                .containsExactly("queued");
+        board.apply(Topics.SWEEP_COMPLETED, "s", completed, null);
+        board.apply(Topics.SWEEP_PROGRESS, "s", progress, null); // late: changes nothing
+        SweepView sweep = board.sweep("s").orElseThrow();
+        assertThat(sweep.completed()).isTrue();
+        assertThat(sweep.runs()).extracting(r -> r.state()).containsExactly("merged");
+    }
+
+    @Test
     void problemsNameTheirField() {
         assertThat(FieldProblem.of("lora.r must be a positive integer, got 0").field())
                 .isEqualTo("lora.r");
