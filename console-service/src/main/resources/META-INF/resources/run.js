@@ -26,8 +26,8 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const [v, y] of [[y1, Y(y1)], [(y0 + y1) / 2, Y((y0 + y1) / 2)], [y0, Y(y0)]]) {
       const t = make("text", { x: L - 4, y: y + 4, "text-anchor": "end" }); t.textContent = v.toFixed(2); svg.append(t);
     }
-    for (const [v, x] of [[x0, X(x0)], [x1, X(x1)]]) {
-      const t = make("text", { x, y: H - 6, "text-anchor": "middle" }); t.textContent = "step " + Math.round(v); svg.append(t);
+    for (const [v, x, anchor] of [[x0, X(x0), "start"], [x1, X(x1), "end"]]) {
+      const t = make("text", { x, y: H - 6, "text-anchor": anchor }); t.textContent = "step " + Math.round(v); svg.append(t);
     }
     svg.append(make("polyline", { class: "curve", points: points.map(p => X(p[0]).toFixed(1) + "," + Y(p[1]).toFixed(1)).join(" ") }));
   }

@@ -75,7 +75,7 @@ final class ConsoleInBrowser {
                 "--no-sandbox",
                 "--disable-dev-shm-usage",
                 "--disable-gpu",
-                "--window-size=1280,1900");
+                "--window-size=1280,2300");
         options.setExperimentalOption(
                 "prefs",
                 Map.of(
@@ -91,7 +91,7 @@ final class ConsoleInBrowser {
                 .build();
         WebDriver browser = new ChromeDriver(service, options);
         try {
-            browser.manage().window().setSize(new Dimension(1280, 1900));
+            browser.manage().window().setSize(new Dimension(1280, 2300));
             String console = stack.consoleUrl();
             browser.get(console);
             WebElement key = browser.findElement(By.id("api-key"));
