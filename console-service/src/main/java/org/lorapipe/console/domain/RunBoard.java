@@ -1,5 +1,6 @@
 package org.lorapipe.console.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -60,19 +61,26 @@ public final class RunBoard {
         this.maxLossPoints = maxLossPoints;
     }
 
+    /** {@link #apply(String, String, String, String, Instant)} at the time it is applied. */
+    public boolean apply(String topic, String key, String value, String principal) {
+        return apply(topic, key, value, principal, Instant.now());
+    }
+
     /**
      * Applies one record. Returns false (and counts it under its topic) when the contract's parser
      * refuses it.
      *
      * @param principal the record's {@code lora_principal} header (requests only), or null
+     * @param timestamp the record's Kafka timestamp: when a request (which has no {@code occurredAt}) was
+     *     sent, so a run read again from the beginning keeps its time
      */
-    public boolean apply(String topic, String key, String value, String principal) {
+    public boolean apply(String topic, String key, String value, String principal, Instant timestamp) {
         try {
             switch (topic) {
                 case Topics.TRAINING_REQUESTED -> {
                     TrainingRequest r = parser.requests().parse(value);
                     run(r.requestId(), v -> {
-                        v.requested(r, principal, null);
+                        v.requested(r, principal, timestamp);
                         return null;
                     });
                 }

@@ -137,7 +137,12 @@ public class TopicReader {
             }
             for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                 String value = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
-                board.apply(r.topic(), r.key(), value, PrincipalHeader.of(r.headers()));
+                board.apply(
+                        r.topic(),
+                        r.key(),
+                        value,
+                        PrincipalHeader.of(r.headers()),
+                        java.time.Instant.ofEpochMilli(r.timestamp()));
             }
             if (!caughtUp && startEnds != null) {
                 boolean all = true;

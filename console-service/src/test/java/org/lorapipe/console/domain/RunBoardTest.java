@@ -42,6 +42,11 @@ class RunBoardTest {
                 .isTrue();
         assertThat(board.run(id).orElseThrow().stages()).containsEntry("dataset", "running");
         assertThat(board.run(id).orElseThrow().owner()).isEqualTo("alice");
+        Instant sent = Instant.parse("2026-11-30T01:02:03Z");
+        board.apply(Topics.TRAINING_REQUESTED, "run-t", SampleEvents.requestJson("run-t"), null, sent);
+        assertThat(board.run("run-t").orElseThrow().firstSeen())
+                .as("the record's time")
+                .isEqualTo(sent);
         board.apply(Topics.DATASET_PREPARED, id, SampleEvents.datasetPrepared(id), null);
         board.apply(Topics.TRAINING_PROGRESS, id, progress(id, 1, 10, 3.0), null);
         board.apply(Topics.TRAINING_PROGRESS, id, progress(id, 5, 10, 2.0), null);
