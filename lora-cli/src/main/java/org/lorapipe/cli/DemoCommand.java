@@ -82,6 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
                 KafkaConnection.plaintext(stack.bootstrapServers()),
                 SubmitCommand.read(requestFile, id, stack.storage().bucket()));
         System.out.println(id);
+        System.out.println("follow it in the web console: " + stack.consoleUrl() + "run.html?id=" + id);
 
         step("5/6 the run (Ctrl-C stops watching; the run goes on: `lora watch " + id + "`)");
         int watched = WatchCommand.watch(id, stack.bootstrapServers(), WatchCommand.parse(timeout), System.out);

@@ -43,10 +43,10 @@ import org.lorapipe.testkit.NeedsTools;
 @NeedsTools
 class DeploymentManifestsTest {
     /** The modules with a src/main/docker/Dockerfile.jvm: every one is deployed by every deployment file. */
-    private static final List<String> SERVICES =
-            List.of("dataset-service", "trainer-service", "eval-service", "merge-service", "sweep-service");
+    private static final List<String> SERVICES = List.of(
+            "dataset-service", "trainer-service", "eval-service", "merge-service", "sweep-service", "console-service");
     /** Services without a KEDA ScaledObject: autoscaling.yaml says why, the Deployment sets the count. */
-    private static final Set<String> FIXED_REPLICAS = Set.of("sweep-service");
+    private static final Set<String> FIXED_REPLICAS = Set.of("sweep-service", "console-service");
     /** QUARKUS_HTTP_PORT in the Dockerfiles: the port inside every container. */
     private static final int CONTAINER_PORT = 8080;
     /** Where every service serves its Prometheus metrics (Quarkus Micrometer's default). */

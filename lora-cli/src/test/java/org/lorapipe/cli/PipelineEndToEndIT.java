@@ -35,9 +35,10 @@ import org.lorapipe.testkit.TestData;
  * forged events on every door must each get exactly one refusal and leave every service ready and idle,
  * so the example's run is also the valid request that must complete afterwards. Beside it (submitted
  * just before, checked after), every supported architecture is imported, trained with LoRA and QLoRA,
- * merged and reloaded on the same stack ({@link ArchitectureRuns}). The short fuzz runs in
+ * merged and reloaded on the same stack ({@link ArchitectureRuns}). At the end the web console is driven
+ * in headless Chromium through a short run of its own ({@link ConsoleInBrowser}). The short fuzz runs in
  * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
- * dataset-service,trainer-service,eval-service,merge-service,sweep-service,lora-cli -am -Dit.test=PipelineEndToEndIT
+ * dataset-service,trainer-service,eval-service,merge-service,sweep-service,console-service,lora-cli -am -Dit.test=PipelineEndToEndIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 class PipelineEndToEndIT {
@@ -54,6 +55,7 @@ class PipelineEndToEndIT {
         Path traces = dir.resolve("traces.jsonl"); // every service appends its spans here (RunTrace)
         EmbeddedStack stack =
                 new EmbeddedStack(root, dir.resolve("stack"), ports, System.out, RunTrace.serviceProperties(traces));
+        ConsoleInBrowser.requireBrowser(); // before the stack: a missing browser fails at once
         try {
             stack.up();
             new HostileInputFuzz(stack, root, System.out).run();
@@ -118,6 +120,13 @@ class PipelineEndToEndIT {
 
             architectures.verify();
             sweep.verify();
+            // the stages are idle now: the console's short run goes straight through
+            new ConsoleInBrowser(
+                            stack,
+                            dir.resolve("console"),
+                            root.resolve("lora-cli/target/console-screenshots"),
+                            System.out)
+                    .run();
 
             Path local = stack.dir().resolve("models").resolve(id);
             assertThat(ChecksumVerifier.verify(local)).isNotEmpty();

@@ -132,6 +132,19 @@ public final class EmbeddedStack {
         printEndpoints(state);
     }
 
+    /** The web console's address, e.g. {@code http://127.0.0.1:8180/}. */
+    public String consoleUrl() {
+        return ports.services().stream()
+                .filter(s -> s.module().equals(ServiceSpec.CONSOLE_MODULE))
+                .findFirst()
+                .map(s -> consoleUrl(s.port()))
+                .orElse(consoleUrl(ServiceSpec.CONSOLE_PORT));
+    }
+
+    private static String consoleUrl(int port) {
+        return "http://" + HOST + ":" + port + "/";
+    }
+
     /** Stops every recorded process (services first) and waits until their ports are free. */
     public void down() {
         StackState state = StackState.load(dir);
@@ -266,7 +279,10 @@ public final class EmbeddedStack {
         out.println("  S3      http://" + HOST + ":" + ports.s3() + "   (access key " + ACCESS_KEY + ", bucket "
                 + BUCKET + ")");
         for (StackComponent c : state.components()) {
-            if (c.health() != null) {
+            if (c.name().equals(ServiceSpec.CONSOLE_MODULE)) {
+                out.printf(
+                        "  console: %s   (the web console; paste the API key below into it)%n", consoleUrl(c.port()));
+            } else if (c.health() != null) {
                 out.printf(
                         "  %-7s %s%n",
                         shortName(c.name()),

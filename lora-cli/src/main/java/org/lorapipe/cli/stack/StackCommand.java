@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run the embedded default: Kafka on 127.0.0.1:9092, S3 on 127.0.0.1:9000 (minioadmin/minioadmin,"
-                    + " bucket lora), the four services on 8081-8084 and the sweep-service on 8181, as background processes."
+                    + " bucket lora), the four services on 8081-8084, the sweep-service on 8181 and the web console on 8180, as background processes."
         },
         subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.Status.class})
 public final class StackCommand {
