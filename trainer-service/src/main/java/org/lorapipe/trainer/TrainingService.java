@@ -50,7 +50,6 @@ import org.lorapipe.trainer.domain.AdapterProvenance;
 import org.lorapipe.trainer.domain.LossHistory;
 import org.lorapipe.trainer.domain.MemoryGate;
 import org.lorapipe.trainer.domain.ProgressThrottle;
-import org.lorapipe.trainer.domain.SettledBaseline;
 import org.lorapipe.trainer.domain.TrainingFailure;
 import org.lorapipe.trainer.metrics.TrainerMetrics;
 import org.lorapipe.trainer.storage.RunStorage;
@@ -94,7 +93,6 @@ public class TrainingService {
     private final JobSpans spans;
     private final Limits limits;
     private final MemoryGate memory;
-    private final SettledBaseline settled = new SettledBaseline();
 
     public TrainingService(
             RunStorage storage, TrainerConfig config, Limits limits, TrainerMetrics metrics, JobSpans spans) {
@@ -142,11 +140,10 @@ public class TrainingService {
         NativeHeap.trim();
         MemoryProbe.resetPeak();
         long baselineRss = MemoryProbe.read().rssBytes();
-        long estimateBaseline = settled.baseline(baselineRss);
         Path work =
                 WorkDir.create(config.workDir(), "train", request.requestId()).path();
         try {
-            return run(event, work, progress, control, baselineRss, estimateBaseline);
+            return run(event, work, progress, control, baselineRss);
         } finally {
             WorkDir.deleteQuietly(work);
             // the job's model, activations and optimizer state are freed: give that memory back rather
@@ -160,15 +157,14 @@ public class TrainingService {
             Path work,
             Consumer<TrainingProgress> progress,
             JobControl control,
-            long baselineRss,
-            long estimateBaseline) {
+            long baselineRss) {
         TrainingRequest request = event.request();
         String id = request.requestId();
         long t0 = System.nanoTime();
         DatasetManifest manifest = storage.manifest(event.datasetUri());
         Device device = DjlRuntime.defaultDevice();
-        MemoryEstimate estimate = memory.admit(
-                request, storage.modelConfig(request.baseModel()), manifest, estimateBaseline, !device.isGpu());
+        MemoryEstimate estimate =
+                memory.admit(request, storage.modelConfig(request.baseModel()), manifest, baselineRss, !device.isGpu());
         LOG.infof(
                 "%s: estimated peak memory %s (%s; %s)",
                 id,
