@@ -67,7 +67,24 @@ const Console = (() => {
   const badge = (state) => el("span", { cls: "badge s-" + state, text: state });
   const param = (name) => new URLSearchParams(location.search).get(name);
 
+  // Every page's header (the navigation and the API key) and the line that explains an auth problem,
+  // written here once rather than in each page.
+  function header() {
+    const bar = document.querySelector("header");
+    if (!bar) return;
+    const input = el("input", { id: "api-key", type: "password", autocomplete: "off", placeholder: "bearer token" });
+    bar.replaceChildren(
+      el("span", { cls: "brand", text: "LoRA pipeline" }),
+      el("a", { href: "/", text: "Runs" }),
+      el("a", { href: "/submit.html", text: "Submit" }),
+      el("a", { href: "/sweeps.html", text: "Sweeps" }),
+      el("label", { cls: "key" }, "API key ", input));
+    const main = document.querySelector("main");
+    if (main && !document.getElementById("auth")) main.prepend(el("p", { id: "auth", cls: "error" }));
+  }
+
   function init() {
+    header();
     const input = document.getElementById("api-key");
     if (!input) return;
     input.value = key();
