@@ -55,6 +55,9 @@ public final class DemoCommand implements Callable<Integer> {
     /** The requestId of the last run, for tests. */
     String requestId;
 
+    /** The trace id the last run's request was published with, for tests. */
+    String traceId;
+
     @Override
     public Integer call() throws Exception {
         return run(new StackCommand().stackAt(null));
@@ -78,10 +81,11 @@ public final class DemoCommand implements Callable<Integer> {
         requestId = id;
         Path requestFile = request != null ? request : root.resolve("examples/stories-instruct/request.json");
         // the embedded broker only: no KAFKA_* variable or LORA_KAFKA_CONFIG meant for another cluster applies
-        SubmitCommand.publish(
+        TraceParent trace = SubmitCommand.publish(
                 KafkaConnection.plaintext(stack.bootstrapServers()),
                 SubmitCommand.read(requestFile, id, stack.storage().bucket()));
-        System.out.println(id);
+        traceId = trace.traceId();
+        System.out.println(id + "   (trace " + traceId + ")");
         System.out.println("follow it in the web console: " + stack.consoleUrl() + "run.html?id=" + id);
 
         step("5/6 the run (Ctrl-C stops watching; the run goes on: `lora watch " + id + "`)");

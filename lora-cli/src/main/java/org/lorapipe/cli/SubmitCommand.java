@@ -50,8 +50,9 @@ public final class SubmitCommand implements Callable<Integer> {
             System.out.println(Json.writePretty(request));
             return 0;
         }
-        send(endpoints.kafka(), request.requestId(), Json.write(request));
+        TraceParent trace = publish(endpoints.kafka(), request);
         System.out.println(request.requestId());
+        System.err.println("trace " + trace.traceId() + " (every stage's spans, when tracing is on)");
         return 0;
     }
 
@@ -86,17 +87,20 @@ public final class SubmitCommand implements Callable<Integer> {
         return Json.write(node);
     }
 
-    /** Publishes {@code request} to {@code lora.training.requested}, keyed by its id. */
-    static void publish(KafkaConnection kafka, TrainingRequest request) {
-        send(kafka, request.requestId(), Json.write(request));
+    /**
+     * Publishes {@code request} to {@code lora.training.requested}, keyed by its id; returns the trace the
+     * run's spans belong to.
+     */
+    static TraceParent publish(KafkaConnection kafka, TrainingRequest request) {
+        return send(kafka, Topics.TRAINING_REQUESTED, request.requestId(), Json.write(request));
     }
 
-    private static void send(KafkaConnection kafka, String key, String body) {
-        send(kafka, Topics.TRAINING_REQUESTED, key, body);
-    }
-
-    /** Publishes {@code body} to {@code topic} with the CloudEvents headers of {@code /lora/cli}; waits for the ack. */
-    public static void send(KafkaConnection kafka, String topic, String key, String body) {
+    /**
+     * Publishes {@code body} to {@code topic} with the CloudEvents headers of {@code /lora/cli} and a new
+     * trace's {@code traceparent}; waits for the ack. Returns that trace.
+     */
+    public static TraceParent send(KafkaConnection kafka, String topic, String key, String body) {
+        TraceParent trace = TraceParent.random();
         Map<String, String> defaults = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
@@ -110,8 +114,10 @@ public final class SubmitCommand implements Callable<Integer> {
                     .add("ce_type", bytes(topic))
                     .add("ce_source", bytes("/lora/cli"))
                     .add("ce_time", bytes(Instant.now().toString()))
-                    .add("content-type", bytes("application/json"));
+                    .add("content-type", bytes("application/json"))
+                    .add(TraceParent.HEADER, bytes(trace.header()));
             producer.send(record).get(30, TimeUnit.SECONDS);
+            return trace;
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to Kafka at " + kafka.bootstrapServers()
                     + " (is the stack up? try `lora stack status`; for a secured broker set -X, --kafka-config"

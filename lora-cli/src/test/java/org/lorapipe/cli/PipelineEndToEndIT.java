@@ -106,7 +106,7 @@ class PipelineEndToEndIT {
         assertThat(merged.merged()).isTrue();
         assertThat(merged.verification().maxAbsLogitDiff()).isLessThan(1e-4);
 
-        RunTrace.verify(shared.traces(), id, System.out); // one trace across the four stages
+        RunTrace.verify(shared.traces(), id, demo.traceId, System.out); // one trace across the four stages
 
         architectures.verify();
         sweep.verify();

@@ -52,7 +52,8 @@ final class RunTrace {
     private RunTrace() {}
 
     /** Waits for the merge stage's job span of {@code requestId} (spans are exported in batches), then checks the trace. */
-    static void verify(Path file, String requestId, PrintStream out) throws InterruptedException {
+    static void verify(Path file, String requestId, String submittedTrace, PrintStream out)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<SpanLine> spans = read(file);
         while (job(spans, requestId, STAGES.get(3).getKey()).isEmpty() && System.nanoTime() < deadline) {
@@ -70,6 +71,7 @@ final class RunTrace {
             jobs.add(job);
         }
         String trace = jobs.get(0).traceId();
+        assertThat(trace).as("the trace the request was submitted with").isEqualTo(submittedTrace);
         assertThat(jobs).as("one trace across the four stages").allSatisfy(j -> assertThat(j.traceId())
                 .isEqualTo(trace));
         for (int i = 1; i < jobs.size(); i++) {
