@@ -60,6 +60,7 @@ import org.lorapipe.tuning.memory.MemoryEstimate;
 import org.lorapipe.tuning.nf4.QuantizedModels;
 import org.lorapipe.tuning.peft.PeftAdapter;
 import org.lorapipe.tuning.train.MemoryProbe;
+import org.lorapipe.tuning.train.ShrinkingHeap;
 import org.lorapipe.tuning.train.StepReport;
 import org.lorapipe.tuning.train.Trainer;
 import org.lorapipe.tuning.train.TrainingDivergedException;
@@ -140,10 +141,13 @@ public class TrainingService {
         NativeHeap.trim();
         MemoryProbe.resetPeak();
         long baselineRss = MemoryProbe.read().rssBytes();
+        // the estimate starts from what the process holds: Java heap the collection just gave up leaves RSS
+        // on the collector's own time, and a run that starts meanwhile would be predicted too high by it
+        long heldRss = baselineRss - ShrinkingHeap.residentBytes();
         Path work =
                 WorkDir.create(config.workDir(), "train", request.requestId()).path();
         try {
-            return run(event, work, progress, control, baselineRss);
+            return run(event, work, progress, control, baselineRss, heldRss);
         } finally {
             WorkDir.deleteQuietly(work);
             // the job's model, activations and optimizer state are freed: give that memory back rather
@@ -157,14 +161,15 @@ public class TrainingService {
             Path work,
             Consumer<TrainingProgress> progress,
             JobControl control,
-            long baselineRss) {
+            long baselineRss,
+            long heldRss) {
         TrainingRequest request = event.request();
         String id = request.requestId();
         long t0 = System.nanoTime();
         DatasetManifest manifest = storage.manifest(event.datasetUri());
         Device device = DjlRuntime.defaultDevice();
         MemoryEstimate estimate =
-                memory.admit(request, storage.modelConfig(request.baseModel()), manifest, baselineRss, !device.isGpu());
+                memory.admit(request, storage.modelConfig(request.baseModel()), manifest, heldRss, !device.isGpu());
         LOG.infof(
                 "%s: estimated peak memory %s (%s; %s)",
                 id,

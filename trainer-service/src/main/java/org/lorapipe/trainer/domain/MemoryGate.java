@@ -47,7 +47,8 @@ public final class MemoryGate {
      * The estimate of the job's run.
      *
      * @param configJson the base model's config.json
-     * @param baselineRss the process's resident memory at job start
+     * @param baselineRss what the process holds at job start: its resident memory less the Java heap that is
+     *     resident but already given up ({@link org.lorapipe.tuning.train.ShrinkingHeap})
      * @param hostMemory whether the run trains in this process's memory (the CPU): on a GPU the check is
      *     skipped, the estimate being of host memory
      * @throws TrainingFailure {@code INVALID_INPUT} for a config.json the model loader would refuse,
