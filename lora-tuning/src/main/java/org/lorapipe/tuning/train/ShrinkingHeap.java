@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.JMException;
 import javax.management.ObjectName;
 
 /**
@@ -26,23 +27,36 @@ public final class ShrinkingHeap {
     private static final Pattern RANGE = Pattern.compile("\\[0x([0-9a-fA-F]+), ?0x([0-9a-fA-F]+)\\)");
     private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+)\\s.*");
 
+    /** The heap's address range, {@code GC.heap_info}'s text: asked once, as the first ask is slow. */
+    private static final String HEAP_INFO = heapInfo();
+
     private ShrinkingHeap() {}
 
-    /** Bytes of this process's RSS that the Java heap has uncommitted but not yet returned. */
+    /**
+     * Bytes of this process's RSS that the Java heap has uncommitted but not yet returned. Read it right
+     * after RSS: the regions leave RSS while it runs, so it can only come out lower than at that read.
+     */
     public static long residentBytes() {
         try {
-            String heapInfo = (String) ManagementFactory.getPlatformMBeanServer()
+            long committed =
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+            long resident = resident(HEAP_INFO, Files.readAllLines(Path.of("/proc/self/smaps")));
+            return Math.max(0, resident - committed);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String heapInfo() {
+        try {
+            return (String) ManagementFactory.getPlatformMBeanServer()
                     .invoke(
                             new ObjectName("com.sun.management:type=DiagnosticCommand"),
                             "gcHeapInfo",
                             new Object[] {null},
                             new String[] {String[].class.getName()});
-            long committed =
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-            long resident = resident(heapInfo, Files.readAllLines(Path.of("/proc/self/smaps")));
-            return Math.max(0, resident - committed);
-        } catch (IOException | RuntimeException | javax.management.JMException e) {
-            return 0;
+        } catch (JMException | RuntimeException e) {
+            return ""; // not HotSpot: no range, nothing counted
         }
     }
 
