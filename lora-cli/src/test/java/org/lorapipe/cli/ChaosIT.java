@@ -51,8 +51,8 @@ import org.lorapipe.testkit.TestData;
 
 /**
  * Many replicas, one result, under fire: two replicas of every stage as real processes on a real
- * broker and S3 server (the {@link SharedStack}, which the end-to-end test runs on too), several
- * requests on stories260K, and replicas killed with -9 while they work
+ * broker and S3 server (the {@link SharedStack} the end-to-end test runs on, with a second replica of
+ * each stage added), several requests on stories260K, and replicas killed with -9 while they work
  * (trainers in the middle of training among them). It must end with exactly one outcome per request on
  * every topic (read {@code read_committed}), no failure, every merged model matching its
  * {@code SHA256SUMS}, and every resumed run continuing from a checkpoint with the losses it had.
@@ -126,7 +126,7 @@ class ChaosIT {
     void manyReplicasOneResult(SharedStack shared) throws Exception {
         Plan plan = Plan.chosen();
         Path root = shared.root();
-        EmbeddedStack stack = shared.stack();
+        EmbeddedStack stack = shared.withStageReplicas(2);
         long t0 = System.currentTimeMillis();
         since = t0;
         AtomicBoolean watching = new AtomicBoolean(true);

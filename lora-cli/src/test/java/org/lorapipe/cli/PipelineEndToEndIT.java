@@ -24,7 +24,7 @@ import org.lorapipe.testkit.TestData;
 
 /**
  * The whole product, as a user meets it: the services as processes on a real broker and S3 server (the
- * {@link SharedStack}: two replicas of each stage), and {@code lora demo}'s own code path running the
+ * {@link SharedStack}), and {@code lora demo}'s own code path running the
  * example request. Checks the events
  * on every topic in order, the adapter, the report, the merged model with its checksums, a tuned model
  * that follows the instruction better than the base, and merged logits equal to base + adapter.

@@ -14,22 +14,23 @@ import org.lorapipe.devstack.InfraJars;
 import org.lorapipe.devstack.Ports;
 
 /**
- * One embedded stack for every end-to-end test in the JVM: two replicas of each stage, one
- * sweep-service and the console, as real processes on a real broker and S3 server, on free ports.
- * Booting a stack is the costliest part of these tests (ten JVMs on a 2-core CI machine); the tests
- * share one and none depends on another having run, each uploads what it uses and looks only at its
- * own requests. The stack stops when the last test of the JVM is done; its logs stay in
- * {@code lora-cli/target/it-stack-*} for a failure's post-mortem.
+ * One embedded stack for every end-to-end test in the JVM: the six services, one replica each, as real
+ * processes on a real broker and S3 server, on free ports; a test that needs more replicas adds them
+ * ({@link #withStageReplicas}). Booting a stack is the costliest part of these tests (a JVM per service
+ * on a 2-core CI machine); the tests share one, and none depends on another having run: each uploads
+ * what it uses and looks only at its own requests. The stack stops when the last test of the JVM is
+ * done; its logs stay in {@code lora-cli/target/it-stack-*} for a failure's post-mortem.
  *
  * <p>Every service reports each training step (the chaos test recognises a trainer mid-training and
  * compares losses step by step) and appends its spans to {@link #traces()} ({@link RunTrace}).
  */
 final class SharedStack implements ExtensionContext.Store.CloseableResource {
-    private static final int STAGE_REPLICAS = 2;
-
     private EmbeddedStack stack;
     private Path root;
+    private Path dir;
     private Path traces;
+    private List<String> properties;
+    private StackPorts ports;
 
     /** The running stack. */
     EmbeddedStack stack() {
@@ -65,13 +66,17 @@ final class SharedStack implements ExtensionContext.Store.CloseableResource {
         SharedStack shared = new SharedStack();
         try {
             shared.root = InfraJars.locate().root();
-            Path dir = Files.createDirectories(shared.root.resolve("lora-cli/target"))
+            shared.dir = Files.createDirectories(shared.root.resolve("lora-cli/target"))
                     .resolve("it-stack-" + ProcessHandle.current().pid());
-            shared.traces = dir.resolve("traces.jsonl");
+            shared.traces = shared.dir.resolve("traces.jsonl");
             List<String> properties = new ArrayList<>(RunTrace.serviceProperties(shared.traces));
             properties.add("lora.trainer.progress-interval-ms=0");
-            shared.stack =
-                    new EmbeddedStack(shared.root, dir.resolve("stack"), ports(), System.out, List.copyOf(properties));
+            shared.properties = List.copyOf(properties);
+            List<ServiceSpec> services = ServiceSpec.ALL.stream()
+                    .map(s -> new ServiceSpec(s.module(), Ports.free()))
+                    .toList();
+            shared.ports = new StackPorts(Ports.free(), Ports.free(), Ports.free(), services);
+            shared.stack = shared.open(shared.ports);
             shared.stack.up();
             return shared;
         } catch (Exception e) {
@@ -82,15 +87,28 @@ final class SharedStack implements ExtensionContext.Store.CloseableResource {
         }
     }
 
-    /** Two replicas of each stage, one of the sweep-service and the console, every one on a free port. */
-    private static StackPorts ports() {
-        List<ServiceSpec> services = new ArrayList<>();
-        for (ServiceSpec s : ServiceSpec.replicas(STAGE_REPLICAS)) {
-            if (ServiceSpec.MODULES.contains(s.module()) || s.replica() == 1) {
-                services.add(new ServiceSpec(s.module(), s.replica(), Ports.free()));
+    /**
+     * The stack with {@code n} replicas of each of the four stages, started where missing (the sweep-service
+     * and the console stay one); the stack's later {@code up()} calls keep them all running.
+     */
+    EmbeddedStack withStageReplicas(int n) {
+        List<ServiceSpec> services = new ArrayList<>(ports.services());
+        for (int r = 2; r <= n; r++) {
+            for (String module : ServiceSpec.MODULES) {
+                int replica = r;
+                if (services.stream().noneMatch(s -> s.module().equals(module) && s.replica() == replica)) {
+                    services.add(new ServiceSpec(module, replica, Ports.free()));
+                }
             }
         }
-        return new StackPorts(Ports.free(), Ports.free(), Ports.free(), services);
+        ports = new StackPorts(ports.kafka(), ports.controller(), ports.s3(), services);
+        stack = open(ports); // the same directory: what runs is kept, the new replicas start
+        stack.up();
+        return stack;
+    }
+
+    private EmbeddedStack open(StackPorts with) {
+        return new EmbeddedStack(root, dir.resolve("stack"), with, System.out, properties);
     }
 
     @Override
