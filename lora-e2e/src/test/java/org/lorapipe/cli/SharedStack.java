@@ -19,7 +19,7 @@ import org.lorapipe.devstack.Ports;
  * ({@link #withStageReplicas}). Booting a stack is the costliest part of these tests (a JVM per service
  * on a 2-core CI machine); the tests share one, and none depends on another having run: each uploads
  * what it uses and looks only at its own requests. The stack stops when the last test of the JVM is
- * done; its logs stay in {@code lora-cli/target/it-stack-*} for a failure's post-mortem.
+ * done; its logs stay in {@code lora-e2e/target/it-stack-*} for a failure's post-mortem.
  *
  * <p>Every service reports each training step (the chaos test recognises a trainer mid-training and
  * compares losses step by step) and appends its spans to {@link #traces()} ({@link RunTrace}).
@@ -66,7 +66,7 @@ final class SharedStack implements ExtensionContext.Store.CloseableResource {
         SharedStack shared = new SharedStack();
         try {
             shared.root = InfraJars.locate().root();
-            shared.dir = Files.createDirectories(shared.root.resolve("lora-cli/target"))
+            shared.dir = Files.createDirectories(shared.root.resolve("lora-e2e/target"))
                     .resolve("it-stack-" + ProcessHandle.current().pid());
             shared.traces = shared.dir.resolve("traces.jsonl");
             List<String> properties = new ArrayList<>(RunTrace.serviceProperties(shared.traces));

@@ -61,7 +61,7 @@ import org.lorapipe.testkit.TestData;
  * consumer-group lag while they are busy: queued plus running work shows as lag (what KEDA scales on)
  * and goes back to 0 when all is done. The full variant (12 requests, at least 8 kills, 3 of them
  * trainers mid-training, a SIGTERM to one replica of each stage, a broker restart and 30 s without S3):
- * after {@code ./mvnw -B install -DskipTests}, {@code LORA_CHAOS=full ./mvnw -B verify -pl lora-cli
+ * after {@code ./mvnw -B install -DskipTests}, {@code LORA_CHAOS=full ./mvnw -B verify -pl lora-e2e
  * -Dit.test=ChaosIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @ExtendWith(SharedStack.Resolver.class)

@@ -36,7 +36,7 @@ import org.lorapipe.testkit.TestData;
  * merged and reloaded on the same stack ({@link ArchitectureRuns}). At the end the web console is driven
  * in headless Chromium through a short run of its own ({@link ConsoleInBrowser}). The short fuzz runs in
  * {@code .ci/run}; the full one with {@code LORA_FUZZ=full ./mvnw -B verify -pl
- * dataset-service,trainer-service,eval-service,merge-service,sweep-service,console-service,lora-cli -am -Dit.test=PipelineEndToEndIT
+ * dataset-service,trainer-service,eval-service,merge-service,sweep-service,console-service,lora-cli,lora-e2e -am -Dit.test=PipelineEndToEndIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 @ExtendWith(SharedStack.Resolver.class)
@@ -112,7 +112,7 @@ class PipelineEndToEndIT {
         sweep.verify();
         // the stages are idle now: the console's short run goes straight through
         new ConsoleInBrowser(
-                        stack, dir.resolve("console"), root.resolve("lora-cli/target/console-screenshots"), System.out)
+                        stack, dir.resolve("console"), root.resolve("lora-e2e/target/console-screenshots"), System.out)
                 .run();
 
         Path local = stack.dir().resolve("models").resolve(id);

@@ -34,7 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * its base-vs-tuned table appears, and the merged model's config.json downloads equal to the bucket's;
  * the sweep the test ran shows its table.
  * Screenshots of the run page, the runs list and the refused form go to {@code
- * lora-cli/target/console-screenshots/} (the README's are copied from there).
+ * lora-e2e/target/console-screenshots/} (the README's are copied from there).
  */
 final class ConsoleInBrowser {
     static final String RUN_ID = "console-e2e";

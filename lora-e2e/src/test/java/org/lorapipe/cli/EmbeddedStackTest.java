@@ -48,7 +48,7 @@ class EmbeddedStackTest {
         Path root = InfraJars.locate().root();
         ServiceSpec dataset = new ServiceSpec("dataset-service", Ports.free());
         assertThat(dataset.runner(root))
-                .as("the reactor packages dataset-service before lora-cli; run ./mvnw -B verify from the root")
+                .as("the reactor packages dataset-service before lora-e2e; run ./mvnw -B verify from the root")
                 .exists();
         StackPorts ports = new StackPorts(Ports.free(), Ports.free(), Ports.free(), List.of(dataset));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
