@@ -63,6 +63,7 @@ final class ServerProcess {
             command.add(SETSID.toString());
         }
         command.add(javaExecutable());
+        command.addAll(ChildJvm.options());
         command.addAll(javaArgs);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());

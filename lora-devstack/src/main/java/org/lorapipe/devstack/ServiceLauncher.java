@@ -38,6 +38,7 @@ public final class ServiceLauncher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add(HEAP);
+        command.addAll(ChildJvm.options());
         command.add("-Dquarkus.http.port=" + httpPort);
         for (String p : systemProperties) {
             command.add("-D" + p);
