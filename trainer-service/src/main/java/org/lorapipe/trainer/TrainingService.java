@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -244,12 +245,17 @@ public class TrainingService {
                                         validation, request.training().microBatchSize()));
                 RunMemory used = MemoryGate.measured(
                         estimate, baselineRss, MemoryProbe.read().peakRssBytes(), trainer.memory());
+                // the Java heap G1 committed by now: the estimate counts little growth of it, so a run whose
+                // heap grew (a collector short of CPU expands it) shows here when its peak is far off
                 LOG.infof(
-                        "%s: peak memory %s, predicted %s (%+.1f%%)",
+                        "%s: peak memory %s, predicted %s (%+.1f%%); Java heap committed %s",
                         id,
                         ByteSize.of(used.peakRssBytes()),
                         ByteSize.of(used.estimatedPeakBytes()),
-                        100 * used.estimateError());
+                        100 * used.estimateError(),
+                        ByteSize.of(ManagementFactory.getMemoryMXBean()
+                                .getHeapMemoryUsage()
+                                .getCommitted()));
                 TrainingMetrics metrics = new TrainingMetrics(
                         history.tailMean(10),
                         validationLoss,
