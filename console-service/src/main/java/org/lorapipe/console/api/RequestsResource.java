@@ -9,7 +9,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -75,10 +74,7 @@ public class RequestsResource {
             return json(Response.Status.BAD_REQUEST, verdict);
         }
         TrainingRequest request = verdict.request();
-        publisher
-                .publish(Topics.TRAINING_REQUESTED, request.requestId(), Json.write(request), callers.principal(caller))
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        publisher.submit(request, callers.principal(caller));
         return json(
                 Response.Status.ACCEPTED,
                 new Accepted(request.requestId(), Topics.TRAINING_REQUESTED, "/run.html?id=" + request.requestId()));

@@ -9,7 +9,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -21,7 +20,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.EventParser;
-import org.lorapipe.contract.json.Json;
 import org.lorapipe.contract.request.InvalidRequestException;
 import org.lorapipe.contract.request.NotJsonException;
 import org.lorapipe.contract.request.TrainingRequest;
@@ -141,10 +139,7 @@ public class RequestsResource {
         } catch (NotJsonException e) {
             return problems(e.getMessage(), List.of(e.getMessage()));
         }
-        publisher
-                .publish(Topics.TRAINING_REQUESTED, request.requestId(), Json.write(request), callers.principal(caller))
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        publisher.submit(request, callers.principal(caller));
         return Response.accepted(new Accepted(
                         request.requestId(), Topics.TRAINING_REQUESTED, "/api/jobs/" + request.requestId()))
                 .build();

@@ -2,16 +2,22 @@ package org.lorapipe.service.messaging;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
+import org.lorapipe.contract.Topics;
 import org.lorapipe.contract.event.PipelineEvent;
 import org.lorapipe.contract.json.Json;
+import org.lorapipe.contract.request.TrainingRequest;
 import org.lorapipe.service.config.ServiceConfig;
 
 /**
@@ -23,6 +29,9 @@ import org.lorapipe.service.config.ServiceConfig;
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+    /** How long a request taken in over HTTP waits for the broker before the call fails. */
+    public static final Duration REQUEST_ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final Emitter<String> events;
     private final String source;
@@ -40,6 +49,18 @@ public class EventPublisher {
     /** Publishes a JSON value on {@code topic} under {@code key} (which may be null for keyless input). */
     public CompletionStage<Void> publish(String topic, String key, String json) {
         return publish(topic, key, json, null);
+    }
+
+    /**
+     * Publishes a training request taken in over the HTTP API on {@code lora.training.requested}, keyed by
+     * its id, as {@code principal} (the run's owner), and waits until the broker has it: the HTTP answer
+     * says it is on the topic. Fails after {@link #REQUEST_ACK_TIMEOUT}.
+     */
+    public void submit(TrainingRequest request, String principal)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        publish(Topics.TRAINING_REQUESTED, request.requestId(), Json.write(request), principal)
+                .toCompletableFuture()
+                .get(REQUEST_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
