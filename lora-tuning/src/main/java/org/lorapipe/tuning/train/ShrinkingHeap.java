@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -40,7 +40,10 @@ public final class ShrinkingHeap {
         try {
             long committed =
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-            long resident = resident(HEAP_INFO, Files.readAllLines(Path.of("/proc/self/smaps")));
+            long resident;
+            try (Stream<String> smaps = Files.lines(Path.of("/proc/self/smaps"))) { // MBs with libtorch mapped
+                resident = resident(HEAP_INFO, smaps::iterator);
+            }
             return Math.max(0, resident - committed);
         } catch (IOException | RuntimeException e) {
             return 0;
@@ -66,7 +69,7 @@ public final class ShrinkingHeap {
      * @param heapInfo the JVM's {@code GC.heap_info}, whose first {@code [0x..., 0x...)} is the heap's range
      * @param smaps the lines of {@code /proc/self/smaps}
      */
-    static long resident(String heapInfo, List<String> smaps) {
+    static long resident(String heapInfo, Iterable<String> smaps) {
         Matcher range = RANGE.matcher(heapInfo);
         if (!range.find()) {
             return 0;
